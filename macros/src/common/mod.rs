@@ -1,0 +1,95 @@
+//! Pieces both macros share: collecting errors so all of them are reported
+//! together, and messages for unknown options that list the valid ones and
+//! suggest the nearest.
+
+use proc_macro2::{Span, TokenStream};
+use std::fmt::Write as _;
+
+/// Collects every error of one invocation so they are reported together
+/// (serde_derive's `Ctxt`), instead of stopping at the first.
+#[derive(Default)]
+pub(crate) struct Errors {
+    /// All errors so far, combined into one.
+    combined: Option<syn::Error>,
+}
+
+impl Errors {
+    /// Records `error` beside the ones already collected.
+    pub(crate) fn push(&mut self, error: syn::Error) {
+        match &mut self.combined {
+            Some(combined) => combined.combine(error),
+            None => self.combined = Some(error),
+        }
+    }
+
+    /// Records the error of `result`, if any, and returns its value.
+    pub(crate) fn take<T>(&mut self, result: syn::Result<T>) -> Option<T> {
+        result.map_err(|error| self.push(error)).ok()
+    }
+
+    /// Whether nothing has been recorded.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.combined.is_none()
+    }
+
+    /// `Ok` when nothing was recorded, else all errors as one.
+    pub(crate) fn finish(self) -> syn::Result<()> {
+        self.combined.map_or(Ok(()), Err)
+    }
+
+    /// The collected errors as `compile_error!` invocations (empty if none).
+    pub(crate) fn to_compile_errors(&self) -> TokenStream {
+        self.combined.as_ref().map(syn::Error::to_compile_error).unwrap_or_default()
+    }
+}
+
+/// The error for an option `found` that is not one of `valid`, spanned on it:
+/// names the valid options and, when one is close, suggests it.
+pub(crate) fn unknown_option(macro_name: &str, found: &str, span: Span, valid: &[&str]) -> syn::Error {
+    let mut message = format!("unknown option `{found}` for #[{macro_name}]");
+    if let Some(near) = nearest(found, valid) {
+        let _ = write!(message, "; did you mean `{near}`?");
+    }
+    let _ = write!(message, "\nvalid options: {}", valid.join(", "));
+    syn::Error::new(span, message)
+}
+
+/// The entry of `candidates` closest to `found`, if it is close enough to be a
+/// likely misspelling.
+pub(crate) fn nearest<'a>(found: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(found, candidate), *candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_a_misspelling_and_ignores_noise() {
+        assert_eq!(nearest("blockin", &["blocking", "crate", "strict"]), Some("blocking"));
+        assert_eq!(nearest("xyz", &["blocking", "crate", "strict"]), None);
+    }
+
+    #[test]
+    fn unknown_option_lists_the_valid_ones() {
+        let error = unknown_option("dual", "stirct", Span::call_site(), &["blocking", "strict"]);
+        let message = error.to_string();
+        assert!(message.contains("did you mean `strict`?"), "{message}");
+        assert!(message.contains("valid options: blocking, strict"), "{message}");
+    }
+
+    #[test]
+    fn errors_are_combined_in_order() {
+        let mut errors = Errors::default();
+        assert!(errors.is_empty());
+        errors.push(syn::Error::new(Span::call_site(), "first"));
+        errors.push(syn::Error::new(Span::call_site(), "second"));
+        let all: Vec<String> = errors.finish().unwrap_err().into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(all, ["first", "second"]);
+    }
+}

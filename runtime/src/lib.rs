@@ -1,0 +1,24 @@
+//! The runtime behind `twoworlds`: the plumbing that lets sync and async code
+//! call each other.
+//!
+//! - [`block_on`] — async → sync: run a future to completion on this thread.
+//! - [`unblock`] — sync → async: run a blocking closure on a bounded pool.
+//!
+//! Users depend on the `twoworlds` facade, which re-exports everything here.
+#![forbid(unsafe_code)]
+
+mod block_on;
+mod context;
+mod pool;
+mod thread_sensitive;
+
+pub use block_on::{BlockOnError, block_on, try_block_on};
+pub use pool::unblock;
+
+/// Items used by code that `#[dual]` and `#[bridge]` generate. Not public API:
+/// names and signatures may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::block_on::block_on_named;
+    pub use crate::pool::unblock_named;
+}
