@@ -21,4 +21,5 @@ pub use pool::unblock;
 pub mod __private {
     pub use crate::block_on::block_on_named;
     pub use crate::pool::unblock_named;
+    pub use crate::thread_sensitive::unblock_thread_sensitive_named;
 }
