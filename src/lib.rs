@@ -19,6 +19,11 @@
 pub use twoworlds_macros::{bridge, dual};
 pub use twoworlds_runtime::*;
 
+// Every code block of the README is compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Items used by generated code. Not public API.
 #[doc(hidden)]
 pub mod __private {
