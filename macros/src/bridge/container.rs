@@ -1,0 +1,201 @@
+//! Walking the annotated item: a free fn, an inherent `impl` or a `trait`.
+//! Reads per-method `#[bridge(..)]` options (and strips them), checks twin
+//! names against the items already there, and appends the twins.
+
+use std::collections::HashSet;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens as _, quote};
+use syn::spanned::Spanned as _;
+use syn::{Attribute, ImplItem, Item, Meta, TraitItem, Visibility};
+
+use super::args::{self, Options};
+use super::ir::Home;
+use super::lower::{self, Original};
+use super::emit;
+use crate::common::Errors;
+
+/// The expansion of `item` under the item-level `options`.
+pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) -> TokenStream {
+    if let Some(span) = options.skip {
+        errors.push(syn::Error::new(
+            span,
+            "option `skip` only applies to a method inside a #[bridge] impl or trait; remove #[bridge] instead",
+        ));
+    }
+    match item {
+        Item::Fn(function) => {
+            let original = Original {
+                attrs: &function.attrs,
+                vis: &function.vis,
+                sig: &function.sig,
+                home: Home::Free,
+                owner: None,
+            };
+            let twin = lower::lower(&original, options, errors).map(|twin| emit::twin(&twin));
+            quote!(#function #twin)
+        }
+        Item::Impl(mut block) => {
+            if let Some((path, _)) = &block.trait_ {
+                errors.push(syn::Error::new_spanned(
+                    path,
+                    "#[bridge] can't add methods to a trait impl: put it on the trait itself (its twins are provided methods) or on an inherent impl",
+                ));
+                return block.into_token_stream();
+            }
+            let owner = owner_name(&block.self_ty);
+            let taken = block.items.iter().filter_map(|item| match item {
+                ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
+                ImplItem::Const(c) => Some(c.ident.to_string()),
+                _ => None,
+            });
+            let taken: HashSet<String> = taken.collect();
+            let methods = block.items.iter_mut().filter_map(|item| match item {
+                ImplItem::Fn(f) => Some(Method { attrs: &mut f.attrs, vis: &f.vis, sig: &f.sig }),
+                _ => None,
+            });
+            let twins = twins(methods, &taken, Home::Impl, &owner, options, errors);
+            block.items.extend(twins.into_iter().map(ImplItem::Verbatim));
+            block.into_token_stream()
+        }
+        Item::Trait(mut block) => {
+            let owner = block.ident.to_string();
+            let taken = block.items.iter().filter_map(|item| match item {
+                TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
+                TraitItem::Const(c) => Some(c.ident.to_string()),
+                _ => None,
+            });
+            let taken: HashSet<String> = taken.collect();
+            let inherited = Visibility::Inherited;
+            let methods = block.items.iter_mut().filter_map(|item| match item {
+                TraitItem::Fn(f) => Some(Method { attrs: &mut f.attrs, vis: &inherited, sig: &f.sig }),
+                _ => None,
+            });
+            let twins = twins(methods, &taken, Home::Trait, &owner, options, errors);
+            block.items.extend(twins.into_iter().map(TraitItem::Verbatim));
+            block.into_token_stream()
+        }
+        other => {
+            let (kind, span) = describe(&other);
+            errors.push(syn::Error::new(
+                span,
+                format!("#[bridge] goes on a fn, an inherent impl block or a trait, not on {kind}"),
+            ));
+            other.into_token_stream()
+        }
+    }
+}
+
+/// A method of a bridged impl or trait, as the walk needs it.
+struct Method<'a> {
+    /// Its attributes; `#[bridge(..)]` ones are taken out.
+    attrs: &'a mut Vec<Attribute>,
+    /// Its visibility.
+    vis: &'a Visibility,
+    /// Its signature.
+    sig: &'a syn::Signature,
+}
+
+/// The twins of `methods`, skipping `#[bridge(skip)]` ones and reporting
+/// twin names that collide with `taken` or with each other.
+fn twins<'a>(
+    methods: impl Iterator<Item = Method<'a>>,
+    taken: &HashSet<String>,
+    home: Home,
+    owner: &str,
+    outer: &Options,
+    errors: &mut Errors,
+) -> Vec<TokenStream> {
+    let mut made = HashSet::new();
+    let mut twins = Vec::new();
+    for method in methods {
+        let options = take_options(method.attrs, errors).over(outer);
+        if options.skip.is_some() {
+            continue;
+        }
+        let name = lower::twin_name(method.sig, &options);
+        let written = options.blocking.as_ref().or(options.async_name.as_ref());
+        let span = written.map_or_else(|| method.sig.ident.span(), syn::Ident::span);
+        let place = if matches!(home, Home::Trait) { "trait" } else { "impl" };
+        if taken.contains(&name.to_string()) || !made.insert(name.to_string()) {
+            errors.push(syn::Error::new(
+                span,
+                format!(
+                    "the twin `{name}` of `{}` collides with an item of the same name in this {place}; \
+                     rename the twin (`#[bridge(blocking = ...)]` / `#[bridge(async_name = ...)]` on the method) \
+                     or leave the method out with `#[bridge(skip)]`",
+                    method.sig.ident
+                ),
+            ));
+            continue;
+        }
+        let original = Original {
+            attrs: method.attrs,
+            vis: method.vis,
+            sig: method.sig,
+            home,
+            owner: Some(owner.to_owned()),
+        };
+        if let Some(twin) = lower::lower(&original, &options, errors) {
+            twins.push(emit::twin(&twin));
+        }
+    }
+    twins
+}
+
+/// Takes the `#[bridge(..)]` attributes out of `attrs` and parses their
+/// options.
+fn take_options(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Options {
+    let mut tokens = Vec::new();
+    attrs.retain(|attr| {
+        let is_bridge = attr.path().segments.last().is_some_and(|s| s.ident == "bridge");
+        if is_bridge {
+            match &attr.meta {
+                Meta::Path(_) => {}
+                Meta::List(list) => tokens.push(list.tokens.clone()),
+                Meta::NameValue(nv) => errors.push(syn::Error::new_spanned(
+                    nv,
+                    "write method options as `#[bridge(option, ...)]`",
+                )),
+            }
+        }
+        !is_bridge
+    });
+    let joined = tokens.into_iter().reduce(|mut all, next| {
+        all.extend(quote!(,));
+        all.extend(next);
+        all
+    });
+    args::parse(joined.unwrap_or_default(), errors)
+}
+
+/// How the runtime names the owner of a method: the impl's type name.
+fn owner_name(self_ty: &syn::Type) -> String {
+    match self_ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(|| path.to_token_stream().to_string(), |s| s.ident.to_string()),
+        other => other.to_token_stream().to_string(),
+    }
+}
+
+/// What `item` is, in words, and the span of its keyword.
+fn describe(item: &Item) -> (&'static str, Span) {
+    match item {
+        Item::Struct(s) => ("a struct", s.struct_token.span),
+        Item::Enum(e) => ("an enum", e.enum_token.span),
+        Item::Union(u) => ("a union", u.union_token.span),
+        Item::Const(c) => ("a const", c.const_token.span),
+        Item::Static(s) => ("a static", s.static_token.span),
+        Item::Mod(m) => ("a module (use #[dual] for a blocking copy of a module)", m.mod_token.span),
+        Item::Type(t) => ("a type alias", t.type_token.span),
+        Item::Use(u) => ("a use item", u.use_token.span),
+        Item::ForeignMod(f) => ("an extern block", f.abi.extern_token.span),
+        Item::TraitAlias(t) => ("a trait alias", t.trait_token.span),
+        Item::ExternCrate(e) => ("an extern crate item", e.extern_token.span),
+        Item::Macro(m) => ("a macro invocation", m.mac.path.span()),
+        _ => ("this item", item.span()),
+    }
+}

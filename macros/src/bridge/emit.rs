@@ -1,0 +1,211 @@
+//! Printing: a [`Twin`] → the tokens of the twin fn, as a free fn, an
+//! inherent method or a provided trait method (the syntax is the same).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::{GenericParam, Generics, ReturnType, parse_quote};
+
+use super::ir::{Direction, Home, Pass, Recv, Twin};
+
+/// The tokens of `twin`.
+pub(super) fn twin(twin: &Twin) -> TokenStream {
+    match twin.direction {
+        Direction::Blocking => blocking(twin),
+        Direction::Async { thread_sensitive } => asynchronous(twin, thread_sensitive),
+    }
+}
+
+/// Input: the plan of the twin of `async fn name(..) -> T` — Output:
+/// `#[track_caller] fn blocking_name(..) -> T { block_on_named("…", name(..)) }`.
+fn blocking(twin: &Twin) -> TokenStream {
+    let Twin { vis, unsafety, ident, label, private, output, .. } = twin;
+    let generics = &twin.generics;
+    let where_clause = &generics.where_clause;
+    let docs = docs(twin, "Blocking twin of", "runs it to completion on the calling thread.");
+    let attrs = &twin.attrs;
+    let vis = visibility(twin, vis);
+    let receiver = receiver_param(twin.receiver.as_ref());
+    let params = twin.args.iter().map(|arg| {
+        let (name, ty) = (&arg.name, &arg.ty);
+        quote!(#name: #ty)
+    });
+    let self_arg = twin.receiver.as_ref().map(|_| quote!(self,));
+    let args = twin.args.iter().map(|arg| &arg.name);
+    let call = call(twin, quote!(#self_arg #(#args),*));
+    quote! {
+        #docs
+        #(#attrs)*
+        #[track_caller]
+        #vis #unsafety fn #ident #generics (#receiver #(#params),*) #output #where_clause {
+            #private::block_on_named(#label, #call)
+        }
+    }
+}
+
+/// Input: the plan of the twin of `fn name(..) -> T` — Output:
+/// `fn name_async(..) -> impl Future<Output = T> + Send + 'static`, which
+/// makes every argument owned, then hands `name` to the pool.
+fn asynchronous(twin: &Twin, thread_sensitive: bool) -> TokenStream {
+    let Twin { vis, unsafety, ident, label, private, .. } = twin;
+    let generics = async_generics(twin);
+    let where_clause = &generics.where_clause;
+    let docs = docs(
+        twin,
+        "Async twin of",
+        "runs it on a pool thread and resolves to its result. Arguments are made owned before \
+         the future is built, so the future is `Send + 'static`.",
+    );
+    let attrs = &twin.attrs;
+    let vis = visibility(twin, vis);
+    let receiver = receiver_param(twin.receiver.as_ref());
+    let out = match &twin.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => quote!(#ty),
+    };
+    let self_owned = fresh("this");
+    let (self_prep, self_arg) = match &twin.receiver {
+        Some(Recv::Ref { span, .. }) => (
+            Some(quote_spanned!(*span=> let #self_owned = ::core::clone::Clone::clone(self);)),
+            Some(quote!(&#self_owned,)),
+        ),
+        Some(_) => (None, Some(quote!(self,))),
+        None => (None, None),
+    };
+    let mut preps = Vec::new();
+    let mut args = Vec::new();
+    for (index, arg) in twin.args.iter().enumerate() {
+        let name = &arg.name;
+        match arg.pass {
+            Pass::Move => args.push(quote!(#name)),
+            Pass::ToOwned => {
+                let owned = fresh(&format!("owned{index}"));
+                preps.push(quote!(let #owned = ::std::borrow::ToOwned::to_owned(#name);));
+                args.push(quote!(::core::borrow::Borrow::borrow(&#owned)));
+            }
+        }
+    }
+    let call = call(twin, quote!(#self_arg #(#args),*));
+    let entry = if thread_sensitive {
+        format_ident!("unblock_thread_sensitive_named")
+    } else {
+        format_ident!("unblock_named")
+    };
+    let params = twin.args.iter().map(|arg| {
+        let (name, ty) = (&arg.name, &arg.ty);
+        quote!(#name: #ty)
+    });
+    quote! {
+        #docs
+        #(#attrs)*
+        #vis #unsafety fn #ident #generics (#receiver #(#params),*)
+            -> impl ::core::future::Future<Output = #out> + ::core::marker::Send + 'static
+            #where_clause
+        {
+            #self_prep
+            #(#preps)*
+            #private::#entry(#label, move || #call)
+        }
+    }
+}
+
+/// A local named `name` that user code can't see or shadow (mixed-site
+/// hygiene).
+fn fresh(name: &str) -> syn::Ident {
+    syn::Ident::new(&format!("__twoworlds_{name}"), Span::mixed_site())
+}
+
+/// The twin's generics: the original's, plus the bounds that let every
+/// value move to the pool thread (`T: Send + 'static` for each type
+/// parameter, and on `Self` what the receiver needs).
+fn async_generics(twin: &Twin) -> Generics {
+    let mut generics = twin.generics.clone();
+    let params: Vec<_> = generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            GenericParam::Type(ty) => Some(ty.ident.clone()),
+            _ => None,
+        })
+        .collect();
+    let where_clause = generics.make_where_clause();
+    for param in params {
+        where_clause.predicates.push(parse_quote!(#param: ::core::marker::Send + 'static));
+    }
+    if !matches!(twin.home, Home::Free) {
+        let bound: syn::WherePredicate = match twin.receiver {
+            Some(Recv::Ref { .. }) => parse_quote!(Self: ::core::clone::Clone + ::core::marker::Send + 'static),
+            Some(_) => parse_quote!(Self: ::core::marker::Send + 'static),
+            None => parse_quote!(Self: ::core::marker::Sized + 'static),
+        };
+        where_clause.predicates.push(bound);
+    }
+    generics
+}
+
+/// `name::<T, N>(args)` or `Self::name::<T, N>(args)`, in `unsafe { }` when
+/// the original is unsafe.
+fn call(twin: &Twin, args: TokenStream) -> TokenStream {
+    let original = &twin.original;
+    let turbofish: Vec<_> = twin
+        .generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            GenericParam::Type(ty) => Some(&ty.ident),
+            GenericParam::Const(c) => Some(&c.ident),
+            GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    let turbofish = (!turbofish.is_empty()).then(|| quote!(::<#(#turbofish),*>));
+    let callee = match twin.home {
+        Home::Free => quote!(#original),
+        Home::Impl | Home::Trait => quote!(Self::#original),
+    };
+    let call = quote!(#callee #turbofish (#args));
+    match twin.unsafety {
+        Some(token) => quote!(#token { #call }),
+        None => call,
+    }
+}
+
+/// The twin's `self` parameter, with a trailing comma.
+fn receiver_param(receiver: Option<&Recv>) -> TokenStream {
+    match receiver {
+        None => TokenStream::new(),
+        Some(Recv::Ref { lifetime, span }) => {
+            let this = syn::Ident::new("self", *span);
+            quote!(&#lifetime #this,)
+        }
+        Some(Recv::RefMut { lifetime, span }) => {
+            let this = syn::Ident::new("self", *span);
+            quote!(&#lifetime mut #this,)
+        }
+        Some(Recv::Value { span }) => {
+            let this = syn::Ident::new("self", *span);
+            quote!(#this,)
+        }
+        Some(Recv::Typed(ty)) => quote!(self: #ty,),
+    }
+}
+
+/// The twin's visibility: the original's, none in a trait.
+fn visibility(twin: &Twin, vis: &syn::Visibility) -> TokenStream {
+    match twin.home {
+        Home::Trait => TokenStream::new(),
+        Home::Free | Home::Impl => quote!(#vis),
+    }
+}
+
+/// The twin's first doc line, linking the original, and a blank line before
+/// the original's docs when it has some.
+fn docs(twin: &Twin, what: &str, how: &str) -> TokenStream {
+    let original = &twin.original;
+    let target = match twin.home {
+        Home::Free => original.to_string(),
+        Home::Impl | Home::Trait => format!("Self::{original}"),
+    };
+    let line = format!(" {what} [`{original}`]({target}): {how}");
+    let has_docs = twin.attrs.iter().any(|attr| attr.path().is_ident("doc"));
+    let blank = has_docs.then(|| quote!(#[doc = ""]));
+    quote!(#[doc = #line] #blank)
+}

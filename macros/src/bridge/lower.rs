@@ -1,0 +1,187 @@
+//! Analysis: the original fn's signature and options → the [`Twin`] to
+//! generate, or errors spanned on what can't be bridged.
+
+use proc_macro2::Span;
+use quote::format_ident;
+use syn::{Attribute, FnArg, Ident, Pat, ReceiverKind, Signature, Type, Visibility, parse_quote};
+
+use super::args::Options;
+use super::ir::{Arg, Direction, Home, Pass, Recv, Twin};
+use super::ownership::{self, MUT_FIX, MUT_WHY};
+use crate::common::Errors;
+
+/// The original function as `lower` needs it.
+pub(super) struct Original<'a> {
+    /// Its attributes (the `#[bridge]` ones already removed).
+    pub(super) attrs: &'a [Attribute],
+    /// Its visibility.
+    pub(super) vis: &'a Visibility,
+    /// Its signature.
+    pub(super) sig: &'a Signature,
+    /// Where it lives.
+    pub(super) home: Home,
+    /// The impl's type or trait's name, for the runtime's label.
+    pub(super) owner: Option<String>,
+}
+
+/// The name of the twin of `sig` under `options`.
+pub(super) fn twin_name(sig: &Signature, options: &Options) -> Ident {
+    let original = &sig.ident;
+    if sig.asyncness.is_some() {
+        options.blocking.clone().unwrap_or_else(|| format_ident!("blocking_{}", original))
+    } else {
+        options.async_name.clone().unwrap_or_else(|| format_ident!("{}_async", original))
+    }
+}
+
+/// Plans the twin of `original`, recording in `errors` everything that
+/// stops it; `None` when there is no twin to generate.
+pub(super) fn lower(original: &Original<'_>, options: &Options, outer: &mut Errors) -> Option<Twin> {
+    let sig = original.sig;
+    let mut errors = Errors::default();
+    let errors = &mut errors;
+    check_signature(sig, options, errors);
+    let ident = twin_name(sig, options);
+    let label = match &original.owner {
+        Some(owner) => format!("{owner}::{ident}"),
+        None => ident.to_string(),
+    };
+    let direction = match sig.asyncness {
+        Some(_) => Direction::Blocking,
+        None => Direction::Async { thread_sensitive: options.thread_sensitive.is_some() },
+    };
+    let asynchronous = matches!(direction, Direction::Async { .. });
+    let receiver = sig.receiver().and_then(|r| errors.take(receiver(r, asynchronous, &ident)));
+    let mut args = Vec::new();
+    for (index, input) in sig.inputs.iter().enumerate() {
+        if let FnArg::Typed(typed) = input {
+            let name = arg_name(&typed.pat, index);
+            let plan = if asynchronous {
+                ownership::async_arg(&typed.ty, &name.to_string(), &ident.to_string())
+            } else {
+                Ok((Pass::Move, (*typed.ty).clone()))
+            };
+            if let Some((pass, ty)) = errors.take(plan) {
+                args.push(Arg { name, ty, pass });
+            }
+        }
+    }
+    if let Err(error) = std::mem::take(errors).finish() {
+        outer.push(error);
+        return None;
+    }
+    Some(Twin {
+        attrs: carried_attrs(original.attrs, asynchronous),
+        vis: original.vis.clone(),
+        unsafety: match sig.safety {
+            syn::Safety::Unsafe(token) => Some(token),
+            _ => None,
+        },
+        original: sig.ident.clone(),
+        ident,
+        label,
+        generics: sig.generics.clone(),
+        receiver,
+        args,
+        output: sig.output.clone(),
+        direction,
+        home: original.home,
+        private: options.private_path(),
+    })
+}
+
+/// Errors for signatures no twin can be made of, and for options that do
+/// not fit the original's world.
+fn check_signature(sig: &Signature, options: &Options, errors: &mut Errors) {
+    let name = &sig.ident;
+    if let Some(constness) = &sig.constness {
+        errors.push(syn::Error::new(
+            constness.span,
+            format!("#[bridge] can't bridge `const fn {name}`: a twin that blocks or spawns can't be const; remove `const` or `#[bridge]`"),
+        ));
+    }
+    if let Some(abi) = &sig.abi {
+        errors.push(syn::Error::new_spanned(
+            abi,
+            format!("#[bridge] can't bridge `extern fn {name}`: bridge a plain Rust fn that calls it instead"),
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.push(syn::Error::new_spanned(
+            variadic.dots,
+            format!("#[bridge] can't forward the variadic arguments of `{name}`"),
+        ));
+    }
+    if sig.asyncness.is_some() {
+        for (option, span) in [
+            ("async_name", options.async_name.as_ref().map(Ident::span)),
+            ("thread_sensitive", options.thread_sensitive),
+        ] {
+            if let Some(span) = span {
+                errors.push(syn::Error::new(
+                    span,
+                    format!("option `{option}` is for sync fns, but `{name}` is async: its twin is the blocking `blocking_{name}` (rename it with `blocking = ...`)"),
+                ));
+            }
+        }
+    } else if let Some(blocking) = &options.blocking {
+        errors.push(syn::Error::new(
+            blocking.span(),
+            format!("option `blocking` is for async fns, but `{name}` is sync: its twin is the async `{name}_async` (rename it with `async_name = ...`)"),
+        ));
+    }
+}
+
+/// The twin's receiver for `receiver`; `&mut self` can't cross to a pool
+/// thread.
+fn receiver(receiver: &syn::Receiver, asynchronous: bool, twin: &Ident) -> syn::Result<Recv> {
+    let span = receiver.self_token.span;
+    let recv = match &receiver.kind {
+        ReceiverKind::Reference(_, lifetime, None) => Recv::Ref { lifetime: lifetime.clone(), span },
+        ReceiverKind::Reference(_, lifetime, Some(_)) => Recv::RefMut { lifetime: lifetime.clone(), span },
+        ReceiverKind::Typed(_, ty) => match &**ty {
+            Type::Reference(r) if r.mutability.is_none() => Recv::Ref { lifetime: r.lifetime.clone(), span },
+            Type::Reference(r) => Recv::RefMut { lifetime: r.lifetime.clone(), span },
+            _ => Recv::Typed(ty.clone()),
+        },
+        _ => Recv::Value { span },
+    };
+    if asynchronous && matches!(recv, Recv::RefMut { .. }) {
+        return Err(syn::Error::new_spanned(
+            receiver,
+            format!("`&mut self` can't cross to the pool thread of the async twin `{twin}`: {MUT_WHY}\nhelp: {MUT_FIX}"),
+        ));
+    }
+    Ok(recv)
+}
+
+/// The name the twin gives argument `index`: the user's identifier when the
+/// pattern is one, else a fresh name (`(a, b): (u8, u8)` binds to it whole).
+fn arg_name(pat: &Pat, index: usize) -> Ident {
+    match pat {
+        Pat::Ident(ident) if ident.subpat.is_none() && ident.ident != "self" => ident.ident.clone(),
+        _ => Ident::new(&format!("arg{index}"), Span::mixed_site()),
+    }
+}
+
+/// The attributes a twin carries from its original: docs, `cfg`s, lint
+/// levels, `deprecated`, and `must_use` on blocking twins (an async twin
+/// returns a future, which is `must_use` already). `expect` becomes `allow`
+/// on the twin, where the expected lint may not fire.
+fn carried_attrs(attrs: &[Attribute], asynchronous: bool) -> Vec<Attribute> {
+    const CARRIED: &[&str] =
+        &["doc", "cfg", "cfg_attr", "allow", "warn", "deny", "forbid", "deprecated"];
+    let mut carried = Vec::new();
+    for attr in attrs {
+        let Some(name) = attr.path().get_ident().map(ToString::to_string) else { continue };
+        if CARRIED.contains(&name.as_str()) || (name == "must_use" && !asynchronous) {
+            carried.push(attr.clone());
+        } else if name == "expect" {
+            if let syn::Meta::List(list) = &attr.meta {
+                let tokens = &list.tokens;
+                carried.push(parse_quote!(#[allow(#tokens)]));
+            }
+        }
+    }
+    carried
+}

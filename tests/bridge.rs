@@ -1,0 +1,138 @@
+//! `#[bridge]`: every form of twin, called from the other world, with its
+//! value checked.
+
+use std::path::Path;
+use std::time::Duration;
+
+use twoworlds::bridge;
+
+/// Runs `f` on a thread and fails the test if it does not finish in time, so
+/// a regression that hangs fails instead of stalling the suite.
+fn with_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        let out = f();
+        let _ = sender.send(());
+        out
+    });
+    if receiver.recv_timeout(Duration::from_secs(30)).is_err() && !handle.is_finished() {
+        panic!("test body did not finish within 30 s");
+    }
+    match handle.join() {
+        Ok(out) => out,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+/// A small multi-thread tokio runtime for the async side of the tests.
+fn tokio_rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+}
+
+// ---- free functions -------------------------------------------------------
+
+/// Doubles `n` asynchronously.
+#[bridge]
+async fn double(n: u32) -> u32 {
+    tokio::task::yield_now().await;
+    n * 2
+}
+
+/// Counts the bytes of a borrowed string, generic over a lifetime.
+#[bridge]
+async fn count<'a>(text: &'a str, extra: impl AsRef<str>) -> usize {
+    text.len() + extra.as_ref().len()
+}
+
+/// Uses a `!Send` argument: fine for a blocking twin.
+#[bridge]
+async fn not_send(value: std::rc::Rc<u8>) -> u8 {
+    *value
+}
+
+/// A generic async fn with bounds and `?` in its body.
+#[bridge(blocking = parse_now)]
+pub(crate) async fn parse<T: std::str::FromStr>(text: &str) -> Result<T, T::Err> {
+    let value = text.trim().parse::<T>()?;
+    Ok(value)
+}
+
+/// Sync, with every kind of argument the async twin converts.
+#[bridge]
+fn describe(name: &str, bytes: &[u8], path: &Path, list: &Vec<u8>, owned: String, (a, b): (u8, u8)) -> String {
+    format!("{name}:{}:{}:{}:{owned}:{}", bytes.len(), path.display(), list.len(), a + b)
+}
+
+/// Sync, generic, with an `impl Trait` argument.
+#[bridge(async_name = render_later)]
+fn render<T: std::fmt::Display>(value: T, suffix: impl std::fmt::Display) -> String {
+    format!("{value}{suffix}")
+}
+
+/// Sync and fallible.
+#[bridge]
+fn checked_div(a: i32, b: i32) -> Result<i32, String> {
+    let quotient = a.checked_div(b).ok_or_else(|| "division by zero".to_owned())?;
+    Ok(quotient)
+}
+
+/// Sync and panicking.
+#[bridge]
+fn explode(message: &str) -> u8 {
+    panic!("{}", message.to_owned());
+}
+
+#[test]
+fn free_blocking_twins_return_the_async_result() {
+    with_deadline(|| {
+        assert_eq!(blocking_double(21), 42);
+        let owned = String::from("hello");
+        assert_eq!(blocking_count(&owned, "!!"), 7);
+        assert_eq!(blocking_not_send(std::rc::Rc::new(9)), 9);
+        assert_eq!(parse_now::<u16>(" 77 "), Ok(77));
+        assert!(parse_now::<u16>("x").is_err());
+    });
+}
+
+#[test]
+fn free_async_twins_return_the_sync_result() {
+    with_deadline(|| {
+        tokio_rt().block_on(async {
+            let name = String::from("n");
+            let list = vec![1, 2, 3];
+            let described =
+                describe_async(&name, b"xy", Path::new("/p"), &list, "o".into(), (1, 2)).await;
+            assert_eq!(described, "n:2:/p:3:o:3");
+            assert_eq!(render_later(4, "px").await, "4px");
+            assert_eq!(checked_div_async(7, 2).await, Ok(3));
+            assert_eq!(checked_div_async(7, 0).await, Err("division by zero".to_owned()));
+        });
+    });
+}
+
+#[test]
+fn async_twin_future_is_send_static_even_from_a_borrow() {
+    with_deadline(|| {
+        tokio_rt().block_on(async {
+            let name = String::from("spawned");
+            let list = vec![9];
+            let future = describe_async(&name, &[1], Path::new("p"), &list, String::new(), (0, 0));
+            drop(name);
+            drop(list);
+            let out = tokio::spawn(future).await.expect("task");
+            assert_eq!(out, "spawned:1:p:1::0");
+        });
+    });
+}
+
+#[test]
+fn panics_propagate_through_the_async_twin_with_their_payload() {
+    with_deadline(|| {
+        tokio_rt().block_on(async {
+            let outcome = tokio::spawn(explode_async("boom 17")).await;
+            let payload = outcome.expect_err("must panic").into_panic();
+            let message = payload.downcast_ref::<String>().cloned().unwrap_or_default();
+            assert_eq!(message, "boom 17");
+        });
+    });
+}
