@@ -1,0 +1,76 @@
+//! The `tokio_to_std` preset: the tokio APIs that std mirrors one-to-one, so
+//! that the blocking twin of a tokio body needs neither tokio nor a runtime.
+//!
+//! | tokio | std |
+//! |---|---|
+//! | `tokio::fs::{canonicalize, copy, create_dir, create_dir_all, hard_link, metadata, read, read_link, read_to_string, remove_dir, remove_dir_all, remove_file, rename, set_permissions, symlink_metadata, write}` | `std::fs::` the same name |
+//! | `tokio::fs::try_exists` | `std::fs::exists` |
+//! | `tokio::fs::symlink` | `std::os::unix::fs::symlink` |
+//! | `tokio::fs::{symlink_dir, symlink_file}` | `std::os::windows::fs::` the same name |
+//! | `tokio::net::{TcpStream, TcpListener, UdpSocket}` | `std::net::` the same name |
+//! | `tokio::time::sleep` | `std::thread::sleep` |
+//! | `tokio::time::Duration` | `std::time::Duration` (tokio re-exports it) |
+//! | `tokio::io::{AsyncRead, AsyncReadExt}` | `std::io::Read` |
+//! | `tokio::io::{AsyncWrite, AsyncWriteExt}` | `std::io::Write` |
+//! | `tokio::io::{AsyncBufRead, AsyncBufReadExt}` | `std::io::BufRead` |
+//! | `tokio::io::{AsyncSeek, AsyncSeekExt}` | `std::io::Seek` |
+//! | `tokio::io::{BufReader, BufWriter, copy, empty, sink, repeat, stdin, stdout, stderr}` | `std::io::` the same name |
+//! | `tokio::io::{Error, ErrorKind, Result, SeekFrom}` | `std::io::` the same name (tokio re-exports them) |
+//!
+//! Left out on purpose, because the two APIs differ in use: `tokio::fs::File`,
+//! `OpenOptions` and `read_dir` (its `next_entry().await` is not an
+//! iterator), `tokio::sync` (std's locks return `LockResult`),
+//! `tokio::time::{Instant, timeout, interval}`. Methods that only tokio's
+//! extension traits have (`read_u32`, `write_all_buf`, ..) have no std
+//! counterpart either; write such calls per world (`per_world!`).
+
+/// `(from, to)` pairs; every target starts with `::std` so that a user's
+/// `mod std` cannot capture it.
+pub(super) const TOKIO_TO_STD: &[(&str, &str)] = &[
+    ("tokio::fs::canonicalize", "::std::fs::canonicalize"),
+    ("tokio::fs::copy", "::std::fs::copy"),
+    ("tokio::fs::create_dir", "::std::fs::create_dir"),
+    ("tokio::fs::create_dir_all", "::std::fs::create_dir_all"),
+    ("tokio::fs::hard_link", "::std::fs::hard_link"),
+    ("tokio::fs::metadata", "::std::fs::metadata"),
+    ("tokio::fs::read", "::std::fs::read"),
+    ("tokio::fs::read_link", "::std::fs::read_link"),
+    ("tokio::fs::read_to_string", "::std::fs::read_to_string"),
+    ("tokio::fs::remove_dir", "::std::fs::remove_dir"),
+    ("tokio::fs::remove_dir_all", "::std::fs::remove_dir_all"),
+    ("tokio::fs::remove_file", "::std::fs::remove_file"),
+    ("tokio::fs::rename", "::std::fs::rename"),
+    ("tokio::fs::set_permissions", "::std::fs::set_permissions"),
+    ("tokio::fs::symlink_metadata", "::std::fs::symlink_metadata"),
+    ("tokio::fs::write", "::std::fs::write"),
+    ("tokio::fs::try_exists", "::std::fs::exists"),
+    ("tokio::fs::symlink", "::std::os::unix::fs::symlink"),
+    ("tokio::fs::symlink_dir", "::std::os::windows::fs::symlink_dir"),
+    ("tokio::fs::symlink_file", "::std::os::windows::fs::symlink_file"),
+    ("tokio::net::TcpStream", "::std::net::TcpStream"),
+    ("tokio::net::TcpListener", "::std::net::TcpListener"),
+    ("tokio::net::UdpSocket", "::std::net::UdpSocket"),
+    ("tokio::time::sleep", "::std::thread::sleep"),
+    ("tokio::time::Duration", "::std::time::Duration"),
+    ("tokio::io::AsyncRead", "::std::io::Read"),
+    ("tokio::io::AsyncReadExt", "::std::io::Read"),
+    ("tokio::io::AsyncWrite", "::std::io::Write"),
+    ("tokio::io::AsyncWriteExt", "::std::io::Write"),
+    ("tokio::io::AsyncBufRead", "::std::io::BufRead"),
+    ("tokio::io::AsyncBufReadExt", "::std::io::BufRead"),
+    ("tokio::io::AsyncSeek", "::std::io::Seek"),
+    ("tokio::io::AsyncSeekExt", "::std::io::Seek"),
+    ("tokio::io::BufReader", "::std::io::BufReader"),
+    ("tokio::io::BufWriter", "::std::io::BufWriter"),
+    ("tokio::io::copy", "::std::io::copy"),
+    ("tokio::io::empty", "::std::io::empty"),
+    ("tokio::io::sink", "::std::io::sink"),
+    ("tokio::io::repeat", "::std::io::repeat"),
+    ("tokio::io::stdin", "::std::io::stdin"),
+    ("tokio::io::stdout", "::std::io::stdout"),
+    ("tokio::io::stderr", "::std::io::stderr"),
+    ("tokio::io::Error", "::std::io::Error"),
+    ("tokio::io::ErrorKind", "::std::io::ErrorKind"),
+    ("tokio::io::Result", "::std::io::Result"),
+    ("tokio::io::SeekFrom", "::std::io::SeekFrom"),
+];
