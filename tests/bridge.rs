@@ -26,7 +26,11 @@ fn with_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T
 
 /// A small multi-thread tokio runtime for the async side of the tests.
 fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
 }
 
 // ---- free functions -------------------------------------------------------
@@ -59,7 +63,14 @@ pub(crate) async fn parse<T: std::str::FromStr>(text: &str) -> Result<T, T::Err>
 
 /// Sync, with every kind of argument the async twin converts.
 #[bridge]
-fn describe(name: &str, bytes: &[u8], path: &Path, list: &Vec<u8>, owned: String, (a, b): (u8, u8)) -> String {
+fn describe(
+    name: &str,
+    bytes: &[u8],
+    path: &Path,
+    list: &Vec<u8>,
+    owned: String,
+    (a, b): (u8, u8),
+) -> String {
     format!("{name}:{}:{}:{}:{owned}:{}", bytes.len(), path.display(), list.len(), a + b)
 }
 

@@ -43,9 +43,10 @@ impl Options {
 
     /// The path generated code uses to reach the runtime's private items.
     pub(super) fn private_path(&self) -> TokenStream {
-        match &self.krate {
-            Some(path) => quote::quote!(#path::__private),
-            None => quote::quote!(::twoworlds::__private),
+        if let Some(path) = &self.krate {
+            quote::quote!(#path::__private)
+        } else {
+            quote::quote!(::twoworlds::__private)
         }
     }
 }
@@ -67,16 +68,21 @@ pub(super) fn parse(tokens: TokenStream, errors: &mut Errors) -> Options {
 /// Records one option in `options`, or its error in `errors`.
 fn apply(options: &mut Options, meta: &Meta, errors: &mut Errors) {
     let path = meta.path();
-    let name = path.get_ident().map(ToString::to_string).unwrap_or_else(|| {
-        path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
-    });
+    let name = path.get_ident().map_or_else(
+        || path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::"),
+        ToString::to_string,
+    );
     let result = match name.as_str() {
-        "blocking" => name_value(meta, "blocking").and_then(|e| set(&mut options.blocking, expr_ident(e)?, meta)),
-        "async_name" => {
-            name_value(meta, "async_name").and_then(|e| set(&mut options.async_name, expr_ident(e)?, meta))
+        "blocking" => name_value(meta, "blocking")
+            .and_then(|e| set(&mut options.blocking, expr_ident(e)?, meta)),
+        "async_name" => name_value(meta, "async_name")
+            .and_then(|e| set(&mut options.async_name, expr_ident(e)?, meta)),
+        "crate" => {
+            name_value(meta, "crate").and_then(|e| set(&mut options.krate, expr_path(e)?, meta))
         }
-        "crate" => name_value(meta, "crate").and_then(|e| set(&mut options.krate, expr_path(e)?, meta)),
-        "thread_sensitive" => flag(meta).and_then(|span| set(&mut options.thread_sensitive, span, meta)),
+        "thread_sensitive" => {
+            flag(meta).and_then(|span| set(&mut options.thread_sensitive, span, meta))
+        }
         "skip" => flag(meta).and_then(|span| set(&mut options.skip, span, meta)),
         _ => Err(unknown_option("bridge", &name, path.span(), VALID)),
     };
@@ -109,13 +115,14 @@ fn name_value<'a>(meta: &'a Meta, name: &str) -> syn::Result<&'a Expr> {
 
 /// The span of a bare flag option such as `skip`.
 fn flag(meta: &Meta) -> syn::Result<Span> {
-    match meta {
-        Meta::Path(path) => Ok(path.span()),
-        _ => {
-            let name = quote::ToTokens::to_token_stream(meta.path()).to_string();
-            Err(syn::Error::new(meta.span(), format!("option `{name}` takes no value: write just `{name}`")))
-        }
+    if let Meta::Path(path) = meta {
+        return Ok(path.span());
     }
+    let name = quote::ToTokens::to_token_stream(meta.path()).to_string();
+    Err(syn::Error::new(
+        meta.span(),
+        format!("option `{name}` takes no value: write just `{name}`"),
+    ))
 }
 
 /// A plain identifier value (`blocking = fetch_now`); a string literal holding
@@ -135,7 +142,12 @@ fn expr_ident(expr: &Expr) -> syn::Result<Ident> {
 /// A path value (`crate = my_crate::twoworlds`); a string literal holding one
 /// is accepted too (serde's spelling).
 fn expr_path(expr: &Expr) -> syn::Result<Path> {
-    let not_path = || syn::Error::new(expr.span(), "expected a path to the `twoworlds` crate, like `::my_crate::twoworlds`");
+    let not_path = || {
+        syn::Error::new(
+            expr.span(),
+            "expected a path to the `twoworlds` crate, like `::my_crate::twoworlds`",
+        )
+    };
     match expr {
         Expr::Path(p) if p.qself.is_none() => Ok(p.path.clone()),
         Expr::Lit(lit) => match &lit.lit {

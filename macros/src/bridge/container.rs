@@ -10,9 +10,9 @@ use syn::spanned::Spanned as _;
 use syn::{Attribute, ImplItem, Item, Meta, TraitItem, Visibility};
 
 use super::args::{self, Options};
+use super::emit;
 use super::ir::Home;
 use super::lower::{self, Original};
-use super::emit;
 use crate::common::Errors;
 
 /// The expansion of `item` under the item-level `options`.
@@ -68,7 +68,9 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
             let taken: HashSet<String> = taken.collect();
             let inherited = Visibility::Inherited;
             let methods = block.items.iter_mut().filter_map(|item| match item {
-                TraitItem::Fn(f) => Some(Method { attrs: &mut f.attrs, vis: &inherited, sig: &f.sig }),
+                TraitItem::Fn(f) => {
+                    Some(Method { attrs: &mut f.attrs, vis: &inherited, sig: &f.sig })
+                }
                 _ => None,
             });
             let twins = twins(methods, &taken, Home::Trait, &owner, options, errors);
@@ -189,7 +191,9 @@ fn describe(item: &Item) -> (&'static str, Span) {
         Item::Union(u) => ("a union", u.union_token.span),
         Item::Const(c) => ("a const", c.const_token.span),
         Item::Static(s) => ("a static", s.static_token.span),
-        Item::Mod(m) => ("a module (use #[dual] for a blocking copy of a module)", m.mod_token.span),
+        Item::Mod(m) => {
+            ("a module (use #[dual] for a blocking copy of a module)", m.mod_token.span)
+        }
         Item::Type(t) => ("a type alias", t.type_token.span),
         Item::Use(u) => ("a use item", u.use_token.span),
         Item::ForeignMod(f) => ("an extern block", f.abi.extern_token.span),

@@ -31,7 +31,7 @@ fn blocking(twin: &Twin) -> TokenStream {
     });
     let self_arg = twin.receiver.as_ref().map(|_| quote!(self,));
     let args = twin.args.iter().map(|arg| &arg.name);
-    let call = call(twin, quote!(#self_arg #(#args),*));
+    let call = call(twin, &quote!(#self_arg #(#args),*));
     quote! {
         #docs
         #(#attrs)*
@@ -84,7 +84,7 @@ fn asynchronous(twin: &Twin, thread_sensitive: bool) -> TokenStream {
             }
         }
     }
-    let call = call(twin, quote!(#self_arg #(#args),*));
+    let call = call(twin, &quote!(#self_arg #(#args),*));
     let entry = if thread_sensitive {
         format_ident!("unblock_thread_sensitive_named")
     } else {
@@ -119,32 +119,92 @@ fn fresh(name: &str) -> syn::Ident {
 /// parameter, and on `Self` what the receiver needs).
 fn async_generics(twin: &Twin) -> Generics {
     let mut generics = twin.generics.clone();
-    let params: Vec<_> = generics
-        .params
+    let in_where: Vec<syn::Type> = generics
+        .where_clause
         .iter()
-        .filter_map(|param| match param {
-            GenericParam::Type(ty) => Some(ty.ident.clone()),
+        .flat_map(|clause| &clause.predicates)
+        .filter_map(|predicate| match predicate {
+            syn::WherePredicate::Type(bound) => Some(bound.bounded_ty.clone()),
             _ => None,
         })
         .collect();
-    let where_clause = generics.make_where_clause();
-    for param in params {
-        where_clause.predicates.push(parse_quote!(#param: ::core::marker::Send + 'static));
+    let borrowed = borrowed_params(twin);
+    let mut where_bounds: Vec<syn::WherePredicate> = Vec::new();
+    for param in &mut generics.params {
+        if let GenericParam::Type(ty) = param {
+            let ident = ty.ident.clone();
+            let mut wanted: Vec<syn::TypeParamBound> = Vec::new();
+            if !has_bound(&ty.bounds, "Send") {
+                wanted.push(parse_quote!(::core::marker::Send));
+            }
+            if !ty
+                .bounds
+                .iter()
+                .any(|b| matches!(b, syn::TypeParamBound::Lifetime(l) if l.ident == "static"))
+            {
+                wanted.push(parse_quote!('static));
+            }
+            if borrowed.contains(&ident) && !has_bound(&ty.bounds, "ToOwned") {
+                wanted.push(
+                    parse_quote!(::std::borrow::ToOwned<Owned: ::core::marker::Send + 'static>),
+                );
+            }
+            // Bounds go where the user put the param's other bounds, so
+            // clippy's `multiple_bound_locations` stays quiet.
+            if in_where.iter().any(|bounded| *bounded == parse_quote!(#ident)) {
+                if !wanted.is_empty() {
+                    where_bounds.push(parse_quote!(#ident: #(#wanted)+*));
+                }
+            } else {
+                ty.bounds.extend(wanted);
+            }
+        }
     }
     if !matches!(twin.home, Home::Free) {
-        let bound: syn::WherePredicate = match twin.receiver {
-            Some(Recv::Ref { .. }) => parse_quote!(Self: ::core::clone::Clone + ::core::marker::Send + 'static),
+        where_bounds.push(match twin.receiver {
+            Some(Recv::Ref { .. }) => {
+                parse_quote!(Self: ::core::clone::Clone + ::core::marker::Send + 'static)
+            }
             Some(_) => parse_quote!(Self: ::core::marker::Send + 'static),
             None => parse_quote!(Self: ::core::marker::Sized + 'static),
-        };
-        where_clause.predicates.push(bound);
+        });
+    }
+    if !where_bounds.is_empty() {
+        generics.make_where_clause().predicates.extend(where_bounds);
     }
     generics
 }
 
+/// The type parameters passed as `&T` (made owned with `ToOwned`).
+fn borrowed_params(twin: &Twin) -> Vec<syn::Ident> {
+    twin.args
+        .iter()
+        .filter(|arg| matches!(arg.pass, Pass::ToOwned))
+        .filter_map(|arg| match &arg.ty {
+            syn::Type::Reference(reference) => match &*reference.elem {
+                syn::Type::Path(path) if path.qself.is_none() => path.path.get_ident().cloned(),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `bounds` names the trait `name` (by its last path segment), so
+/// the twin does not repeat it (clippy's `trait_duplication_in_bounds`).
+fn has_bound(
+    bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+    name: &str,
+) -> bool {
+    bounds.iter().any(|bound| match bound {
+        syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| s.ident == name),
+        _ => false,
+    })
+}
+
 /// `name::<T, N>(args)` or `Self::name::<T, N>(args)`, in `unsafe { }` when
 /// the original is unsafe.
-fn call(twin: &Twin, args: TokenStream) -> TokenStream {
+fn call(twin: &Twin, args: &TokenStream) -> TokenStream {
     let original = &twin.original;
     let turbofish: Vec<_> = twin
         .generics

@@ -36,7 +36,11 @@ pub(super) fn twin_name(sig: &Signature, options: &Options) -> Ident {
 
 /// Plans the twin of `original`, recording in `errors` everything that
 /// stops it; `None` when there is no twin to generate.
-pub(super) fn lower(original: &Original<'_>, options: &Options, outer: &mut Errors) -> Option<Twin> {
+pub(super) fn lower(
+    original: &Original<'_>,
+    options: &Options,
+    outer: &mut Errors,
+) -> Option<Twin> {
     let sig = original.sig;
     let mut errors = Errors::default();
     let errors = &mut errors;
@@ -137,10 +141,16 @@ fn check_signature(sig: &Signature, options: &Options, errors: &mut Errors) {
 fn receiver(receiver: &syn::Receiver, asynchronous: bool, twin: &Ident) -> syn::Result<Recv> {
     let span = receiver.self_token.span;
     let recv = match &receiver.kind {
-        ReceiverKind::Reference(_, lifetime, None) => Recv::Ref { lifetime: lifetime.clone(), span },
-        ReceiverKind::Reference(_, lifetime, Some(_)) => Recv::RefMut { lifetime: lifetime.clone(), span },
+        ReceiverKind::Reference(_, lifetime, None) => {
+            Recv::Ref { lifetime: lifetime.clone(), span }
+        }
+        ReceiverKind::Reference(_, lifetime, Some(_)) => {
+            Recv::RefMut { lifetime: lifetime.clone(), span }
+        }
         ReceiverKind::Typed(_, ty) => match &**ty {
-            Type::Reference(r) if r.mutability.is_none() => Recv::Ref { lifetime: r.lifetime.clone(), span },
+            Type::Reference(r) if r.mutability.is_none() => {
+                Recv::Ref { lifetime: r.lifetime.clone(), span }
+            }
             Type::Reference(r) => Recv::RefMut { lifetime: r.lifetime.clone(), span },
             _ => Recv::Typed(ty.clone()),
         },
@@ -149,7 +159,9 @@ fn receiver(receiver: &syn::Receiver, asynchronous: bool, twin: &Ident) -> syn::
     if asynchronous && matches!(recv, Recv::RefMut { .. }) {
         return Err(syn::Error::new_spanned(
             receiver,
-            format!("`&mut self` can't cross to the pool thread of the async twin `{twin}`: {MUT_WHY}\nhelp: {MUT_FIX}"),
+            format!(
+                "`&mut self` can't cross to the pool thread of the async twin `{twin}`: {MUT_WHY}\nhelp: {MUT_FIX}"
+            ),
         ));
     }
     Ok(recv)
@@ -176,11 +188,9 @@ fn carried_attrs(attrs: &[Attribute], asynchronous: bool) -> Vec<Attribute> {
         let Some(name) = attr.path().get_ident().map(ToString::to_string) else { continue };
         if CARRIED.contains(&name.as_str()) || (name == "must_use" && !asynchronous) {
             carried.push(attr.clone());
-        } else if name == "expect" {
-            if let syn::Meta::List(list) = &attr.meta {
-                let tokens = &list.tokens;
-                carried.push(parse_quote!(#[allow(#tokens)]));
-            }
+        } else if let ("expect", syn::Meta::List(list)) = (name.as_str(), &attr.meta) {
+            let tokens = &list.tokens;
+            carried.push(parse_quote!(#[allow(#tokens)]));
         }
     }
     carried

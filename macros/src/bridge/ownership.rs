@@ -2,7 +2,7 @@
 //! async twin: owned values move, `&T` is made owned first, `&mut` cannot
 //! cross at all.
 
-use quote::ToTokens as _;
+use quote::ToTokens;
 use syn::{Type, TypeImplTrait, parse_quote};
 
 use super::ir::Pass;
@@ -50,7 +50,7 @@ pub(super) fn async_arg(ty: &Type, name: &str, twin: &str) -> syn::Result<(Pass,
 /// Input: `impl Trait` — Output: `impl Trait + Send + 'static` (plus `Clone`
 /// when `clone` is set), so the value may move to the pool thread.
 fn with_bounds(impl_trait: &TypeImplTrait, clone: bool) -> Type {
-    let bounds = impl_trait.bounds.iter().map(|b| b.to_token_stream());
-    let clone_bound = clone.then(|| quote::quote!(::core::clone::Clone +));
+    let bounds = impl_trait.bounds.iter().map(ToTokens::to_token_stream);
+    let clone_bound = clone.then(|| quote::quote!(::core::clone::Clone+));
     parse_quote!(impl #(#bounds +)* #clone_bound ::core::marker::Send + 'static)
 }

@@ -1,0 +1,187 @@
+//! `#[bridge]` on inherent impls and traits: every method's twin, called
+//! from the other world, plus `skip`, per-method renames and the runtime's
+//! misuse message naming the twin.
+
+use std::time::Duration;
+
+use twoworlds::bridge;
+
+/// Runs `f` on a thread and fails if it does not finish in time.
+fn with_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let handle = std::thread::spawn(move || {
+        let out = f();
+        let _ = sender.send(());
+        out
+    });
+    if receiver.recv_timeout(Duration::from_secs(30)).is_err() && !handle.is_finished() {
+        panic!("test body did not finish within 30 s");
+    }
+    match handle.join() {
+        Ok(out) => out,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+/// A small multi-thread tokio runtime for the async side.
+fn tokio_rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// A client whose methods come in both worlds.
+#[derive(Clone, Debug, PartialEq)]
+struct Client {
+    /// Added to every answer.
+    base: u32,
+}
+
+#[bridge]
+impl Client {
+    /// Associated async fn without receiver.
+    async fn connect(base: u32) -> Client {
+        Client { base }
+    }
+
+    /// Async with `&self` and a borrowed argument.
+    async fn fetch(&self, key: &str) -> u32 {
+        self.base + u32::try_from(key.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Async with `&mut self`: fine for a blocking twin.
+    async fn bump(&mut self) -> u32 {
+        self.base += 1;
+        self.base
+    }
+
+    /// Async taking `self` by value, renamed.
+    #[bridge(blocking = finish_now)]
+    async fn finish(self) -> u32 {
+        self.base
+    }
+
+    /// Sync with `&self`: the async twin clones `self`.
+    fn sum(&self, extra: &[u32]) -> u32 {
+        self.base + extra.iter().sum::<u32>()
+    }
+
+    /// Sync associated fn without receiver, renamed.
+    #[bridge(async_name = make_later)]
+    fn make(base: u32) -> Client {
+        Client { base }
+    }
+
+    /// Sync taking `self`.
+    fn into_base(self) -> u32 {
+        self.base
+    }
+
+    /// Sync with `&mut self`: left alone.
+    #[bridge(skip)]
+    fn set(&mut self, base: u32) {
+        self.base = base;
+    }
+}
+
+#[test]
+fn inherent_blocking_twins_work_from_sync_code() {
+    with_deadline(|| {
+        let mut client = Client::blocking_connect(10);
+        assert_eq!(client.blocking_fetch("abc"), 13);
+        assert_eq!(client.blocking_bump(), 11);
+        client.set(20);
+        assert_eq!(client.clone().finish_now(), 20);
+    });
+}
+
+#[test]
+fn inherent_async_twins_work_from_async_code() {
+    with_deadline(|| {
+        tokio_rt().block_on(async {
+            let client = Client::make_later(5).await;
+            assert_eq!(client, Client { base: 5 });
+            let extra = vec![1, 2, 3];
+            let future = client.sum_async(&extra);
+            drop(extra);
+            assert_eq!(tokio::spawn(future).await.expect("task"), 11);
+            assert_eq!(client.into_base_async().await, 5);
+        });
+    });
+}
+
+/// A store with one async and one sync required method and a provided one.
+#[bridge]
+trait Store: Clone + Send + Sync + 'static {
+    /// Async required method: gets a provided `blocking_get`.
+    async fn get(&self, key: &str) -> Option<String>;
+
+    /// Sync required method: gets a provided `len_async`.
+    fn len(&self) -> usize;
+
+    /// Sync provided method with a renamed twin.
+    #[bridge(async_name = is_empty_later)]
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// An in-memory [`Store`].
+#[derive(Clone)]
+struct Memory(Vec<(String, String)>);
+
+impl Store for Memory {
+    async fn get(&self, key: &str) -> Option<String> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+#[test]
+fn trait_twins_are_provided_methods() {
+    with_deadline(|| {
+        let store = Memory(vec![("a".into(), "1".into())]);
+        assert_eq!(store.blocking_get("a"), Some("1".to_owned()));
+        assert_eq!(store.blocking_get("b"), None);
+        tokio_rt().block_on(async {
+            assert_eq!(store.len_async().await, 1);
+            assert!(!store.is_empty_later().await);
+        });
+    });
+}
+
+/// Sync work that must stay on one thread.
+#[bridge(thread_sensitive)]
+fn on_one_thread(n: u32) -> u32 {
+    n + 1
+}
+
+#[test]
+fn thread_sensitive_twin_runs_the_function() {
+    with_deadline(|| {
+        let out = tokio_rt().block_on(async { on_one_thread_async(1).await });
+        assert_eq!(out, 2);
+    });
+}
+
+#[test]
+fn blocking_twin_on_a_tokio_worker_panics_naming_the_twin() {
+    with_deadline(|| {
+        let outcome = tokio_rt().block_on(async {
+            tokio::spawn(async { Client { base: 1 }.blocking_fetch("x") }).await
+        });
+        let payload =
+            outcome.expect_err("the blocking twin must refuse to block a worker").into_panic();
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default();
+        assert!(message.contains("Client::blocking_fetch"), "message: {message}");
+    });
+}
