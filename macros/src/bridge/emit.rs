@@ -3,7 +3,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::{GenericParam, Generics, ReturnType, parse_quote};
+use syn::{GenericParam, Generics, ReturnType, parse_quote, parse_quote_spanned};
 
 use super::ir::{Direction, Home, Pass, Recv, Twin};
 
@@ -71,15 +71,31 @@ fn asynchronous(twin: &Twin, thread_sensitive: bool) -> TokenStream {
         Some(_) => (None, Some(quote!(self,))),
         None => (None, None),
     };
+    // A check per argument, spanned on its type, so a value that can't move
+    // to the pool thread is reported there rather than on the attribute.
+    let crosses = fresh("crosses");
+    let crosses_fn = (!twin.args.is_empty()).then(|| {
+        quote! {
+            fn #crosses<T: ::core::marker::Send + 'static>(value: T) -> T {
+                value
+            }
+        }
+    });
     let mut preps = Vec::new();
     let mut args = Vec::new();
     for (index, arg) in twin.args.iter().enumerate() {
         let name = &arg.name;
+        let span = syn::spanned::Spanned::span(&arg.ty);
         match arg.pass {
-            Pass::Move => args.push(quote!(#name)),
+            Pass::Move => {
+                preps.push(quote_spanned!(span=> let #name = #crosses(#name);));
+                args.push(quote!(#name));
+            }
             Pass::ToOwned => {
                 let owned = fresh(&format!("owned{index}"));
-                preps.push(quote!(let #owned = ::std::borrow::ToOwned::to_owned(#name);));
+                preps.push(quote_spanned!(span=>
+                    let #owned = #crosses(::std::borrow::ToOwned::to_owned(#name));
+                ));
                 args.push(quote!(::core::borrow::Borrow::borrow(&#owned)));
             }
         }
@@ -101,6 +117,7 @@ fn asynchronous(twin: &Twin, thread_sensitive: bool) -> TokenStream {
             -> impl ::core::future::Future<Output = #out> + ::core::marker::Send + 'static
             #where_clause
         {
+            #crosses_fn
             #self_prep
             #(#preps)*
             #private::#entry(#label, move || #call)
@@ -161,11 +178,18 @@ fn async_generics(twin: &Twin) -> Generics {
         }
     }
     if !matches!(twin.home, Home::Free) {
-        where_bounds.push(match twin.receiver {
-            Some(Recv::Ref { .. }) => {
-                parse_quote!(Self: ::core::clone::Clone + ::core::marker::Send + 'static)
+        // Spanned on `self`, so an unmet bound is reported on the receiver.
+        where_bounds.push(match &twin.receiver {
+            Some(Recv::Ref { span, .. }) => parse_quote_spanned!(*span=>
+                Self: ::core::clone::Clone + ::core::marker::Send + 'static
+            ),
+            Some(Recv::Value { span } | Recv::RefMut { span, .. }) => {
+                parse_quote_spanned!(*span=> Self: ::core::marker::Send + 'static)
             }
-            Some(_) => parse_quote!(Self: ::core::marker::Send + 'static),
+            Some(Recv::Typed(ty)) => {
+                let span = syn::spanned::Spanned::span(ty);
+                parse_quote_spanned!(span=> Self: ::core::marker::Send + 'static)
+            }
             None => parse_quote!(Self: ::core::marker::Sized + 'static),
         });
     }

@@ -192,6 +192,11 @@ fn carried_attrs(attrs: &[Attribute], asynchronous: bool) -> Vec<Attribute> {
             let tokens = &list.tokens;
             carried.push(parse_quote!(#[allow(#tokens)]));
         }
+        if name == "deprecated" {
+            // The twin calls the deprecated original; callers of the twin are
+            // still warned through the carried `deprecated`.
+            carried.push(parse_quote!(#[allow(deprecated)]));
+        }
     }
     carried
 }

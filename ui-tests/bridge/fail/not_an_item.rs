@@ -1,0 +1,6 @@
+use twoworlds::bridge;
+
+#[bridge]
+mod inner {}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use twoworlds::bridge;
+
+#[bridge(skip)]
+fn work() {}
+
+fn main() {
+    work();
+}

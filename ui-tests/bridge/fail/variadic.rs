@@ -1,0 +1,6 @@
+use twoworlds::bridge;
+
+#[bridge]
+fn log(format: &str, _: ...) {}
+
+fn main() {}
