@@ -1,0 +1,220 @@
+//! Expansion snapshots of every form (under `ui-tests/expand/dual/`) and
+//! unit tests of the whole expansion.
+
+use super::expand;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The expansion of `#[dual(args)] item`, pretty-printed.
+fn pretty(args: TokenStream, item: TokenStream) -> String {
+    let tokens = expand(args, item);
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(_) => tokens.to_string(),
+    }
+}
+
+/// Snapshots the expansion under `ui-tests/expand/dual/<name>.snap`.
+macro_rules! snapshot {
+    ($name:literal, ($($args:tt)*), $($item:tt)*) => {{
+        let out = pretty(quote!($($args)*), quote!($($item)*));
+        insta::with_settings!({ snapshot_path => "../../../ui-tests/expand/dual", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!($name, out);
+        });
+        out
+    }};
+}
+
+#[test]
+fn fn_form() {
+    let out = snapshot!(
+        "fn_form",
+        (),
+        /// Fetches.
+        #[inline]
+        pub async fn fetch(x: u32) -> u32 {
+            let a = helper(x).await;
+            let b = async {
+                if x > 3 {
+                    return 1;
+                }
+                2
+            }
+            .await;
+            let c = async { a + b }.await;
+            println!("{}", other(c).await);
+            if x > 0 { Box::pin(fetch(x - 1)).await } else { c }
+        }
+    );
+    assert!(out.contains("pub fn blocking_fetch(x: u32) -> u32"), "{out}");
+    assert!(out.contains("Blocking twin of [`fetch`]."), "{out}");
+    let twin = out.split("pub fn blocking_fetch").nth(1).unwrap();
+    assert!(!twin.contains("await") && !twin.contains("async"), "{out}");
+    assert!(twin.contains("let c = { a + b };"), "{out}");
+    assert!(twin.contains("(|| {"), "{out}");
+}
+
+#[test]
+fn fn_form_bridges_foreign_awaits_and_renames_recursion() {
+    let out = pretty(
+        quote!(),
+        quote!(
+            async fn f(n: u32) -> u32 {
+                if n == 0 { g().await } else { f(n - 1).await }
+            }
+        ),
+    );
+    assert!(out.contains("::twoworlds::__private::block_on_named("), "{out}");
+    assert!(out.contains("blocking_f(n - 1)"), "{out}");
+}
+
+#[test]
+fn impl_form() {
+    let out = snapshot!("impl_form", (),
+        impl Client {
+            pub async fn connect(addr: &str) -> Self { Self { addr: addr.to_owned() } }
+            pub async fn get(&self, k: u32) -> u32 { self.len(k).await + Self::connect("x").await.addr.len() as u32 }
+            async fn len(&self, k: u32) -> u32 { k }
+            pub fn sync_one(&self) -> u32 { 1 }
+            #[dual(skip)]
+            pub async fn only_async(&self) {}
+            #[dual(blocking = get_now)]
+            pub async fn get_later(&self) -> u32 { Client::connect("y").await.get(1).await }
+        }
+    );
+    assert!(out.contains("pub fn blocking_get(&self, k: u32) -> u32"), "{out}");
+    assert!(out.contains("self.blocking_len(k)"), "{out}");
+    assert!(out.contains("pub fn get_now(&self)"), "{out}");
+    assert!(!out.contains("blocking_only_async"), "{out}");
+    assert!(!out.contains("blocking_sync_one"), "{out}");
+}
+
+#[test]
+fn trait_forms() {
+    let out = snapshot!(
+        "trait_form",
+        (send),
+        pub trait Store {
+            async fn get(&self, k: u32) -> Option<u32>;
+            async fn get_or(&self, k: u32, d: u32) -> u32 {
+                self.get(k).await.unwrap_or(d)
+            }
+            fn name(&self) -> &'static str;
+        }
+    );
+    assert!(out.contains("pub trait BlockingStore"), "{out}");
+    assert!(out.contains("+ ::core::marker::Send"), "{out}");
+    let out = snapshot!("trait_impl_form", (),
+        impl Store for Memory {
+            async fn get(&self, k: u32) -> Option<u32> { self.map.get(&k).copied() }
+            async fn get_or(&self, k: u32, d: u32) -> u32 { self.get(k).await.unwrap_or(d) }
+            fn name(&self) -> &'static str { "memory" }
+        }
+    );
+    assert!(out.contains("impl BlockingStore for Memory"), "{out}");
+    assert!(out.contains("<Self as BlockingStore>::get(self, k)"), "{out}");
+}
+
+#[test]
+fn mod_form() {
+    let out = snapshot!(
+        "mod_form",
+        (),
+        pub mod api {
+            use super::Shared;
+            pub(super) static COUNT: u32 = 0;
+            pub struct Client {
+                pub base: u32,
+            }
+            impl Client {
+                pub async fn get(&self, k: u32) -> u32 {
+                    add(self.base, k).await
+                }
+            }
+            pub async fn add(a: u32, b: u32) -> u32 {
+                a + b + super::offset()
+            }
+            pub mod inner {
+                pub async fn twice(c: &super::Client) -> u32 {
+                    c.get(1).await * 2
+                }
+            }
+        }
+    );
+    assert!(out.contains("pub mod blocking"), "{out}");
+    assert!(out.contains("use super::super::Shared;"), "{out}");
+    assert!(out.contains("super::super::offset()"), "{out}");
+    assert!(out.contains("pub fn twice(c: &super::Client) -> u32"), "{out}");
+    assert!(out.contains("pub(in super::super) use super::COUNT;"), "{out}");
+    assert!(out.contains("Blocking twin of [`super::super::inner::twice`]"), "{out}");
+}
+
+#[test]
+fn errors_come_with_the_item_and_never_panic() {
+    for (args, item) in [
+        (
+            quote!(stirct),
+            quote!(
+                async fn f() {}
+            ),
+        ),
+        (
+            quote!(),
+            quote!(
+                fn f() {}
+            ),
+        ),
+        (
+            quote!(),
+            quote!(
+                const async fn f() {}
+            ),
+        ),
+        (
+            quote!(),
+            quote!(
+                extern "C" {
+                    fn f();
+                }
+            ),
+        ),
+        (
+            quote!(),
+            quote!(
+                mod m;
+            ),
+        ),
+        (
+            quote!(blocking = f),
+            quote!(
+                async fn f() {}
+            ),
+        ),
+        (
+            quote!(strict),
+            quote!(
+                async fn f() {
+                    g().await
+                }
+            ),
+        ),
+        (
+            quote!(),
+            quote!(
+                struct S;
+            ),
+        ),
+        (
+            quote!(),
+            quote!(
+                async fn f() {
+                    m!(a.await => b)
+                }
+            ),
+        ),
+        (quote!(= = ,,), quote!(async fn)),
+    ] {
+        let out = expand(args, item).to_string();
+        assert!(out.contains("compile_error"), "{out}");
+    }
+}
