@@ -113,6 +113,35 @@ pub mod forms {
         }
     }
 
+    /// Sync with no arguments.
+    #[bridge]
+    #[must_use]
+    pub fn zero() -> u8 {
+        0
+    }
+
+    /// A generic wrapper.
+    #[derive(Clone, Debug)]
+    pub struct Wrapper<T: Clone> {
+        /// The value.
+        pub value: T,
+    }
+
+    #[bridge]
+    impl<T: Clone> Wrapper<T> {
+        /// Sync, generic through the impl.
+        #[must_use]
+        pub fn get(&self) -> T {
+            self.value.clone()
+        }
+
+        /// Sync, no receiver.
+        #[must_use]
+        pub fn wrap(value: T) -> Self {
+            Self { value }
+        }
+    }
+
     /// A bridged trait.
     #[bridge]
     pub(crate) trait Source: Clone + Send + Sync + 'static {
@@ -123,6 +152,12 @@ pub mod forms {
         fn size(&self) -> usize {
             0
         }
+
+        /// Sync required constructor: its twin needs `Self: Send`.
+        fn make() -> Self;
+
+        /// Sync required method returning `Self`.
+        fn again(&self) -> Vec<Self>;
     }
 }
 
@@ -139,6 +174,14 @@ impl Source for Fixed {
 
     fn size(&self) -> usize {
         2
+    }
+
+    fn make() -> Self {
+        Fixed
+    }
+
+    fn again(&self) -> Vec<Self> {
+        vec![Fixed]
     }
 }
 
@@ -161,5 +204,9 @@ fn every_form_works_under_strict_lints() {
         assert_eq!(counter.peek_async().await, 0);
         assert_eq!(counter.into_n_async().await, 0);
         assert_eq!(Fixed.size_async().await, 2);
+        assert_eq!(Fixed::make_async().await.again_async().await.len(), 1);
+        assert_eq!(forms::zero_async().await, 0);
+        let wrapper = forms::Wrapper::wrap_async(3u8).await;
+        assert_eq!(wrapper.get_async().await, 3);
     });
 }

@@ -31,6 +31,7 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
                 sig: &function.sig,
                 home: Home::Free,
                 owner: None,
+                outer_params: Vec::new(),
             };
             let twin = lower::lower(&original, options, errors).map(|twin| emit::twin(&twin));
             quote!(#function #twin)
@@ -54,6 +55,7 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
                 ImplItem::Fn(f) => Some(Method { attrs: &mut f.attrs, vis: &f.vis, sig: &f.sig }),
                 _ => None,
             });
+            let owner = Owner { name: owner, params: type_params(&block.generics) };
             let twins = twins(methods, &taken, Home::Impl, &owner, options, errors);
             block.items.extend(twins.into_iter().map(ImplItem::Verbatim));
             block.into_token_stream()
@@ -73,6 +75,7 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
                 }
                 _ => None,
             });
+            let owner = Owner { name: owner, params: type_params(&block.generics) };
             let twins = twins(methods, &taken, Home::Trait, &owner, options, errors);
             block.items.extend(twins.into_iter().map(TraitItem::Verbatim));
             block.into_token_stream()
@@ -104,7 +107,7 @@ fn twins<'a>(
     methods: impl Iterator<Item = Method<'a>>,
     taken: &HashSet<String>,
     home: Home,
-    owner: &str,
+    owner: &Owner,
     outer: &Options,
     errors: &mut Errors,
 ) -> Vec<TokenStream> {
@@ -136,7 +139,8 @@ fn twins<'a>(
             vis: method.vis,
             sig: method.sig,
             home,
-            owner: Some(owner.to_owned()),
+            owner: Some(owner.name.clone()),
+            outer_params: owner.params.clone(),
         };
         if let Some(twin) = lower::lower(&original, &options, errors) {
             twins.push(emit::twin(&twin));
@@ -169,6 +173,19 @@ fn take_options(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Options {
         all
     });
     args::parse(joined.unwrap_or_default(), errors)
+}
+
+/// The impl or trait the methods belong to.
+struct Owner {
+    /// Its name as the runtime reports it.
+    name: String,
+    /// Its type parameters.
+    params: Vec<syn::Ident>,
+}
+
+/// The names of the type parameters of `generics`.
+fn type_params(generics: &syn::Generics) -> Vec<syn::Ident> {
+    generics.type_params().map(|param| param.ident.clone()).collect()
 }
 
 /// How the runtime names the owner of a method: the impl's type name.

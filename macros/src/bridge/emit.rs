@@ -177,6 +177,12 @@ fn async_generics(twin: &Twin) -> Generics {
             }
         }
     }
+    for param in &twin.outer_params {
+        where_bounds.push(parse_quote!(#param: ::core::marker::Send + 'static));
+    }
+    if matches!(twin.home, Home::Trait) {
+        where_bounds.extend(self_type_bounds(twin));
+    }
     if !matches!(twin.home, Home::Free) {
         // Spanned on `self`, so an unmet bound is reported on the receiver.
         where_bounds.push(match &twin.receiver {
@@ -197,6 +203,50 @@ fn async_generics(twin: &Twin) -> Generics {
         generics.make_where_clause().predicates.extend(where_bounds);
     }
     generics
+}
+
+/// In a trait, the types that mention `Self` (`Self`, `Self::Item`) and
+/// cross to or from the pool thread: the output and moved arguments. They
+/// must be `Send + 'static`, which the provided body can't assume. Types
+/// with borrows are left to the compiler's own error.
+fn self_type_bounds(twin: &Twin) -> Vec<syn::WherePredicate> {
+    let output = match &twin.output {
+        ReturnType::Type(_, ty) => Some(&**ty),
+        ReturnType::Default => None,
+    };
+    let moved = twin.args.iter().filter(|arg| matches!(arg.pass, Pass::Move)).map(|arg| &arg.ty);
+    output
+        .into_iter()
+        .chain(moved)
+        .filter(|ty| mentions_self_only_owned(&quote!(#ty)))
+        .map(|ty| parse_quote!(#ty: ::core::marker::Send + 'static))
+        .collect()
+}
+
+/// Whether `tokens` name `Self` and hold no borrow, lifetime or `impl`.
+fn mentions_self_only_owned(tokens: &TokenStream) -> bool {
+    /// Walks `tokens`, noting whether `Self` appears and whether anything
+    /// that may borrow does.
+    fn walk(tokens: TokenStream, mentions_self: &mut bool, borrows: &mut bool) {
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    *mentions_self |= ident == "Self";
+                    *borrows |= ident == "impl" || ident == "dyn";
+                }
+                proc_macro2::TokenTree::Punct(punct) => {
+                    *borrows |= matches!(punct.as_char(), '&' | '\'' | '_');
+                }
+                proc_macro2::TokenTree::Group(group) => {
+                    walk(group.stream(), mentions_self, borrows);
+                }
+                proc_macro2::TokenTree::Literal(_) => {}
+            }
+        }
+    }
+    let (mut mentions_self, mut borrows) = (false, false);
+    walk(tokens.clone(), &mut mentions_self, &mut borrows);
+    mentions_self && !borrows
 }
 
 /// The type parameters passed as `&T` (made owned with `ToOwned`).

@@ -101,6 +101,9 @@ pub(super) struct Twin {
     pub(super) direction: Direction,
     /// Where the original lives.
     pub(super) home: Home,
+    /// The type parameters of the enclosing impl or trait, which must be
+    /// `Send + 'static` for the async twin's future to be.
+    pub(super) outer_params: Vec<Ident>,
     /// The path of the runtime's private items (`::twoworlds::__private`).
     pub(super) private: TokenStream,
 }

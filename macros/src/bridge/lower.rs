@@ -22,6 +22,8 @@ pub(super) struct Original<'a> {
     pub(super) home: Home,
     /// The impl's type or trait's name, for the runtime's label.
     pub(super) owner: Option<String>,
+    /// The impl's or trait's type parameters.
+    pub(super) outer_params: Vec<Ident>,
 }
 
 /// The name of the twin of `sig` under `options`.
@@ -90,6 +92,7 @@ pub(super) fn lower(
         output: sig.output.clone(),
         direction,
         home: original.home,
+        outer_params: original.outer_params.clone(),
         private: options.private_path(),
     })
 }
