@@ -1,65 +1,87 @@
 //! `block_on`: async → sync. Runs a future to completion on the calling
 //! thread, parking it between polls.
 //!
-//! STUB: a minimal correct version so the macros can be built and tested; the
-//! foundation issue replaces it with the real one (misuse detection, tokio
-//! context, no allocation on the fast path).
+//! Each thread keeps one cached waker (an `Arc` allocated the first time the
+//! thread blocks), so a call allocates nothing: the waker is only cloned
+//! (a reference-count bump) by futures that store it. Waking sets a flag and
+//! unparks the thread with [`Thread::unpark`]; the wait loop runs the
+//! thread-sensitive jobs queued for this thread (which unpark it the same way)
+//! before each park.
+//!
+//! Misuse — a `block_on` from inside async code — is detected before anything
+//! runs: inside another `block_on`'s poll on this thread (always), or on a
+//! thread that drives tokio tasks (feature `tokio`; see
+//! [`crate::tokio_context`]). Without the `tokio` feature, blocking inside
+//! some other executor's poll (tokio, smol, async-std) is not detected.
 
-use std::fmt;
+mod error;
+
+use std::cell::Cell;
 use std::future::Future;
-use std::pin::pin;
+use std::panic::Location;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 
-/// Why [`try_block_on`] refused to run a future.
-#[derive(Debug)]
-pub struct BlockOnError {
-    /// The function that asked to block.
-    function: &'static str,
-}
+pub use error::{BlockOnError, BlockOnErrorKind};
 
-impl fmt::Display for BlockOnError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` was called from async code", self.function)
-    }
-}
+/// The name misuse messages show for a direct call.
+const BLOCK_ON: &str = "twoworlds::block_on";
 
-impl std::error::Error for BlockOnError {}
-
-/// Wakes the parked thread that is blocked on the future.
-struct ThreadWaker(Thread);
-
-impl Wake for ThreadWaker {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-/// Runs `fut` to completion on this thread and returns its output.
+/// Runs `fut` to completion on this thread, parking the thread while the
+/// future waits, and returns its output.
+///
+/// No thread is spawned and, after the first call on a thread, nothing is
+/// allocated. With feature `tokio` the future runs inside a tokio runtime
+/// context, so tokio timers and I/O work: the thread's current context if it
+/// has one (an [`unblock`](crate::unblock) thread entered from tokio code, a
+/// `spawn_blocking` thread), else the handle installed with
+/// `set_tokio_handle`, else a shared multi-thread runtime built on first use.
+/// tokio futures look up their runtime when they are created, so create them
+/// inside the future: `block_on(async { sleep(d).await })`, not
+/// `block_on(sleep(d))`.
 ///
 /// ```
 /// assert_eq!(twoworlds_runtime::block_on(async { 1 + 1 }), 2);
 /// ```
+///
+/// # Panics
+/// When called from async code — inside the poll of another `block_on`, or
+/// (feature `tokio`) on a thread driving tokio tasks — rather than deadlock or
+/// silently stall the loop. The message names the function, the thread and
+/// what to do instead; the panic points at the caller. [`try_block_on`]
+/// returns the same as an error. Panics of the future propagate unchanged.
 #[track_caller]
 pub fn block_on<F: Future>(fut: F) -> F::Output {
-    block_on_named("twoworlds::block_on", fut)
+    block_on_named(BLOCK_ON, fut)
 }
 
-/// Like [`block_on`], but returns an error instead of panicking on misuse.
+/// Like [`block_on`], but returns an error instead of panicking when called
+/// from async code.
 ///
 /// ```
 /// assert_eq!(twoworlds_runtime::try_block_on(async { 3 }).unwrap(), 3);
+/// let nested = twoworlds_runtime::block_on(async { twoworlds_runtime::try_block_on(async { 4 }) });
+/// assert!(nested.is_err());
 /// ```
 ///
 /// # Errors
-/// When called from async code.
+/// [`BlockOnError`] when called from async code (see [`block_on`]), or with
+/// feature `tokio` when no tokio runtime can be had. The future is dropped
+/// without being polled.
+#[track_caller]
 pub fn try_block_on<F: Future>(fut: F) -> Result<F::Output, BlockOnError> {
-    Ok(run(fut))
+    try_block_on_named(BLOCK_ON, fut)
 }
 
 /// [`block_on`] on behalf of a generated blocking twin named `twin`, so a
 /// misuse message names the function the user actually called.
+///
+/// ```
+/// assert_eq!(twoworlds_runtime::__private::block_on_named("blocking_two", async { 2 }), 2);
+/// ```
 #[doc(hidden)]
 #[track_caller]
 pub fn block_on_named<F: Future>(twin: &'static str, fut: F) -> F::Output {
@@ -69,20 +91,183 @@ pub fn block_on_named<F: Future>(twin: &'static str, fut: F) -> F::Output {
     }
 }
 
-fn try_block_on_named<F: Future>(twin: &'static str, fut: F) -> Result<F::Output, BlockOnError> {
-    let _ = BlockOnError { function: twin };
+/// [`try_block_on`] on behalf of a generated blocking twin named `twin`.
+///
+/// ```
+/// let err = twoworlds_runtime::block_on(async {
+///     twoworlds_runtime::__private::try_block_on_named("blocking_two", async { 2 })
+/// });
+/// assert_eq!(err.unwrap_err().function(), "blocking_two");
+/// ```
+///
+/// # Errors
+/// As [`try_block_on`].
+#[doc(hidden)]
+#[track_caller]
+pub fn try_block_on_named<F: Future>(
+    twin: &'static str,
+    fut: F,
+) -> Result<F::Output, BlockOnError> {
+    let location = Location::caller();
+    let error = |kind| BlockOnError::new(twin, kind, location);
+    if let Some(kind) = misuse() {
+        return Err(error(kind));
+    }
+    #[cfg(feature = "tokio")]
+    let handle = crate::tokio_context::handle_to_enter()
+        .map_err(|reason| error(BlockOnErrorKind::NoTokioRuntime(reason)))?;
+    #[cfg(feature = "tokio")]
+    let _entered = handle.as_deref().map(tokio::runtime::Handle::enter);
     Ok(run(fut))
 }
 
+/// Why blocking this thread now would be a bug, if it would.
+fn misuse() -> Option<BlockOnErrorKind> {
+    if WAIT.try_with(|wait| wait.polling.get()).unwrap_or(false) {
+        return Some(BlockOnErrorKind::InsideBlockOn);
+    }
+    #[cfg(feature = "tokio")]
+    if crate::tokio_context::is_driving_tasks() {
+        return Some(BlockOnErrorKind::InsideTokio);
+    }
+    None
+}
+
+/// Wakes the thread blocked in [`block_on`]: sets the flag, then unparks.
+struct Signal {
+    /// The thread that owns this signal.
+    thread: Thread,
+    /// Set by a wake, consumed by the wait loop.
+    notified: AtomicBool,
+}
+
+impl Wake for Signal {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        // Only the wake that raises the flag needs to unpark: until the wait
+        // loop consumes the flag it will not park.
+        if !self.notified.swap(true, Ordering::AcqRel) {
+            self.thread.unpark();
+        }
+    }
+}
+
+/// Per-thread state of `block_on`.
+struct Wait {
+    /// This thread's signal.
+    signal: Arc<Signal>,
+    /// A waker for `signal`, cloned by futures that need to store it.
+    waker: Waker,
+    /// Whether this thread is inside a `block_on`'s poll right now.
+    polling: Cell<bool>,
+    /// How many `block_on`s are running on this thread (nested ones are
+    /// reached through thread-sensitive jobs run while waiting).
+    depth: Cell<usize>,
+}
+
+impl Wait {
+    /// The state for the current thread.
+    fn new() -> Self {
+        let signal =
+            Arc::new(Signal { thread: thread::current(), notified: AtomicBool::new(false) });
+        let waker = Waker::from(Arc::clone(&signal));
+        Wait { signal, waker, polling: Cell::new(false), depth: Cell::new(0) }
+    }
+
+    /// Parks until the waker fires, running this thread's pending
+    /// thread-sensitive jobs first and whenever the thread is unparked.
+    fn wait(&self) {
+        loop {
+            crate::thread_sensitive::run_pending_on_this_thread();
+            if self.signal.notified.swap(false, Ordering::AcqRel) {
+                return;
+            }
+            thread::park();
+        }
+    }
+}
+
+thread_local! {
+    /// This thread's `block_on` state, created the first time it blocks.
+    static WAIT: Wait = Wait::new();
+}
+
+/// Polls `fut` to completion on this thread.
 fn run<F: Future>(fut: F) -> F::Output {
     let mut fut = pin!(fut);
-    let waker = Waker::from(Arc::new(ThreadWaker(thread::current())));
-    let mut cx = Context::from_waker(&waker);
+    match WAIT.try_with(|wait| drive(wait, fut.as_mut())) {
+        Ok(out) => out,
+        // Called from a thread-local destructor after `WAIT` was destroyed:
+        // use a one-off state.
+        Err(_) => drive(&Wait::new(), fut),
+    }
+}
+
+/// The poll/park loop of `run`.
+fn drive<F: Future>(wait: &Wait, mut fut: Pin<&mut F>) -> F::Output {
+    let _depth = Depth::enter(wait);
+    let _frame = crate::thread_sensitive::ExecutorFrame::enter();
+    let mut cx = Context::from_waker(&wait.waker);
     loop {
-        if let Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+        let polled = {
+            let _polling = Polling::enter(&wait.polling);
+            fut.as_mut().poll(&mut cx)
+        };
+        if let Poll::Ready(out) = polled {
             return out;
         }
-        crate::thread_sensitive::run_pending_on_this_thread();
-        thread::park();
+        wait.wait();
+    }
+}
+
+/// Counts a running `block_on` on this thread for as long as it lives.
+struct Depth<'a>(&'a Wait);
+
+impl<'a> Depth<'a> {
+    /// Counts one more `block_on`; the outermost one starts with a clear flag.
+    fn enter(wait: &'a Wait) -> Self {
+        let depth = wait.depth.get();
+        if depth == 0 {
+            wait.signal.notified.store(false, Ordering::Release);
+        }
+        wait.depth.set(depth + 1);
+        Depth(wait)
+    }
+}
+
+impl Drop for Depth<'_> {
+    fn drop(&mut self) {
+        let depth = self.0.depth.get() - 1;
+        self.0.depth.set(depth);
+        if depth > 0 {
+            // A nested `block_on` shares the thread's signal and may have
+            // consumed a wake meant for the outer one: make the outer re-poll.
+            self.0.signal.notified.store(true, Ordering::Release);
+        }
+    }
+}
+
+/// Marks this thread as inside a `block_on` poll, restoring the previous mark
+/// when dropped (also on panic).
+struct Polling<'a> {
+    /// The flag.
+    flag: &'a Cell<bool>,
+    /// Its value before.
+    previous: bool,
+}
+
+impl<'a> Polling<'a> {
+    /// Sets the flag.
+    fn enter(flag: &'a Cell<bool>) -> Self {
+        Polling { flag, previous: flag.replace(true) }
+    }
+}
+
+impl Drop for Polling<'_> {
+    fn drop(&mut self) {
+        self.flag.set(self.previous);
     }
 }

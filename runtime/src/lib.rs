@@ -3,26 +3,70 @@
 //!
 //! - [`block_on`] — async → sync: run a future to completion on this thread.
 //! - [`unblock`] — sync → async: run a blocking closure on a bounded pool.
+//! - [`unblock_thread_sensitive`] — sync → async for functions that must
+//!   always run on the same thread (see [Thread-sensitive
+//!   execution](#thread-sensitive-execution)); [`thread_sensitive_scope`].
+//! - [`ContextLocal`] / [`CallContext`] — values that follow the logical call
+//!   across bridges (see [Context across bridges](#context-across-bridges)).
 //! - [`watchdog`] — debug mode: report polls that block their thread ([`watch`]).
 //!
 //! Users depend on the `twoworlds` facade, which re-exports everything here.
+//!
+//! # Thread-sensitive execution
+//!
+//! Some sync functions must always run on the same thread: a `!Send` handle
+//! kept in a thread-local, a GUI thread, a library that is not thread-safe.
+//! [`unblock_thread_sensitive`] (and `#[bridge(thread_sensitive)]`) runs them,
+//! first match wins:
+//! 1. when the async code was entered from sync code through [`block_on`], on
+//!    the outermost such thread, which runs queued work while it waits — a
+//!    sync-outermost program keeps all thread-sensitive work on its own thread;
+//! 2. inside a [`thread_sensitive_scope`], on that scope's own thread;
+//! 3. otherwise on one process-wide dedicated thread.
+//!
+//! Nested sync → async → sync chains of any depth keep that work on the same
+//! thread. Each thread runs thread-sensitive calls one at a time (serialized),
+//! so use plain [`unblock`] — the default — for everything else. A call that
+//! cannot run fails with a clear [`ThreadSensitiveError`] instead of hanging:
+//! when it would wait for the thread that is waiting for it (deadlock), or
+//! when every `block_on` that could run it has returned.
+//!
+//! # Context across bridges
+//!
+//! A [`ContextLocal`] bound in sync code is visible to the async code it calls
+//! through [`block_on`], and to the sync code that code calls through
+//! [`unblock`] (and back, at any depth); a new thread does not see it unless
+//! you carry it with [`CallContext`]. With the `tracing` feature the current
+//! `tracing::Span` follows every bridge the same way.
 #![forbid(unsafe_code)]
 
 mod block_on;
 mod context;
 mod pool;
 mod thread_sensitive;
+#[cfg(feature = "tokio")]
+mod tokio_context;
 pub mod watchdog;
 
-pub use block_on::{BlockOnError, block_on, try_block_on};
-pub use pool::unblock;
+pub use context::{CallContext, ContextLocal, InCallContext, LocalScope};
+pub use thread_sensitive::{
+    ThreadSensitiveError, ThreadSensitiveScope, thread_sensitive_scope,
+    try_unblock_thread_sensitive, unblock_thread_sensitive,
+};
+pub use block_on::{BlockOnError, BlockOnErrorKind, block_on, try_block_on};
+pub use pool::{
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads,
+    pool_stats, set_idle_timeout, set_max_threads, unblock,
+};
+#[cfg(feature = "tokio")]
+pub use tokio_context::{clear_tokio_handle, set_tokio_handle};
 pub use watchdog::watch;
 
 /// Items used by code that `#[dual]` and `#[bridge]` generate. Not public API:
 /// names and signatures may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::block_on::block_on_named;
+    pub use crate::block_on::{block_on_named, try_block_on_named};
     pub use crate::pool::unblock_named;
     pub use crate::thread_sensitive::unblock_thread_sensitive_named;
     pub use crate::watchdog::watch;

@@ -1,24 +1,35 @@
 //! `unblock`: sync → async. Runs a blocking closure on a bounded thread pool
 //! and lets async code await its result.
-//!
-//! STUB: one thread per call, so the macros can be built and tested; the
-//! foundation issue replaces it with the bounded pool.
+
+mod task;
+mod workers;
 
 use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll, Waker};
-use std::thread;
 
-/// The slot a job writes its result into and the awaiting task reads from.
-struct Slot<T> {
-    /// The job's result (or panic payload) once it has finished.
-    result: Option<thread::Result<T>>,
-    /// The task to wake when the result arrives.
-    waker: Option<Waker>,
-}
+pub use workers::{
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads, pool_stats,
+    set_idle_timeout, set_max_threads,
+};
 
-/// Runs `f` on the blocking pool and resolves to its return value.
+/// Runs the blocking closure `f` on the pool and resolves to its return value,
+/// so async code can call sync code without stalling its event loop.
+///
+/// - **The pool** grows on demand up to [`max_threads`] threads (default
+///   [`DEFAULT_MAX_THREADS`]; env var `TWOWORLDS_MAX_THREADS`;
+///   [`set_max_threads`]), named `twoworlds-N`. More jobs than threads wait in
+///   a queue, oldest first. A thread idle for [`DEFAULT_IDLE_TIMEOUT`] (see
+///   [`set_idle_timeout`]) exits.
+/// - **Panics**: a panic in `f` is caught on the pool thread, which survives
+///   and serves the next job; awaiting the future resumes the panic with the
+///   original payload.
+/// - **Cancellation**: dropping the future before `f` starts removes the job:
+///   `f` is dropped and never runs. Once `f` has started it runs to the end
+///   (a thread cannot be interrupted) and its result is dropped.
+/// - **Context**: the caller's context (see the crate docs) is visible inside
+///   `f`; with feature `tokio`, so is the caller's tokio runtime, so a
+///   [`block_on`](crate::block_on) inside `f` runs in it.
+/// - **Process exit** never waits for the pool: its threads are not joined,
+///   and jobs still queued or running when `main` returns are abandoned.
 ///
 /// ```
 /// # twoworlds_runtime::block_on(async {
@@ -35,45 +46,20 @@ where
 }
 
 /// [`unblock`] on behalf of a generated async twin named `twin`.
+///
+/// ```
+/// let n = twoworlds_runtime::block_on(twoworlds_runtime::__private::unblock_named("two_async", || 2));
+/// assert_eq!(n, 2);
+/// ```
 #[doc(hidden)]
 pub fn unblock_named<T, F>(twin: &'static str, f: F) -> impl Future<Output = T> + Send + 'static
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    // The name is not needed yet: pool errors name `twoworlds::unblock`.
     let _ = twin;
-    let slot = Arc::new(Mutex::new(Slot { result: None, waker: None }));
-    let context = crate::context::Snapshot::capture();
-    let job_slot = Arc::clone(&slot);
-    thread::spawn(move || {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| context.enter(f)));
-        let mut slot = job_slot.lock().unwrap_or_else(PoisonError::into_inner);
-        slot.result = Some(result);
-        if let Some(waker) = slot.waker.take() {
-            waker.wake();
-        }
-    });
-    Unblocked { slot }
-}
-
-/// The future returned by [`unblock`].
-struct Unblocked<T> {
-    /// Shared with the job.
-    slot: Arc<Mutex<Slot<T>>>,
-}
-
-impl<T> Future for Unblocked<T> {
-    type Output = T;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
-        match slot.result.take() {
-            Some(Ok(value)) => Poll::Ready(value),
-            Some(Err(payload)) => std::panic::resume_unwind(payload),
-            None => {
-                slot.waker = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        }
-    }
+    let task = task::Task::new(f);
+    workers::submit(task.clone());
+    task::Unblocked::new(task)
 }

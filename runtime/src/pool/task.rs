@@ -1,0 +1,203 @@
+//! One `unblock` call: the closure waiting in the queue, then its result
+//! waiting for the awaiting task. A single `Arc<Task>` is both the queue entry
+//! and the result slot, so a call allocates once.
+
+use std::future::Future;
+use std::mem;
+use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
+use std::thread;
+
+use crate::context::Snapshot;
+
+/// A queued job as the pool sees it, whatever its closure and result types.
+pub(crate) trait Job: Send + Sync {
+    /// Runs the closure on this (pool) thread, unless the job was cancelled.
+    fn run(&self);
+    /// Fails the job without running it: its awaiting task panics with
+    /// `message`. Used when no pool thread can be started.
+    fn abandon(&self, message: String);
+}
+
+/// Where a job is in its life.
+enum Stage<F, T> {
+    /// In the queue; the closure has not started.
+    Queued(Queued<F>),
+    /// A pool thread is running the closure.
+    Running,
+    /// The closure returned (or panicked); the result waits for the task.
+    Done(thread::Result<T>),
+    /// The result was taken, or the future was dropped (cancelling a queued
+    /// job, discarding a running job's result).
+    Finished,
+}
+
+/// What a queued job needs to run.
+struct Queued<F> {
+    /// The closure.
+    f: F,
+    /// The caller's context, entered around `f`.
+    context: Snapshot,
+    /// The caller's tokio runtime, entered around `f` (feature `tokio`).
+    #[cfg(feature = "tokio")]
+    tokio: Option<tokio::runtime::Handle>,
+}
+
+/// The state shared by the queue entry and the future.
+struct State<F, T> {
+    /// Where the job is.
+    stage: Stage<F, T>,
+    /// The task awaiting the result.
+    waker: Option<Waker>,
+}
+
+/// One `unblock` call.
+pub(crate) struct Task<F, T> {
+    /// Shared between the pool thread and the awaiting future.
+    state: Mutex<State<F, T>>,
+}
+
+impl<F, T> Task<F, T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    /// A job for `f`, capturing the caller's context (and tokio runtime).
+    pub(crate) fn new(f: F) -> Arc<Self> {
+        let queued = Queued {
+            f,
+            context: Snapshot::capture(),
+            #[cfg(feature = "tokio")]
+            tokio: tokio::runtime::Handle::try_current().ok(),
+        };
+        Arc::new(Task { state: Mutex::new(State { stage: Stage::Queued(queued), waker: None }) })
+    }
+}
+
+impl<F, T> Task<F, T> {
+    /// The shared state, whoever panicked while holding it.
+    fn lock(&self) -> MutexGuard<'_, State<F, T>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Stores `result` (unless the future is gone) and wakes the task.
+    fn finish(&self, result: thread::Result<T>) {
+        let mut state = self.lock();
+        let discarded = if matches!(state.stage, Stage::Running | Stage::Queued(_)) {
+            state.stage = Stage::Done(result);
+            None
+        } else {
+            Some(result)
+        };
+        let waker = state.waker.take();
+        drop(state);
+        // Dropped outside the lock: a result's destructor may do anything.
+        drop(discarded);
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl<F, T> Job for Task<F, T>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    fn run(&self) {
+        let queued = {
+            let mut state = self.lock();
+            match mem::replace(&mut state.stage, Stage::Running) {
+                Stage::Queued(queued) => queued,
+                other => {
+                    // Cancelled while queued: the closure is already gone.
+                    state.stage = other;
+                    return;
+                }
+            }
+        };
+        let Queued {
+            f,
+            context,
+            #[cfg(feature = "tokio")]
+            tokio,
+        } = queued;
+        let result = panic::catch_unwind(AssertUnwindSafe(|| {
+            #[cfg(feature = "tokio")]
+            let _entered = tokio.as_ref().map(tokio::runtime::Handle::enter);
+            context.enter(f)
+        }));
+        self.finish(result);
+    }
+
+    fn abandon(&self, message: String) {
+        let queued = {
+            let mut state = self.lock();
+            match mem::replace(&mut state.stage, Stage::Running) {
+                Stage::Queued(queued) => queued,
+                other => {
+                    state.stage = other;
+                    return;
+                }
+            }
+        };
+        drop(queued);
+        self.finish(Err(Box::new(message)));
+    }
+}
+
+/// The future `unblock` returns: resolves to the closure's result, resumes
+/// its panic, and cancels the job when dropped before it starts.
+pub(crate) struct Unblocked<F, T> {
+    /// Shared with the queue entry.
+    task: Arc<Task<F, T>>,
+}
+
+impl<F, T> Unblocked<F, T> {
+    /// The future for `task`.
+    pub(crate) fn new(task: Arc<Task<F, T>>) -> Self {
+        Unblocked { task }
+    }
+}
+
+impl<F, T> Future for Unblocked<F, T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        let mut state = self.task.lock();
+        match mem::replace(&mut state.stage, Stage::Finished) {
+            Stage::Done(result) => {
+                drop(state);
+                match result {
+                    Ok(value) => Poll::Ready(value),
+                    Err(payload) => panic::resume_unwind(payload),
+                }
+            }
+            Stage::Finished => {
+                panic!("the future of `twoworlds::unblock` was polled after it completed")
+            }
+            other => {
+                state.stage = other;
+                match &mut state.waker {
+                    Some(waker) if waker.will_wake(cx.waker()) => {}
+                    slot => *slot = Some(cx.waker().clone()),
+                }
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl<F, T> Drop for Unblocked<F, T> {
+    fn drop(&mut self) {
+        let mut shared = self.task.lock();
+        let stage = mem::replace(&mut shared.stage, Stage::Finished);
+        let waker = shared.waker.take();
+        drop(shared);
+        // A queued closure is dropped here and never runs; a running one
+        // finishes and its result is dropped by the pool thread.
+        drop((stage, waker));
+    }
+}

@@ -1,0 +1,279 @@
+//! The bounded thread pool behind `unblock`: grows on demand up to a maximum,
+//! queues what it cannot start yet, retires threads that stay idle.
+//!
+//! Idle workers sleep on one condvar; a submit wakes one (`notify_one`) or, if
+//! none sleeps, starts a thread while below the maximum. Workers are detached,
+//! never joined: process exit does not wait for them or for queued jobs.
+
+use std::collections::VecDeque;
+use std::num::NonZeroUsize;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard, PoisonError};
+use std::thread;
+use std::time::Duration;
+
+use super::task::Job;
+
+/// The maximum number of pool threads unless configured otherwise.
+pub const DEFAULT_MAX_THREADS: usize = 512;
+
+/// How long a pool thread waits for work before it exits, unless configured.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The environment variable read (once, at the pool's first use) for the
+/// maximum number of pool threads.
+pub const MAX_THREADS_ENV: &str = "TWOWORLDS_MAX_THREADS";
+
+/// The pool's bookkeeping, behind one lock.
+struct State {
+    /// Jobs no thread has taken yet, oldest first.
+    queue: VecDeque<Arc<dyn Job>>,
+    /// Threads started and not yet exited.
+    live: usize,
+    /// Threads waiting on the condvar.
+    sleeping: usize,
+    /// Wake-ups sent to sleeping threads and not yet consumed.
+    notified: usize,
+    /// The most threads ever live at once.
+    peak: usize,
+    /// The number of the next thread (`twoworlds-N`).
+    next_id: u64,
+    /// The maximum number of live threads.
+    max: usize,
+    /// How long an idle thread waits before it exits.
+    idle_timeout: Duration,
+}
+
+/// The process-wide pool.
+struct Pool {
+    /// The bookkeeping.
+    state: Mutex<State>,
+    /// Idle workers wait here for jobs.
+    work: Condvar,
+}
+
+/// The pool, configured from the environment on first use.
+static POOL: LazyLock<Pool> = LazyLock::new(|| Pool {
+    state: Mutex::new(State {
+        queue: VecDeque::new(),
+        live: 0,
+        sleeping: 0,
+        notified: 0,
+        peak: 0,
+        next_id: 1,
+        max: max_from_env(),
+        idle_timeout: DEFAULT_IDLE_TIMEOUT,
+    }),
+    work: Condvar::new(),
+});
+
+/// The maximum from `TWOWORLDS_MAX_THREADS`, or the default (with a warning on
+/// stderr if the variable is set but not a positive integer).
+fn max_from_env() -> usize {
+    let Ok(value) = std::env::var(MAX_THREADS_ENV) else {
+        return DEFAULT_MAX_THREADS;
+    };
+    if let Ok(max) = value.trim().parse::<NonZeroUsize>() {
+        return max.get();
+    }
+    eprintln!(
+        "twoworlds: ignoring {MAX_THREADS_ENV}={value:?}: expected a positive integer such as \
+         64; using the default of {DEFAULT_MAX_THREADS} threads"
+    );
+    DEFAULT_MAX_THREADS
+}
+
+/// The pool's state, whoever panicked while holding it.
+fn lock() -> MutexGuard<'static, State> {
+    POOL.state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Queues `job`, waking or starting a thread for it if one may be had.
+pub(crate) fn submit(job: Arc<dyn Job>) {
+    let mut state = lock();
+    state.queue.push_back(job);
+    if state.sleeping > state.notified {
+        state.notified += 1;
+        drop(state);
+        POOL.work.notify_one();
+    } else if state.live < state.max {
+        start_worker(state);
+    }
+}
+
+/// Starts one more worker; `state` must have room below the maximum.
+fn start_worker(mut state: MutexGuard<'static, State>) {
+    state.live += 1;
+    state.peak = state.peak.max(state.live);
+    let id = state.next_id;
+    state.next_id += 1;
+    drop(state);
+    let spawned = thread::Builder::new().name(format!("twoworlds-{id}")).spawn(work);
+    if let Err(err) = spawned {
+        let mut state = lock();
+        state.live -= 1;
+        if state.live == 0 {
+            // No thread will ever take the queued jobs: fail them rather than
+            // leave their tasks waiting forever.
+            let orphans: Vec<_> = state.queue.drain(..).collect();
+            drop(state);
+            for job in orphans {
+                job.abandon(format!("twoworlds::unblock could not start a pool thread: {err}"));
+            }
+        }
+    }
+}
+
+/// A worker's life: take jobs until idle for the timeout.
+fn work() {
+    let mut state = lock();
+    loop {
+        if let Some(job) = state.queue.pop_front() {
+            drop(state);
+            // `run` catches the closure's panic; this catches one from a
+            // result's destructor or a waker, so the thread survives either.
+            let _ = panic::catch_unwind(AssertUnwindSafe(|| job.run()));
+            drop(job);
+            state = lock();
+            continue;
+        }
+        if state.live > state.max {
+            // The maximum was lowered: this thread is one too many.
+            state.live -= 1;
+            return;
+        }
+        state.sleeping += 1;
+        let timeout = state.idle_timeout;
+        let (woken, waited) =
+            POOL.work.wait_timeout(state, timeout).unwrap_or_else(PoisonError::into_inner);
+        state = woken;
+        state.sleeping -= 1;
+        if state.notified > 0 {
+            state.notified -= 1;
+        } else if waited.timed_out() && state.queue.is_empty() {
+            state.live -= 1;
+            return;
+        }
+    }
+}
+
+/// Sets the maximum number of pool threads, overriding the default and
+/// `TWOWORLDS_MAX_THREADS`. Raising it starts threads for queued jobs at once;
+/// lowering it retires threads as they finish their current job. Returns the
+/// previous maximum.
+///
+/// ```
+/// use std::num::NonZeroUsize;
+/// let before = twoworlds_runtime::set_max_threads(NonZeroUsize::new(64).unwrap());
+/// assert_eq!(twoworlds_runtime::max_threads(), 64);
+/// # twoworlds_runtime::set_max_threads(NonZeroUsize::new(before).unwrap());
+/// ```
+#[allow(clippy::must_use_candidate)] // Callers set and usually ignore the old value.
+pub fn set_max_threads(max: NonZeroUsize) -> usize {
+    let mut state = lock();
+    let previous = std::mem::replace(&mut state.max, max.get());
+    let waking = state.sleeping - state.notified;
+    let wanted = state.queue.len().saturating_sub(waking);
+    let room = state.max.saturating_sub(state.live);
+    for _ in 0..wanted.min(room) {
+        start_worker(state);
+        state = lock();
+    }
+    previous
+}
+
+/// The maximum number of pool threads: [`set_max_threads`] if called, else
+/// `TWOWORLDS_MAX_THREADS` if set to a positive integer, else
+/// [`DEFAULT_MAX_THREADS`] (512, like tokio's blocking pool).
+///
+/// ```
+/// assert!(twoworlds_runtime::max_threads() >= 1);
+/// ```
+#[must_use]
+pub fn max_threads() -> usize {
+    lock().max
+}
+
+/// Sets how long a pool thread waits for a job before it exits (default
+/// [`DEFAULT_IDLE_TIMEOUT`], 10 s). Applies from each thread's next wait.
+///
+/// ```
+/// twoworlds_runtime::set_idle_timeout(std::time::Duration::from_secs(5));
+/// ```
+pub fn set_idle_timeout(timeout: Duration) {
+    lock().idle_timeout = timeout;
+}
+
+/// A snapshot of the `unblock` pool, for tests and diagnostics.
+///
+/// ```
+/// let n = twoworlds_runtime::block_on(twoworlds_runtime::unblock(|| 1));
+/// let stats = twoworlds_runtime::pool_stats();
+/// assert!(stats.peak_threads() >= 1);
+/// assert!(stats.live_threads() <= stats.max_threads());
+/// # assert_eq!(n, 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Threads started and not yet exited.
+    live: usize,
+    /// Threads waiting for work.
+    idle: usize,
+    /// The most threads live at once since the process started.
+    peak: usize,
+    /// Jobs waiting for a thread.
+    queued: usize,
+    /// The configured maximum.
+    max: usize,
+}
+
+impl PoolStats {
+    /// Threads started and not yet exited (counted from the moment the pool
+    /// decides to start one until just before it exits).
+    #[must_use]
+    pub fn live_threads(&self) -> usize {
+        self.live
+    }
+
+    /// Threads waiting for work.
+    #[must_use]
+    pub fn idle_threads(&self) -> usize {
+        self.idle
+    }
+
+    /// The most threads live at once since the process started.
+    #[must_use]
+    pub fn peak_threads(&self) -> usize {
+        self.peak
+    }
+
+    /// Jobs waiting for a thread.
+    #[must_use]
+    pub fn queued_jobs(&self) -> usize {
+        self.queued
+    }
+
+    /// The maximum number of threads (see [`max_threads`]).
+    #[must_use]
+    pub fn max_threads(&self) -> usize {
+        self.max
+    }
+}
+
+/// The pool's current [`PoolStats`].
+///
+/// ```
+/// let stats = twoworlds_runtime::pool_stats();
+/// assert!(stats.idle_threads() <= stats.live_threads());
+/// ```
+#[must_use]
+pub fn pool_stats() -> PoolStats {
+    let state = lock();
+    PoolStats {
+        live: state.live,
+        idle: state.sleeping,
+        peak: state.peak,
+        queued: state.queue.len(),
+        max: state.max,
+    }
+}

@@ -1,0 +1,124 @@
+//! Feature `tokio`: which tokio runtime a [`block_on`](crate::block_on) runs
+//! its future in, how the application installs one, and how `block_on` tells a
+//! thread that is driving tokio tasks (where blocking is a bug) from one that
+//! merely has a tokio context (where blocking is fine).
+//!
+//! Without the feature none of this exists and the runtime depends on no
+//! executor; `block_on` then only detects misuse inside its own polls.
+
+use std::borrow::Cow;
+use std::sync::{OnceLock, PoisonError, RwLock};
+use std::task::{Context, Poll, Waker};
+
+use tokio::runtime::{Builder, Handle, Runtime};
+
+/// The handle the application installed with [`set_tokio_handle`].
+static INSTALLED: RwLock<Option<Handle>> = RwLock::new(None);
+
+/// The shared multi-thread runtime, built on first need and never shut down.
+static SHARED: OnceLock<Result<Runtime, String>> = OnceLock::new();
+
+/// Installs the tokio runtime that [`block_on`](crate::block_on) runs futures
+/// in when the calling thread has no tokio context of its own, replacing any
+/// handle installed before. Returns the previously installed handle.
+///
+/// Without an installed handle, `block_on` lazily builds one shared
+/// multi-thread runtime (threads named `twoworlds-tokio`) and keeps it for the
+/// life of the process.
+///
+/// If the installed runtime shuts down while still installed, tokio itself
+/// fails the operations that need it (a timer panics with "A Tokio 1.x context
+/// was found, but it is being shutdown", I/O returns an error, a spawned task
+/// is cancelled): nothing hangs, but install a live runtime again (or call
+/// [`clear_tokio_handle`]) to keep using tokio through `block_on`.
+///
+/// ```
+/// let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+/// twoworlds_runtime::set_tokio_handle(rt.handle().clone());
+/// let slept = twoworlds_runtime::block_on(async {
+///     tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+///     tokio::runtime::Handle::current().id() == rt.handle().id()
+/// });
+/// assert!(slept);
+/// # twoworlds_runtime::clear_tokio_handle();
+/// ```
+pub fn set_tokio_handle(handle: Handle) -> Option<Handle> {
+    INSTALLED.write().unwrap_or_else(PoisonError::into_inner).replace(handle)
+}
+
+/// Removes the handle installed with [`set_tokio_handle`], so `block_on` falls
+/// back to the shared runtime. Returns the handle that was installed.
+///
+/// ```
+/// assert!(twoworlds_runtime::clear_tokio_handle().is_none());
+/// ```
+pub fn clear_tokio_handle() -> Option<Handle> {
+    INSTALLED.write().unwrap_or_else(PoisonError::into_inner).take()
+}
+
+/// The tokio runtime a `block_on` on this thread should run its future in:
+/// `None` when the thread already has a context (an `unblock` pool thread
+/// entered from an async caller, a `spawn_blocking` thread, a user's
+/// `Handle::enter`), else the installed handle, else the shared runtime.
+/// The caller enters it for the duration of the `block_on`.
+///
+/// Errs with a message when the shared runtime could not be built.
+pub(crate) fn handle_to_enter() -> Result<Option<Cow<'static, Handle>>, String> {
+    if Handle::try_current().is_ok() {
+        return Ok(None);
+    }
+    if let Some(installed) = INSTALLED.read().unwrap_or_else(PoisonError::into_inner).as_ref() {
+        return Ok(Some(Cow::Owned(installed.clone())));
+    }
+    shared().map(|handle| Some(Cow::Borrowed(handle)))
+}
+
+/// The shared runtime's handle, building the runtime on first use.
+fn shared() -> Result<&'static Handle, String> {
+    let built = SHARED.get_or_init(|| {
+        Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("twoworlds-tokio")
+            .build()
+            .map_err(|err| format!("could not build the shared tokio runtime: {err}"))
+    });
+    match built {
+        Ok(runtime) => Ok(runtime.handle()),
+        Err(message) => Err(message.clone()),
+    }
+}
+
+/// Whether this thread is driving tokio tasks right now: a worker polling a
+/// task, `Runtime::block_on`, `Handle::block_on`, a `LocalSet`. Blocking such a
+/// thread stalls every task it drives (or deadlocks).
+///
+/// Found out experimentally (see `tests/tokio_integration.rs`): tokio's public
+/// API shows no difference between a worker thread and a `spawn_blocking`
+/// thread (both have `Handle::try_current()` and `task::try_id()`), nor between
+/// `Runtime::block_on` and a plain thread that called `Handle::enter`. What
+/// differs is the cooperative-scheduling budget: tokio sets a finite budget
+/// around every poll it drives and makes it unconstrained on `spawn_blocking`
+/// and `block_in_place` threads and outside the runtime. The budget is not
+/// readable, so this spends it: a constrained budget runs out within
+/// `u8::MAX` steps, an unconstrained one never does. The first step's guard is
+/// dropped last, which restores the budget to exactly what it was.
+///
+/// Blind spot: a future wrapped in `tokio::task::unconstrained` runs without a
+/// budget, so a `block_on` inside it is not detected.
+pub(crate) fn is_driving_tasks() -> bool {
+    if Handle::try_current().is_err() {
+        return false;
+    }
+    let mut cx = Context::from_waker(Waker::noop());
+    let Poll::Ready(first) = tokio::task::coop::poll_proceed(&mut cx) else {
+        return true;
+    };
+    for _ in 0..u8::MAX {
+        match tokio::task::coop::poll_proceed(&mut cx) {
+            Poll::Ready(step) => step.made_progress(),
+            Poll::Pending => return true,
+        }
+    }
+    drop(first);
+    false
+}
