@@ -16,7 +16,9 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub use twoworlds_macros::{bridge, dual};
+#[doc = include_str!("bridge.md")]
+pub use twoworlds_macros::bridge;
+pub use twoworlds_macros::dual;
 
 /// Per-world code: inside a [`macro@dual`] item, keeps the node it marks in
 /// the **async** twin only.
