@@ -6,8 +6,7 @@
 //! The async function yields once, so each call parks and is woken: the
 //! path a real twin takes when its future is not ready at the first poll.
 //!
-//! Ours calls `twoworlds::block_on` directly: that is what a `#[bridge]`
-//! blocking twin expands to.
+//! Ours calls the `#[bridge]` blocking twin `blocking_work`.
 
 mod common;
 
@@ -19,15 +18,11 @@ use std::time::{Duration, Instant};
 use common::{OURS, SHARED};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
-/// The async function whose blocking twin the threads call.
+/// The async function whose blocking twin `blocking_work` the threads call.
+#[twoworlds::bridge]
 async fn work(x: u64) -> u64 {
     futures_lite::future::yield_now().await;
     x.wrapping_add(1)
-}
-
-/// The blocking twin of [`work`], as `#[bridge]` generates it.
-fn blocking_work(x: u64) -> u64 {
-    twoworlds::block_on(work(x))
 }
 
 /// Runs `call` `iters` times on each of `threads` threads started together;
