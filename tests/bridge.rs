@@ -15,7 +15,10 @@ fn with_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T
         let _ = sender.send(());
         out
     });
-    if receiver.recv_timeout(Duration::from_secs(30)).is_err() && !handle.is_finished() {
+    // A disconnect means `f` panicked: `join` below passes the panic on.
+    if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+        receiver.recv_timeout(Duration::from_secs(30))
+    {
         panic!("test body did not finish within 30 s");
     }
     match handle.join() {

@@ -14,7 +14,10 @@ fn with_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T
         let _ = sender.send(());
         out
     });
-    if receiver.recv_timeout(Duration::from_secs(30)).is_err() && !handle.is_finished() {
+    // A disconnect means `f` panicked: `join` below passes the panic on.
+    if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+        receiver.recv_timeout(Duration::from_secs(30))
+    {
         panic!("test body did not finish within 30 s");
     }
     match handle.join() {
@@ -169,6 +172,28 @@ fn thread_sensitive_twin_runs_the_function() {
     });
 }
 
+/// The message of a panic payload.
+fn message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_default()
+}
+
+#[test]
+fn blocking_twin_inside_block_on_panics_naming_the_twin() {
+    with_deadline(|| {
+        let outcome = std::panic::catch_unwind(|| {
+            twoworlds::block_on(async { Client { base: 1 }.blocking_fetch("x") })
+        });
+        let payload = outcome.expect_err("the blocking twin must refuse to block inside block_on");
+        let message = message(&*payload);
+        assert!(message.contains("Client::blocking_fetch"), "message: {message}");
+    });
+}
+
+#[cfg(feature = "tokio")]
 #[test]
 fn blocking_twin_on_a_tokio_worker_panics_naming_the_twin() {
     with_deadline(|| {
@@ -177,11 +202,7 @@ fn blocking_twin_on_a_tokio_worker_panics_naming_the_twin() {
         });
         let payload =
             outcome.expect_err("the blocking twin must refuse to block a worker").into_panic();
-        let message = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_default();
+        let message = message(&*payload);
         assert!(message.contains("Client::blocking_fetch"), "message: {message}");
     });
 }
