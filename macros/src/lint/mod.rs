@@ -3,7 +3,9 @@
 //! list, what to use instead, and how calls are matched) become compiler
 //! warnings spanned on the call.
 //!
-//! For the macros:
+//! For the macros, in one call per async body they emit:
+//! [`instrument_async_body`] (warnings + watchdog wrapper + markers stripped).
+//! Its pieces, for a macro that needs them apart:
 //! - [`blocking_call_warnings`]`(&body, &allow, &imports)` → statements to
 //!   splice at the start of the async body (empty when nothing is found);
 //! - [`strip_allow_markers`]`(&mut body)` afterwards, on every copy of the
@@ -15,6 +17,7 @@
 mod emit;
 mod held;
 mod imports;
+mod instrument;
 mod strip;
 pub(crate) mod table;
 #[cfg(test)]
@@ -25,6 +28,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::visit::Visit as _;
 
 pub(crate) use imports::Imports;
+pub(crate) use instrument::instrument_async_body;
 pub(crate) use strip::{strip_allow_markers, take_allow_marker};
 
 /// The name of the per-statement marker and of the per-item option.

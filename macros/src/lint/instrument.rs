@@ -1,0 +1,115 @@
+//! The one call both macros make on each async body they emit: lint it and
+//! let the watchdog time its polls.
+
+use super::{Allow, Imports, blocking_call_warnings, strip_allow_markers};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::visit::Visit;
+
+// Input: the body `{ stmts }` of `async fn name(..) -> T`.
+// Output: `{ <one warning per blocking call>
+//            <private>::watch(concat!(module_path!(), "::", label), async move {
+//                if false { let out: T = loop {}; return out; } // pins the output type
+//                stmts
+//            }).await }`
+// with every `#[allow_blocking]` removed.
+/// Instruments the body of an async fn: blocking-call warnings (unless
+/// `allow`), the watchdog wrapper, markers stripped. `label` names the fn in
+/// watchdog reports after the module path (`"fetch"`, `"Client::fetch"`);
+/// `private` is the path of the runtime's private items
+/// (`::twoworlds::__private`, or the `crate = path` override's).
+pub(crate) fn instrument_async_body(
+    body: &mut syn::Block,
+    output: &syn::ReturnType,
+    label: &str,
+    private: &TokenStream,
+    allow: Allow,
+    imports: &Imports,
+) {
+    let warnings = blocking_call_warnings(body, allow, imports);
+    strip_allow_markers(body);
+    let stmts = &body.stmts;
+    let pin_output = pin_output(output);
+    *body = syn::parse_quote! {{
+        #warnings
+        #private::watch(
+            ::core::concat!(::core::module_path!(), "::", #label),
+            async move { #pin_output #(#stmts)* },
+        )
+        .await
+    }};
+}
+
+/// A never-run `return` of a value of the fn's output type: without it, the
+/// `async` block's output is inferred from its body alone, and a `?` whose
+/// error converts through `From` into the fn's error type has no target
+/// (`type annotations needed`). tracing's `#[instrument]` does the same.
+/// Skipped for outputs naming `impl Trait` (not allowed in a `let` type),
+/// where the block infers from its use instead.
+fn pin_output(output: &syn::ReturnType) -> TokenStream {
+    let syn::ReturnType::Type(_, ty) = output else { return TokenStream::new() };
+    if mentions_impl_trait(ty) {
+        return TokenStream::new();
+    }
+    quote! {
+        #[allow(
+            unreachable_code,
+            clippy::diverging_sub_expression,
+            clippy::empty_loop,
+            clippy::let_unit_value,
+            clippy::needless_return,
+            clippy::unreachable
+        )]
+        if false {
+            let __twoworlds_output: #ty = loop {};
+            return __twoworlds_output;
+        }
+    }
+}
+
+/// Whether `ty` contains an `impl Trait`.
+fn mentions_impl_trait(ty: &syn::Type) -> bool {
+    /// Input: a type. Output: whether an `impl Trait` is in it.
+    struct FindImpl(bool);
+    impl<'ast> Visit<'ast> for FindImpl {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut find = FindImpl(false);
+    find.visit_type(ty);
+    find.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The instrumented body of `{ body }` with output `-> ty`, as a string.
+    fn instrumented(output: &str, body: &str) -> String {
+        let mut block: syn::Block = syn::parse_str(body).unwrap();
+        let output: syn::ReturnType = syn::parse_str(output).unwrap();
+        let private = quote!(::twoworlds::__private);
+        instrument_async_body(&mut block, &output, "f", &private, Allow::NONE, &Imports::default());
+        quote!(#block).to_string()
+    }
+
+    #[test]
+    fn wraps_lints_and_strips() {
+        let text = instrumented("-> u8", "{ #[allow_blocking] a(); std::thread::sleep(d); 1 }");
+        assert!(text.contains(":: twoworlds :: __private :: watch"), "{text}");
+        assert!(text.contains("module_path"), "{text}");
+        assert!(text.contains("async move"), "{text}");
+        assert!(text.contains("let __twoworlds_output : u8 = loop { }"), "{text}");
+        assert!(text.contains("`std::thread::sleep` blocks"), "{text}");
+        assert!(!text.contains("# [allow_blocking]"), "{text}");
+        assert_eq!(text.matches("deprecated").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn no_output_pin_for_unit_and_impl_trait() {
+        assert!(!instrumented("", "{ a().await; }").contains("__twoworlds_output"));
+        let text = instrumented("-> Box<impl Fn()>", "{ Box::new(|| ()) }");
+        assert!(!text.contains("__twoworlds_output"), "{text}");
+    }
+}
