@@ -10,4 +10,30 @@ fn main() {
     // async → sync: run blocking work on the pool, awaited from async code.
     let product = twoworlds::block_on(async { twoworlds::unblock(|| 6 * 7).await });
     println!("async → sync  : unblock(|| 6 * 7).await = {product}");
+
+    // #[bridge] on an async fn: sync code calls its blocking twin.
+    let length = blocking_word_length("twoworlds");
+    println!("sync  → async : blocking_word_length(\"twoworlds\") = {length}");
+
+    // #[bridge] on a sync fn: async code awaits its async twin, which runs
+    // the fn on the pool; the borrowed `&str` was made owned first.
+    let report = twoworlds::block_on(async {
+        let name = String::from("data.bin");
+        checksum_async(&name, &[1, 2, 3]).await
+    });
+    println!("async → sync  : checksum_async(\"data.bin\", [1, 2, 3]).await = {report}");
+}
+
+/// Counts the characters of `word`, asynchronously (the `ready` future
+/// stands in for real async I/O).
+#[twoworlds::bridge]
+async fn word_length(word: &str) -> usize {
+    std::future::ready(word.chars().count()).await
+}
+
+/// Sums `bytes` (stands in for slow, blocking work).
+#[twoworlds::bridge]
+fn checksum(name: &str, bytes: &[u8]) -> String {
+    let sum: u32 = bytes.iter().map(|&b| u32::from(b)).sum();
+    format!("{name}: {sum}")
 }
