@@ -151,6 +151,10 @@ fn env_child() {
     if std::env::var_os("TWOWORLDS_WATCHDOG_TEST_CHILD").is_none() {
         return;
     }
+    // With `tracing`, the default reporter is a tracing event (no subscriber
+    // here): print reports to stderr as the default would without it.
+    #[cfg(feature = "tracing")]
+    watchdog::set_reporter(|report: &SlowPoll| eprintln!("{report}"));
     assert!(watchdog::is_enabled(), "TWOWORLDS_DEBUG=1 turns the watchdog on");
     assert_eq!(
         watchdog::config().map(|c| c.slow_poll_threshold()),

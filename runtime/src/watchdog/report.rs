@@ -193,3 +193,61 @@ fn default_reporter(report: &SlowPoll) {
 pub(super) fn stderr_line(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
+
+#[cfg(all(test, feature = "tracing"))]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+    use tracing::field::{Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    /// Records the target and fields of every event.
+    #[derive(Default)]
+    struct Capture(Mutex<Vec<String>>);
+
+    impl Visit for &Capture {
+        fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+            let mut lines = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            lines.push(format!("{}={value:?}", field.name()));
+        }
+    }
+
+    impl Subscriber for &'static Capture {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, _: &Record<'_>) {}
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, event: &Event<'_>) {
+            let target = format!("target={}", event.metadata().target());
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).push(target);
+            event.record(&mut &**self);
+        }
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    #[test]
+    fn the_default_reporter_is_a_tracing_warning_with_fields() {
+        let capture: &'static Capture = Box::leak(Box::default());
+        let thread = std::thread::current();
+        let report = SlowPoll::new(
+            "app::load",
+            Duration::from_millis(150),
+            Duration::from_millis(100),
+            &thread,
+            true,
+        );
+        tracing::subscriber::with_default(capture, || default_reporter(&report));
+        let lines = capture.0.lock().unwrap_or_else(PoisonError::into_inner).join("\n");
+        assert!(lines.contains("target=twoworlds::watchdog"), "{lines}");
+        assert!(lines.contains("function=\"app::load\""), "{lines}");
+        assert!(lines.contains("duration_ms=150"), "{lines}");
+        assert!(lines.contains("still_running=true"), "{lines}");
+        assert!(lines.contains("`app::load` has been blocking thread"), "{lines}");
+    }
+}
