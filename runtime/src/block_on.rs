@@ -109,28 +109,15 @@ pub fn try_block_on_named<F: Future>(
     fut: F,
 ) -> Result<F::Output, BlockOnError> {
     let location = Location::caller();
-    let error = |kind| BlockOnError::new(twin, kind, location);
-    if let Some(kind) = misuse() {
-        return Err(error(kind));
+    if WAIT.try_with(|wait| wait.polling.get()).unwrap_or(false) {
+        return Err(BlockOnError::new(twin, BlockOnErrorKind::InsideBlockOn, location));
     }
     #[cfg(feature = "tokio")]
-    let handle = crate::tokio_context::handle_to_enter()
-        .map_err(|reason| error(BlockOnErrorKind::NoTokioRuntime(reason)))?;
+    let handle = crate::tokio_context::check_and_pick()
+        .map_err(|kind| BlockOnError::new(twin, kind, location))?;
     #[cfg(feature = "tokio")]
     let _entered = handle.as_deref().map(tokio::runtime::Handle::enter);
     Ok(run(fut))
-}
-
-/// Why blocking this thread now would be a bug, if it would.
-fn misuse() -> Option<BlockOnErrorKind> {
-    if WAIT.try_with(|wait| wait.polling.get()).unwrap_or(false) {
-        return Some(BlockOnErrorKind::InsideBlockOn);
-    }
-    #[cfg(feature = "tokio")]
-    if crate::tokio_context::is_driving_tasks() {
-        return Some(BlockOnErrorKind::InsideTokio);
-    }
-    None
 }
 
 /// Wakes the thread blocked in [`block_on`]: sets the flag, then unparks.

@@ -7,13 +7,20 @@
 //! executor; `block_on` then only detects misuse inside its own polls.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 use std::task::{Context, Poll, Waker};
 
 use tokio::runtime::{Builder, Handle, Runtime};
 
+use crate::BlockOnErrorKind;
+
 /// The handle the application installed with [`set_tokio_handle`].
 static INSTALLED: RwLock<Option<Handle>> = RwLock::new(None);
+
+/// Whether a handle may be installed: lets `block_on` skip the lock when the
+/// application never installed one.
+static HAS_INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// The shared multi-thread runtime, built on first need and never shut down.
 static SHARED: OnceLock<Result<Runtime, String>> = OnceLock::new();
@@ -43,7 +50,9 @@ static SHARED: OnceLock<Result<Runtime, String>> = OnceLock::new();
 /// # twoworlds_runtime::clear_tokio_handle();
 /// ```
 pub fn set_tokio_handle(handle: Handle) -> Option<Handle> {
-    INSTALLED.write().unwrap_or_else(PoisonError::into_inner).replace(handle)
+    let previous = INSTALLED.write().unwrap_or_else(PoisonError::into_inner).replace(handle);
+    HAS_INSTALLED.store(true, Ordering::Release);
+    previous
 }
 
 /// Removes the handle installed with [`set_tokio_handle`], so `block_on` falls
@@ -56,21 +65,28 @@ pub fn clear_tokio_handle() -> Option<Handle> {
     INSTALLED.write().unwrap_or_else(PoisonError::into_inner).take()
 }
 
-/// The tokio runtime a `block_on` on this thread should run its future in:
-/// `None` when the thread already has a context (an `unblock` pool thread
-/// entered from an async caller, a `spawn_blocking` thread, a user's
-/// `Handle::enter`), else the installed handle, else the shared runtime.
-/// The caller enters it for the duration of the `block_on`.
-///
-/// Errs with a message when the shared runtime could not be built.
-pub(crate) fn handle_to_enter() -> Result<Option<Cow<'static, Handle>>, String> {
+/// Decides how a `block_on` on this thread runs its future under tokio, with
+/// one look-up of the thread's tokio context:
+/// - the thread drives tokio tasks → `Err(InsideTokio)`;
+/// - it has a context that may block (an `unblock` pool thread entered from
+///   an async caller, a `spawn_blocking` thread, a user's `Handle::enter`) →
+///   `Ok(None)`: run in that context as it is;
+/// - no context → `Ok(Some(handle))` to enter: the installed handle, else the
+///   shared runtime (`Err(NoTokioRuntime)` if it could not be built).
+pub(crate) fn check_and_pick() -> Result<Option<Cow<'static, Handle>>, BlockOnErrorKind> {
     if Handle::try_current().is_ok() {
-        return Ok(None);
+        return if is_driving_tasks() { Err(BlockOnErrorKind::InsideTokio) } else { Ok(None) };
     }
-    if let Some(installed) = INSTALLED.read().unwrap_or_else(PoisonError::into_inner).as_ref() {
-        return Ok(Some(Cow::Owned(installed.clone())));
+    if HAS_INSTALLED.load(Ordering::Acquire) {
+        let installed = INSTALLED.read().unwrap_or_else(PoisonError::into_inner);
+        if let Some(handle) = installed.as_ref() {
+            return Ok(Some(Cow::Owned(handle.clone())));
+        }
     }
-    shared().map(|handle| Some(Cow::Borrowed(handle)))
+    match shared() {
+        Ok(handle) => Ok(Some(Cow::Borrowed(handle))),
+        Err(reason) => Err(BlockOnErrorKind::NoTokioRuntime(reason)),
+    }
 }
 
 /// The shared runtime's handle, building the runtime on first use.
@@ -88,7 +104,8 @@ fn shared() -> Result<&'static Handle, String> {
     }
 }
 
-/// Whether this thread is driving tokio tasks right now: a worker polling a
+/// Whether this thread, which has a tokio context, is driving tokio tasks
+/// right now: a worker polling a
 /// task, `Runtime::block_on`, `Handle::block_on`, a `LocalSet`. Blocking such a
 /// thread stalls every task it drives (or deadlocks).
 ///
@@ -105,10 +122,7 @@ fn shared() -> Result<&'static Handle, String> {
 ///
 /// Blind spot: a future wrapped in `tokio::task::unconstrained` runs without a
 /// budget, so a `block_on` inside it is not detected.
-pub(crate) fn is_driving_tasks() -> bool {
-    if Handle::try_current().is_err() {
-        return false;
-    }
+fn is_driving_tasks() -> bool {
     let mut cx = Context::from_waker(Waker::noop());
     let Poll::Ready(first) = tokio::task::coop::poll_proceed(&mut cx) else {
         return true;
