@@ -1,5 +1,12 @@
 //! `#[bridge]`: every form of twin, called from the other world, with its
 //! value checked.
+#![allow(
+    clippy::unused_async,
+    clippy::needless_lifetimes,
+    clippy::needless_pass_by_value,
+    clippy::ptr_arg,
+    reason = "the bridged fns have these shapes on purpose: each exercises one argument form"
+)]
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,6 +1,7 @@
 //! A blocking twin is `#[track_caller]`: its misuse panic points at the line
 //! that called the twin, not into generated code. (Own test binary: it
 //! swaps the process-wide panic hook.)
+#![allow(clippy::unused_async, reason = "async fns without `.await` keep the tests small")]
 
 use std::sync::{Arc, Mutex, PoisonError};
 

@@ -1,6 +1,7 @@
 //! `#[bridge]` on inherent impls and traits: every method's twin, called
 //! from the other world, plus `skip`, per-method renames and the runtime's
 //! misuse message naming the twin.
+#![allow(clippy::unused_async, reason = "async fns without `.await` keep the tests small")]
 
 use std::time::Duration;
 
