@@ -49,12 +49,16 @@ fn asynchronous(twin: &Twin, thread_sensitive: bool) -> TokenStream {
     let Twin { vis, unsafety, ident, label, private, .. } = twin;
     let generics = async_generics(twin);
     let where_clause = &generics.where_clause;
-    let docs = docs(
-        twin,
-        "Async twin of",
-        "runs it on a pool thread and resolves to its result. Arguments are made owned before \
-         the future is built, so the future is `Send + 'static`.",
+    let (entry, place) = if thread_sensitive {
+        (format_ident!("unblock_thread_sensitive_named"), "the thread-sensitive executor")
+    } else {
+        (format_ident!("unblock_named"), "a pool thread")
+    };
+    let how = format!(
+        "runs it on {place} and resolves to its result. Arguments are made owned before the \
+         future is built, so the future is `Send + 'static`."
     );
+    let docs = docs(twin, "Async twin of", &how);
     let attrs = &twin.attrs;
     let vis = visibility(twin, vis);
     let receiver = receiver_param(twin.receiver.as_ref());
@@ -62,50 +66,8 @@ fn asynchronous(twin: &Twin, thread_sensitive: bool) -> TokenStream {
         ReturnType::Default => quote!(()),
         ReturnType::Type(_, ty) => quote!(#ty),
     };
-    let self_owned = fresh("this");
-    let (self_prep, self_arg) = match &twin.receiver {
-        Some(Recv::Ref { span, .. }) => (
-            Some(quote_spanned!(*span=> let #self_owned = ::core::clone::Clone::clone(self);)),
-            Some(quote!(&#self_owned,)),
-        ),
-        Some(_) => (None, Some(quote!(self,))),
-        None => (None, None),
-    };
-    // A check per argument, spanned on its type, so a value that can't move
-    // to the pool thread is reported there rather than on the attribute.
-    let crosses = fresh("crosses");
-    let crosses_fn = (!twin.args.is_empty()).then(|| {
-        quote! {
-            fn #crosses<T: ::core::marker::Send + 'static>(value: T) -> T {
-                value
-            }
-        }
-    });
-    let mut preps = Vec::new();
-    let mut args = Vec::new();
-    for (index, arg) in twin.args.iter().enumerate() {
-        let name = &arg.name;
-        let span = syn::spanned::Spanned::span(&arg.ty);
-        match arg.pass {
-            Pass::Move => {
-                preps.push(quote_spanned!(span=> let #name = #crosses(#name);));
-                args.push(quote!(#name));
-            }
-            Pass::ToOwned => {
-                let owned = fresh(&format!("owned{index}"));
-                preps.push(quote_spanned!(span=>
-                    let #owned = #crosses(::std::borrow::ToOwned::to_owned(#name));
-                ));
-                args.push(quote!(::core::borrow::Borrow::borrow(&#owned)));
-            }
-        }
-    }
-    let call = call(twin, &quote!(#self_arg #(#args),*));
-    let entry = if thread_sensitive {
-        format_ident!("unblock_thread_sensitive_named")
-    } else {
-        format_ident!("unblock_named")
-    };
+    let Crossing { prelude, args } = crossing(twin);
+    let call = call(twin, &args);
     let params = twin.args.iter().map(|arg| {
         let (name, ty) = (&arg.name, &arg.ty);
         quote!(#name: #ty)
@@ -117,12 +79,66 @@ fn asynchronous(twin: &Twin, thread_sensitive: bool) -> TokenStream {
             -> impl ::core::future::Future<Output = #out> + ::core::marker::Send + 'static
             #where_clause
         {
-            #crosses_fn
-            #self_prep
-            #(#preps)*
+            #prelude
             #private::#entry(#label, move || #call)
         }
     }
+}
+
+/// How the async twin's values cross to the pool thread.
+struct Crossing {
+    /// Statements run before the future is built: the owned copies.
+    prelude: TokenStream,
+    /// The arguments the pool thread passes to the original.
+    args: TokenStream,
+}
+
+/// Input: the twin's receiver and arguments — Output: the statements that
+/// make each one owned (`Clone` for `&self`, `ToOwned` for `&T`, a move
+/// otherwise) and the expressions that pass them on (`&owned`,
+/// `Borrow::borrow(&owned)`, the value).
+fn crossing(twin: &Twin) -> Crossing {
+    let this = fresh("this");
+    let (mut prelude, mut args) = match &twin.receiver {
+        Some(Recv::Ref { span, .. }) => (
+            quote_spanned!(*span=> let #this = ::core::clone::Clone::clone(self);),
+            quote!(&#this,),
+        ),
+        Some(_) => (TokenStream::new(), quote!(self,)),
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    if twin.args.is_empty() {
+        return Crossing { prelude, args };
+    }
+    // A check per argument, spanned on its type, so a value that can't move
+    // to the pool thread is reported there rather than on the attribute.
+    // The fn item comes first (clippy's `items_after_statements`).
+    let crosses = fresh("crosses");
+    let mut checks = quote! {
+        fn #crosses<T: ::core::marker::Send + 'static>(value: T) -> T {
+            value
+        }
+    };
+    checks.extend(prelude);
+    prelude = checks;
+    for (index, arg) in twin.args.iter().enumerate() {
+        let name = &arg.name;
+        let span = syn::spanned::Spanned::span(&arg.ty);
+        match arg.pass {
+            Pass::Move => {
+                prelude.extend(quote_spanned!(span=> let #name = #crosses(#name);));
+                args.extend(quote!(#name,));
+            }
+            Pass::ToOwned => {
+                let owned = fresh(&format!("owned{index}"));
+                prelude.extend(quote_spanned!(span=>
+                    let #owned = #crosses(::std::borrow::ToOwned::to_owned(#name));
+                ));
+                args.extend(quote!(::core::borrow::Borrow::borrow(&#owned),));
+            }
+        }
+    }
+    Crossing { prelude, args }
 }
 
 /// A local named `name` that user code can't see or shadow (mixed-site
