@@ -6,6 +6,12 @@ use std::panic::Location;
 use std::thread::{self, ThreadId};
 
 /// What was wrong about the place `block_on` was called from.
+///
+/// ```
+/// use twoworlds_runtime::{BlockOnErrorKind, block_on, try_block_on};
+/// let err = block_on(async { try_block_on(async {}) }).unwrap_err();
+/// assert!(matches!(err.kind(), BlockOnErrorKind::InsideBlockOn));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BlockOnErrorKind {

@@ -14,14 +14,29 @@ use std::time::Duration;
 
 use super::task::Job;
 
-/// The maximum number of pool threads unless configured otherwise.
+/// The maximum number of pool threads unless configured otherwise (like
+/// tokio's blocking pool).
+///
+/// ```
+/// assert_eq!(twoworlds_runtime::DEFAULT_MAX_THREADS, 512);
+/// ```
 pub const DEFAULT_MAX_THREADS: usize = 512;
 
-/// How long a pool thread waits for work before it exits, unless configured.
+/// How long a pool thread waits for work before it exits, unless configured
+/// with [`set_idle_timeout`].
+///
+/// ```
+/// assert_eq!(twoworlds_runtime::DEFAULT_IDLE_TIMEOUT.as_secs(), 10);
+/// ```
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The environment variable read (once, at the pool's first use) for the
-/// maximum number of pool threads.
+/// maximum number of pool threads: a positive integer; anything else is
+/// ignored with a warning on stderr.
+///
+/// ```
+/// assert_eq!(twoworlds_runtime::MAX_THREADS_ENV, "TWOWORLDS_MAX_THREADS");
+/// ```
 pub const MAX_THREADS_ENV: &str = "TWOWORLDS_MAX_THREADS";
 
 /// The pool's bookkeeping, behind one lock.
