@@ -21,7 +21,7 @@ fn read(local: &ContextLocal<Mutex<String>>) -> Option<String> {
 
 /// Writes the string behind a `ContextLocal<Mutex<String>>`.
 fn write(local: &ContextLocal<Mutex<String>>, value: &str) {
-    *local.get().expect("bound").lock().unwrap() = value.to_owned();
+    value.clone_into(&mut local.get().expect("bound").lock().unwrap());
 }
 
 #[test]

@@ -8,6 +8,11 @@
 //! the context into a new task implicitly), and pytest-asyncio's "outermost
 //! code is async" is a tokio runtime's `block_on`.
 
+#![allow(
+    clippy::async_yields_async,
+    reason = "the nested_task scenarios return un-awaited futures (asgiref's tasks) on purpose"
+)]
+
 mod deadline;
 
 use std::thread::{self, ThreadId};
@@ -171,6 +176,7 @@ fn async_to_sync_to_async() {
 
 /// asgiref's `inner`: returns a thread-sensitive "task" made inside a nested
 /// `block_on` and not awaited there.
+#[allow(clippy::unused_async, reason = "asgiref's `inner` is a coroutine run by `async_to_sync`")]
 async fn inner() -> impl Future<Output = &'static str> + Send + 'static {
     unblock_thread_sensitive(|| "inner")
 }

@@ -2,6 +2,11 @@
 //! work that outlives its `block_on`, panics, cancellation, serialization and
 //! `#[bridge(thread_sensitive)]`.
 
+#![allow(
+    clippy::async_yields_async,
+    reason = "some tests return un-awaited futures from block_on on purpose"
+)]
+
 mod deadline;
 
 use std::cell::RefCell;
@@ -224,5 +229,26 @@ fn bridge_thread_sensitive_twin_runs_on_the_outer_thread() {
         });
         assert_eq!(results, ((here(), 1), (here(), 2)));
         assert_eq!(LOG.with(|log| log.borrow().clone()), [1, 2]);
+    });
+}
+
+#[test]
+fn scope_keeps_work_on_its_thread_through_pool_and_block_on() {
+    with_deadline("scope_through_pool", || {
+        let rt = tokio_runtime();
+        let (direct, through_pool, nested) =
+            rt.block_on(twoworlds::thread_sensitive_scope(async {
+                let direct = unblock_thread_sensitive(here).await;
+                // async → sync (pool) → async → thread-sensitive: still the scope's thread.
+                let through_pool = unblock(|| block_on(unblock_thread_sensitive(here))).await;
+                // async → thread-sensitive → async → thread-sensitive: served by the
+                // scope thread's own block_on while it waits.
+                let nested =
+                    unblock_thread_sensitive(|| block_on(unblock_thread_sensitive(here))).await;
+                (direct, through_pool, nested)
+            }));
+        assert_ne!(direct, here());
+        assert_eq!(through_pool, direct);
+        assert_eq!(nested, direct);
     });
 }

@@ -29,7 +29,7 @@ pub(crate) fn with_deadline<T: Send + 'static>(
             value
         }
         Ok(Err(payload)) => std::panic::resume_unwind(payload),
-        Err(_) => panic!("`{name}` did not finish within {DEADLINE:?}: deadlock"),
+        Err(err) => panic!("`{name}` did not finish within {DEADLINE:?} ({err}): deadlock"),
     }
 }
 

@@ -62,6 +62,11 @@ impl Executor {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The serving thread's id.
+    pub(crate) fn thread_id(&self) -> thread::ThreadId {
+        self.thread.id()
+    }
+
     /// The serving thread, for messages: its name, or its id.
     pub(crate) fn thread_name(&self) -> String {
         describe(&self.thread)
@@ -156,13 +161,11 @@ fn submit_chain(
                 return Ok(());
             }
         }
-        match &executor.parent {
-            Some(parent) => executor = parent,
-            None => {
-                let err = ThreadSensitiveError::no_executor(function, start.thread_name());
-                return Err((job, err));
-            }
-        }
+        let Some(parent) = &executor.parent else {
+            let err = ThreadSensitiveError::no_executor(function, start.thread_name());
+            return Err((job, err));
+        };
+        executor = parent;
     }
 }
 
@@ -275,23 +278,25 @@ pub(crate) struct ExecutorFrame {
 
 impl ExecutorFrame {
     /// Registers the calling `block_on`. It becomes the executor of the
-    /// logical call unless an outer `block_on` on another thread already is
-    /// (then that outer thread keeps serving it: a sync-outermost program
-    /// keeps all its thread-sensitive work on its own thread).
+    /// logical call unless the call already has a home on another thread:
+    /// a live outer `block_on` there (a sync-outermost program keeps all its
+    /// thread-sensitive work on its own thread), or — with no such frame — the
+    /// thread of the scope the call is in.
     pub(crate) fn enter() -> Self {
-        let outer = context::with_current(|c| c.executor.clone());
+        let (outer, scope) = context::with_current(|c| (c.executor.clone(), c.scope.clone()));
         let me = thread::current();
-        let keep_outer = outer.as_ref().is_some_and(|outer| {
+        let live = outer.as_ref().and_then(|outer| {
             let mut e = Some(outer);
             while let Some(executor) = e {
                 if executor.is_live() {
-                    return executor.thread.id() != me.id();
+                    return Some(Some(executor.thread.id()));
                 }
                 e = executor.parent.as_ref();
             }
-            false
+            None
         });
-        if keep_outer {
+        let home = live.or_else(|| scope.map(|s| s.thread_id()));
+        if home.is_some_and(|home| home != Some(me.id())) {
             return ExecutorFrame { frame: None, previous: None };
         }
         let frame = Executor::new(me, outer);

@@ -139,12 +139,12 @@ impl<T> Future for Pending<T> {
     type Output = Result<T, ThreadSensitiveError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some((job, call_context)) = self.unplaced.take() {
-            if let Err((job, err)) = executor::place(job, self.function, &call_context) {
-                // Dropping the job reports a generic error; the specific one wins.
-                drop(job);
-                finish(&self.slot, Outcome::Failed(err));
-            }
+        if let Some((job, call_context)) = self.unplaced.take()
+            && let Err((job, err)) = executor::place(job, self.function, &call_context)
+        {
+            // Dropping the job reports a generic error; the specific one wins.
+            drop(job);
+            finish(&self.slot, Outcome::Failed(err));
         }
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
         match std::mem::replace(&mut slot.outcome, Outcome::Taken) {
@@ -176,8 +176,13 @@ impl<T> Drop for Pending<T> {
 /// execution](crate#thread-sensitive-execution)) and resolves to its return
 /// value.
 ///
-/// A panic in `f` resumes in the awaiting task with its original payload.
-/// Dropping the future before `f` starts cancels it.
+/// `f` runs in the context of the call ([`ContextLocal`](crate::ContextLocal)
+/// bindings and, with the `tracing` feature, the span), captured when
+/// `unblock_thread_sensitive` is called — like `unblock`. Where it runs is
+/// decided when the future is first polled: by the `block_on` or scope that
+/// polls it, else by the context of the call. A panic in `f` resumes in the
+/// awaiting task with its original payload. Dropping the future before `f`
+/// starts cancels it.
 ///
 /// # Panics
 /// In the awaiting task, with a message naming the function and the fix, when

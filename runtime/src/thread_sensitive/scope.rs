@@ -32,6 +32,13 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// The scope's thread, `None` until its first job started it.
+    pub(crate) fn thread_id(&self) -> Option<std::thread::ThreadId> {
+        self.executor.get().map(|e| e.thread_id())
+    }
+}
+
 impl Drop for Scope {
     fn drop(&mut self) {
         if let Some(executor) = self.executor.get() {
