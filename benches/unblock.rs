@@ -168,9 +168,14 @@ fn child(pool: Pool) {
     }
     done.store(true, Ordering::Relaxed);
     sampler.join().expect("sampler thread");
+    // Ours also counts its pool threads itself: the most alive at once.
+    let pool_peak = match pool {
+        Pool::Ours => twoworlds::pool_stats().peak_threads().to_string(),
+        Pool::Tokio | Pool::Blocking => "null".to_owned(),
+    };
     println!(
         "{{\"peer\":\"{}\",\"baseline_threads\":{baseline},\"peak_threads\":{},\
-         \"burst_ms\":[{:.1},{:.1},{:.1}]}}",
+         \"pool_peak_threads\":{pool_peak},\"burst_ms\":[{:.1},{:.1},{:.1}]}}",
         pool.name(),
         peak.load(Ordering::Relaxed),
         walls[0],

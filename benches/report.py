@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""Turns the figures of one `benches/run.sh` run into PERFORMANCE.md.
+
+Reads criterion's medians (<criterion home>/<group>/<function>[/<value>]/
+<baseline>/estimates.json, one baseline per build: `notokio`, `tokio`), the
+thread reports of the unblock bench (threads-<baseline>.json) and the
+build-time TSV, and prints Markdown: the DESIGN targets first, then every
+table, each figure beside the peer's and the ratio, all from the same run.
+
+Usage: report.py <criterion home> <report dir>   (metadata from the env:
+BENCH_DATE, BENCH_MACHINE, BENCH_RUSTC, BENCH_COMMIT, BENCH_LOAD,
+BENCH_COMMAND, BENCH_NOTE)
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+RUNS = ("notokio", "tokio")
+RUN_TITLE = {"notokio": "built without `tokio`", "tokio": "built with `--features tokio`"}
+OURS = {"notokio": "twoworlds", "tokio": "twoworlds_tokio"}
+
+
+def load(home):
+    """{(run, group, function, value): (median ns, lower, upper, elements)}."""
+    figures = {}
+    for bench in Path(home).glob("**/benchmark.json"):
+        run = bench.parent.name
+        if run not in RUNS:
+            continue
+        meta = json.loads(bench.read_text())
+        est = json.loads((bench.parent / "estimates.json").read_text())["median"]
+        ci = est["confidence_interval"]
+        elements = (meta.get("throughput") or {}).get("Elements")
+        key = (run, meta["group_id"], meta["function_id"], meta.get("value_str") or "")
+        figures[key] = (est["point_estimate"], ci["lower_bound"], ci["upper_bound"], elements)
+    return figures
+
+
+def fmt_time(ns):
+    """3.4 ns, 12.4 µs, 1.07 ms, 2.1 s."""
+    if ns is None:
+        return "—"
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+def fmt_ratio(a, b):
+    if a is None or b is None or b == 0:
+        return "—"
+    return f"{a / b:.2f}×"
+
+
+class Report:
+    def __init__(self, figures, report_dir):
+        self.f = figures
+        self.dir = Path(report_dir)
+        self.lines = []
+
+    def median(self, run, group, function, value=""):
+        fig = self.f.get((run, group, function, value))
+        return fig[0] if fig else None
+
+    def functions(self, run, group):
+        seen = []
+        for r, g, fn, _ in sorted(self.f):
+            if r == run and g == group and fn not in seen:
+                seen.append(fn)
+        # Ours first, then the peers in alphabetical order.
+        return sorted(seen, key=lambda fn: (not fn.startswith("twoworlds"), fn))
+
+    def out(self, line=""):
+        self.lines.append(line)
+
+    def group_table(self, group, title, note=""):
+        """One row per contender; per run: its median and ours ÷ it."""
+        self.out(f"### {title}")
+        self.out()
+        if note:
+            self.out(note)
+            self.out()
+        head = "| contender |"
+        rule = "|---|"
+        for run in RUNS:
+            head += f" median, {RUN_TITLE[run]} | ours ÷ it |"
+            rule += "---:|---:|"
+        self.out(head)
+        self.out(rule)
+        names = []
+        for run in RUNS:
+            for fn in self.functions(run, group):
+                if fn not in names:
+                    names.append(fn)
+        for fn in names:
+            row = f"| {fn} |"
+            for run in RUNS:
+                m = self.median(run, group, fn)
+                ours = self.median(run, group, OURS[run])
+                row += f" {fmt_time(m)} | {fmt_ratio(ours, m)} |"
+            self.out(row)
+        self.out()
+
+    def threads(self, run):
+        path = self.dir / f"threads-{run}.json"
+        try:
+            return {r["peer"]: r for r in json.loads(path.read_text())}
+        except (OSError, ValueError):
+            return {}
+
+    def build_times(self):
+        path = self.dir / "build_time.tsv"
+        rows = {}
+        try:
+            for line in path.read_text().splitlines():
+                name, cold, clean, incr = line.split("\t")
+                rows[name] = {"cold": cold, "clean": clean, "incr": incr}
+        except (OSError, ValueError):
+            pass
+        return rows
+
+    def calls_per_s(self, run, fn, threads):
+        fig = self.f.get((run, "throughput_threads", fn, str(threads)))
+        if not fig or not fig[3]:
+            return None
+        return fig[3] / fig[0] * 1e9
+
+
+def num(text):
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def verdict(ok):
+    return "—" if ok is None else ("yes" if ok else "**no**")
+
+
+def targets(rep):
+    """The DESIGN table, one row per target: ours, the peer, the ratio."""
+    rows = []
+
+    def row(case, ours, peer, ratio, target, ok):
+        rows.append(f"| {case} | {ours} | {peer} | {ratio} | {target} | {verdict(ok)} |")
+
+    def ratio_row(case, run, group, peer, limit, ours_fn=None, value="", peer_label=None):
+        ours = rep.median(run, group, ours_fn or OURS[run], value)
+        theirs = rep.median(run, group, peer, value)
+        ok = None if ours is None or theirs is None else ours / theirs <= limit
+        row(case, fmt_time(ours), f"{fmt_time(theirs)} ({peer_label or peer})",
+            fmt_ratio(ours, theirs), f"≤ {limit:g}×", ok)
+
+    ratio_row("`block_on` ready, without `tokio`", "notokio", "block_on_ready", "futures_lite", 1.5)
+    ratio_row("`block_on` ready, with `tokio`", "tokio", "block_on_ready", "tokio_handle", 1.0)
+    for run in RUNS:
+        suffix = "with `tokio`" if run == "tokio" else "without `tokio`"
+        ratio_row(f"`block_on` of a tokio task's oneshot, {suffix}", run,
+                  "block_on_tokio_task", "tokio_handle", 0.5)
+        ratio_row(f"`block_on` of a tokio task's oneshot, {suffix}", run,
+                  "block_on_tokio_task", "background_thread", 0.05)
+    for run in RUNS:
+        c2 = rep.calls_per_s(run, OURS[run], 2)
+        c64 = rep.calls_per_s(run, OURS[run], 64)
+        t64 = rep.calls_per_s("notokio" if run == "notokio" else run, "tokio_handle", 64)
+        ok = None if c2 is None or c64 is None else c64 >= 0.5 * c2
+        row(f"64 threads calling a `#[bridge]` twin ({RUN_TITLE[run]})",
+            f"{c64 / 1e3:.0f} k calls/s" if c64 else "—",
+            f"{t64 / 1e3:.0f} k calls/s (tokio_handle)" if t64 else "—",
+            fmt_ratio(c64, t64) + " of tokio's rate",
+            "no collapse: 64 threads ≥ 0.5× the rate of 2", ok)
+    for group, where in (("unblock_roundtrip_mt_worker", "from a tokio worker"),
+                         ("unblock_roundtrip_current_thread", "from a current-thread rt")):
+        ratio_row(f"`unblock` round trip {where}", "notokio", group, "tokio_spawn_blocking", 0.5)
+        ratio_row(f"`unblock` round trip {where}", "notokio", group, "blocking_unblock", 0.5)
+    for peer in ("tokio_spawn_blocking", "blocking_unblock"):
+        ratio_row("10 000 × 1 ms `unblock`, wall", "notokio", "unblock_10k_1ms", peer, 1.0)
+    threads = rep.threads("notokio")
+    ours_t = threads.get("twoworlds", {}).get("peak_threads")
+    peer_t = {p: threads.get(p, {}).get("peak_threads") for p in ("tokio_spawn_blocking", "blocking_unblock")}
+    known = [t for t in peer_t.values() if t is not None]
+    row("10 000 × 1 ms `unblock`, peak threads", str(ours_t if ours_t is not None else "—"),
+        ", ".join(f"{t} ({p})" for p, t in peer_t.items() if t is not None) or "—", "—",
+        "bounded: ≤ the peers' peak", None if ours_t is None or not known else ours_t <= max(known))
+    for case in ("loop", "io"):
+        group = f"zero_cost_{case}"
+        ours = rep.median("notokio", group, "dual_blocking_twin")
+        hand = rep.median("notokio", group, "handwritten_sync")
+        ok = None if ours is None or hand is None else abs(ours / hand - 1) <= 0.03
+        row(f"`#[dual]` blocking twin vs hand-written sync ({case} body)", fmt_time(ours),
+            f"{fmt_time(hand)} (hand-written)", fmt_ratio(ours, hand), "1.00× (± 3 %)", ok)
+    builds = rep.build_times()
+    base = builds.get("maybe_async", {})
+    for variant in ("dual", "bridge"):
+        for kind, label in (("clean", "clean"), ("incr", "incremental"), ("cold", "cold, with deps")):
+            ours = num(builds.get(variant, {}).get(kind))
+            theirs = num(base.get(kind))
+            ok = None if ours is None or theirs is None else ours <= theirs
+            row(f"build, 200 `#[{variant}]` fns, {label}", f"{ours:.2f} s" if ours else builds.get(variant, {}).get(kind, "—"),
+                f"{theirs:.2f} s (maybe-async)" if theirs else "—", fmt_ratio(ours, theirs), "≤ 1×", ok)
+    rep.out("| case | ours | peer | ratio | target | met |")
+    rep.out("|---|---:|---:|---:|---|---|")
+    for line in rows:
+        rep.out(line)
+    rep.out()
+
+
+def details(rep):
+    rep.out("## `block_on`")
+    rep.out()
+    rep.group_table("block_on_ready", "A ready future")
+    rep.group_table("block_on_yield_once", "A future that yields once")
+    rep.group_table("block_on_tokio_task", "A future completed by a task of the shared tokio runtime (oneshot)")
+    rep.group_table("block_on_tokio_timer", "A 1 ms tokio timer",
+                    "Ours runs it only when built with `tokio`; `futures_lite_in_context` is "
+                    "futures-lite's `block_on` inside the shared runtime's `Handle::enter`.")
+    rep.out("## `unblock`")
+    rep.out()
+    rep.group_table("unblock_roundtrip_mt_worker", "Round trip of a no-op, awaited from a tokio multi-thread worker")
+    rep.group_table("unblock_roundtrip_current_thread", "Round trip of a no-op, awaited from a current-thread runtime")
+    rep.group_table("unblock_10k_1ms", "10 000 concurrent 1 ms jobs, started from a tokio worker: wall time")
+    rep.out("Peak thread count of the process (a fresh process per peer, 3 bursts, "
+            "`/proc/self/status` sampled every 100 µs; the baseline is the process "
+            "with its 2-worker tokio runtime before the first burst), and each burst's wall time:")
+    rep.out()
+    rep.out("| peer | run | baseline threads | peak threads | pool's own peak | burst 1 / 2 / 3 |")
+    rep.out("|---|---|---:|---:|---:|---|")
+    for run in RUNS:
+        for peer, r in rep.threads(run).items():
+            bursts = " / ".join(f"{ms:.0f} ms" for ms in r.get("burst_ms", []))
+            own = r.get("pool_peak_threads")
+            rep.out(f"| {peer} | {run} | {r.get('baseline_threads')} | {r.get('peak_threads')} "
+                    f"| {'—' if own is None else own} | {bursts} |")
+    rep.out()
+    rep.out("## Many sync threads calling a blocking twin at once")
+    rep.out()
+    rep.out("Each thread calls the `#[bridge]` blocking twin of an async fn that yields once "
+            "(ours), or `Handle::block_on` of the same fn on the shared runtime (tokio).")
+    rep.out()
+    rep.out("| threads | run | ours, calls/s | tokio_handle, calls/s | ours ÷ tokio |")
+    rep.out("|---:|---|---:|---:|---:|")
+    for run in RUNS:
+        for n in (1, 2, 8, 64):
+            ours = rep.calls_per_s(run, OURS[run], n)
+            tok = rep.calls_per_s(run, "tokio_handle", n)
+            rep.out(f"| {n} | {run} | {ours or 0:,.0f} | {tok or 0:,.0f} | {fmt_ratio(ours, tok)} |")
+    rep.out()
+    rep.out("## Zero cost: `#[dual]` blocking twin vs hand-written sync")
+    rep.out()
+    rep.group_table("zero_cost_loop", "A loop-heavy body")
+    rep.group_table("zero_cost_io", "An I/O body on a temp file")
+    rep.out("## Build time of a crate with 200 annotated fns")
+    rep.out()
+    rep.out("`benches/build_time.sh --cold`: dev profile; *cold* builds from an empty target dir "
+            "(dependencies included), *clean* rebuilds only the crate (median of 3), "
+            "*incremental* rebuilds after one fn body changed (median of 3). Ratios are to "
+            "maybe-async in its default async mode.")
+    rep.out()
+    rep.out("| crate | cold | ratio | clean | ratio | incremental | ratio |")
+    rep.out("|---|---:|---:|---:|---:|---:|---:|")
+    builds = rep.build_times()
+    base = builds.get("maybe_async", {})
+    for name, r in builds.items():
+        cells = []
+        for kind in ("cold", "clean", "incr"):
+            v = num(r[kind])
+            cells.append(f"{v:.2f} s" if v is not None else r[kind])
+            cells.append(fmt_ratio(v, num(base.get(kind))))
+        rep.out(f"| {name} | " + " | ".join(cells) + " |")
+    rep.out()
+
+
+def main():
+    home, report_dir = sys.argv[1], sys.argv[2]
+    rep = Report(load(home), report_dir)
+    env = os.environ.get
+    rep.out("# Performance")
+    rep.out()
+    rep.out("Generated by `benches/run.sh` (do not edit by hand: re-run it when the runtime changes).")
+    rep.out()
+    if env("BENCH_NOTE"):
+        rep.out(f"> {env('BENCH_NOTE')}")
+        rep.out()
+    rep.out(f"- date: {env('BENCH_DATE', '?')}")
+    rep.out(f"- machine: {env('BENCH_MACHINE', '?')}; load average at start: {env('BENCH_LOAD', '?')}")
+    rep.out(f"- toolchain: {env('BENCH_RUSTC', '?')}; commit: {env('BENCH_COMMIT', '?')}")
+    rep.out(f"- command: `{env('BENCH_COMMAND', 'bash benches/run.sh')}`")
+    rep.out()
+    rep.out("Figures are criterion medians. The suite runs twice, built without and with "
+            "feature `tokio` (criterion baselines `notokio` and `tokio`); the peers are "
+            "measured again in each run, and every ratio divides two figures of the same "
+            "run. *ours ÷ it* below 1 means ours is faster.")
+    rep.out()
+    rep.out("## Targets (DESIGN.md, \"What is measured\")")
+    rep.out()
+    targets(rep)
+    details(rep)
+    print("\n".join(rep.lines))
+
+
+if __name__ == "__main__":
+    main()

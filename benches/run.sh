@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every benchmark and writes PERFORMANCE.md at the repository root.
+#
+#   bash benches/run.sh            # full run (a few minutes on 2 cores, plus builds)
+#   BENCH_NOTE="..." bash benches/run.sh   # a note printed at the top of the report
+#
+# The criterion suite runs twice: built without feature `tokio` (baseline
+# `notokio`) and with it (`tokio`). Peers are measured again in each run, so
+# every ratio in the report divides two figures of the same run. Then
+# benches/build_time.sh --cold, then benches/report.py writes the report.
+# Uses $CARGO_TARGET_DIR (default: target/); criterion's files go to
+# $CARGO_TARGET_DIR/criterion, the other figures to $CARGO_TARGET_DIR/bench-report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target=${CARGO_TARGET_DIR:-$PWD/target}
+export CRITERION_HOME="$target/criterion"
+report="$target/bench-report"
+rm -rf "$CRITERION_HOME" "$report"
+mkdir -p "$report"
+
+BENCH_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
+BENCH_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+export BENCH_DATE BENCH_LOAD
+
+benches=(--bench block_on --bench unblock --bench throughput --bench zero_cost)
+for run in notokio tokio; do
+    features=()
+    [[ $run == tokio ]] && features=(--features tokio)
+    echo "== criterion suite, baseline $run ${features[*]}" >&2
+    TWOWORLDS_BENCH_THREADS_OUT="$report/threads-$run.json" \
+        cargo bench "${features[@]}" "${benches[@]}" -- --save-baseline "$run" --noplot
+done
+
+echo "== build time" >&2
+BUILD_TIME_TSV="$report/build_time.tsv" bash benches/build_time.sh --cold | tee "$report/build_time.txt"
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
+export BENCH_MACHINE="$(nproc) cores, $cpu, $(free -g | awk '/Mem:/ {print $2}') GiB"
+export BENCH_RUSTC=$(rustc -V)
+export BENCH_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo "+dirty")
+export BENCH_COMMAND="bash benches/run.sh"
+python3 benches/report.py "$CRITERION_HOME" "$report" >PERFORMANCE.md
+echo "wrote PERFORMANCE.md" >&2
