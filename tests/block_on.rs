@@ -82,6 +82,18 @@ fn nested_sync_async_chain_returns_the_right_value() {
 }
 
 #[test]
+fn nested_chains_deeper_than_the_pool_maximum_do_not_deadlock() {
+    // Each async level parks one pool thread in block_on; with a maximum of
+    // two the chain needs five. Pool threads parked in block_on do not count
+    // against the maximum, so the chain completes. (This binary's other tests
+    // are fine with two threads.)
+    twoworlds::set_max_threads(std::num::NonZeroUsize::new(2).unwrap());
+    let depth = with_deadline("deep-chain", || sync_level(11)).expect("no panic");
+    assert_eq!(depth, 11);
+    assert_eq!(twoworlds::max_threads(), 2);
+}
+
+#[test]
 fn block_on_inside_block_on_panics_with_a_clear_message() {
     let ended = with_deadline("nested-block-on", || {
         block_on(async { block_on(async { 1 }) });

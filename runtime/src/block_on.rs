@@ -198,6 +198,7 @@ fn drive<F: Future>(wait: &Wait, mut fut: Pin<&mut F>) -> F::Output {
     let _depth = Depth::enter(wait);
     let _frame = crate::thread_sensitive::ExecutorFrame::enter();
     let mut cx = Context::from_waker(&wait.waker);
+    let mut blocked = None;
     loop {
         let polled = {
             let _polling = Polling::enter(&wait.polling);
@@ -206,6 +207,10 @@ fn drive<F: Future>(wait: &Wait, mut fut: Pin<&mut F>) -> F::Output {
         if let Poll::Ready(out) = polled {
             return out;
         }
+        // A pool thread about to park stops counting against the pool's
+        // maximum until this `block_on` returns, so nested chains cannot
+        // exhaust the pool.
+        blocked.get_or_insert_with(crate::pool::Blocked::enter);
         wait.wait();
     }
 }

@@ -6,6 +6,7 @@ mod workers;
 
 use std::future::Future;
 
+pub(crate) use workers::Blocked;
 pub use workers::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads, pool_stats,
     set_idle_timeout, set_max_threads,

@@ -4,6 +4,12 @@
 //! Idle workers sleep on one condvar; a submit wakes one (`notify_one`) or, if
 //! none sleeps, starts a thread while below the maximum. Workers are detached,
 //! never joined: process exit does not wait for them or for queued jobs.
+//!
+//! The maximum bounds the threads that can run jobs. A pool thread parked in
+//! `block_on` (a job that waits for async code, which may itself wait for
+//! another job) does not count while it waits, so nested sync → async → sync
+//! chains deeper than the maximum cannot deadlock the pool; the threads above
+//! the maximum retire as soon as the waits end.
 
 use std::collections::VecDeque;
 use std::num::NonZeroUsize;
@@ -45,6 +51,8 @@ struct State {
     queue: VecDeque<Arc<dyn Job>>,
     /// Threads started and not yet exited.
     live: usize,
+    /// Live threads parked in `block_on`, not counted against the maximum.
+    blocked: usize,
     /// Threads waiting on the condvar.
     sleeping: usize,
     /// Wake-ups sent to sleeping threads and not yet consumed.
@@ -72,6 +80,7 @@ static POOL: LazyLock<Pool> = LazyLock::new(|| Pool {
     state: Mutex::new(State {
         queue: VecDeque::new(),
         live: 0,
+        blocked: 0,
         sleeping: 0,
         notified: 0,
         peak: 0,
@@ -111,15 +120,58 @@ pub(crate) fn submit(job: Arc<dyn Job>) {
         state.notified += 1;
         drop(state);
         POOL.work.notify_one();
-    } else if state.live < state.max {
+    } else if state.has_room() {
         start_worker(state);
+    }
+}
+
+impl State {
+    /// Live threads that count against the maximum.
+    fn running(&self) -> usize {
+        self.live - self.blocked
+    }
+
+    /// Whether one more thread may start.
+    fn has_room(&self) -> bool {
+        self.running() < self.max
+    }
+}
+
+thread_local! {
+    /// Whether this thread is a pool worker.
+    static POOL_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks a pool thread as parked in `block_on` for as long as it lives, so it
+/// does not count against the maximum (see the module docs).
+pub(crate) struct Blocked(());
+
+impl Blocked {
+    /// Marks this thread, if it is a pool thread; starts a thread for queued
+    /// jobs if the freed slot allows one and no idle thread will take them.
+    pub(crate) fn enter() -> Option<Self> {
+        if !POOL_THREAD.try_with(std::cell::Cell::get).unwrap_or(false) {
+            return None;
+        }
+        let mut state = lock();
+        state.blocked += 1;
+        if state.queue.len() > state.sleeping - state.notified && state.has_room() {
+            start_worker(state);
+        }
+        Some(Blocked(()))
+    }
+}
+
+impl Drop for Blocked {
+    fn drop(&mut self) {
+        lock().blocked -= 1;
     }
 }
 
 /// Starts one more worker; `state` must have room below the maximum.
 fn start_worker(mut state: MutexGuard<'static, State>) {
     state.live += 1;
-    state.peak = state.peak.max(state.live);
+    state.peak = state.peak.max(state.running());
     let id = state.next_id;
     state.next_id += 1;
     drop(state);
@@ -141,8 +193,15 @@ fn start_worker(mut state: MutexGuard<'static, State>) {
 
 /// A worker's life: take jobs until idle for the timeout.
 fn work() {
+    POOL_THREAD.with(|flag| flag.set(true));
     let mut state = lock();
     loop {
+        if state.running() > state.max {
+            // The maximum was lowered, or threads parked in `block_on` woke
+            // up: this thread is one too many.
+            state.live -= 1;
+            return;
+        }
         if let Some(job) = state.queue.pop_front() {
             drop(state);
             // `run` catches the closure's panic; this catches one from a
@@ -151,11 +210,6 @@ fn work() {
             drop(job);
             state = lock();
             continue;
-        }
-        if state.live > state.max {
-            // The maximum was lowered: this thread is one too many.
-            state.live -= 1;
-            return;
         }
         state.sleeping += 1;
         let timeout = state.idle_timeout;
@@ -189,7 +243,7 @@ pub fn set_max_threads(max: NonZeroUsize) -> usize {
     let previous = std::mem::replace(&mut state.max, max.get());
     let waking = state.sleeping - state.notified;
     let wanted = state.queue.len().saturating_sub(waking);
-    let room = state.max.saturating_sub(state.live);
+    let room = state.max.saturating_sub(state.running());
     for _ in 0..wanted.min(room) {
         start_worker(state);
         state = lock();
@@ -232,9 +286,11 @@ pub fn set_idle_timeout(timeout: Duration) {
 pub struct PoolStats {
     /// Threads started and not yet exited.
     live: usize,
+    /// Live threads parked in `block_on`.
+    blocked: usize,
     /// Threads waiting for work.
     idle: usize,
-    /// The most threads live at once since the process started.
+    /// The most threads running jobs at once since the process started.
     peak: usize,
     /// Jobs waiting for a thread.
     queued: usize,
@@ -250,13 +306,22 @@ impl PoolStats {
         self.live
     }
 
+    /// Live threads parked in `block_on` inside a job; they do not count
+    /// against the maximum while they wait.
+    #[must_use]
+    pub fn blocked_threads(&self) -> usize {
+        self.blocked
+    }
+
     /// Threads waiting for work.
     #[must_use]
     pub fn idle_threads(&self) -> usize {
         self.idle
     }
 
-    /// The most threads live at once since the process started.
+    /// The most threads counted against the maximum (live and not parked in
+    /// `block_on`) at once since the process started: never above the
+    /// maximum in force when they started.
     #[must_use]
     pub fn peak_threads(&self) -> usize {
         self.peak
@@ -286,6 +351,7 @@ pub fn pool_stats() -> PoolStats {
     let state = lock();
     PoolStats {
         live: state.live,
+        blocked: state.blocked,
         idle: state.sleeping,
         peak: state.peak,
         queued: state.queue.len(),
