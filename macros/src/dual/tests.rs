@@ -218,3 +218,40 @@ fn errors_come_with_the_item_and_never_panic() {
         assert!(out.contains("compile_error"), "{out}");
     }
 }
+
+#[test]
+fn replaced_callees_are_sync_and_lose_their_await() {
+    let out = pretty(
+        quote!(tokio_to_std, replace(crate::aio => crate::sio)),
+        quote!(
+            async fn f(p: &str) -> ::std::io::Result<usize> {
+                tokio::time::sleep(d).await;
+                let n = crate::aio::len(p).await;
+                Ok(tokio::fs::read(p).await?.len() + n + other().await)
+            }
+        ),
+    );
+    let twin = out.split("fn blocking_f").nth(1).unwrap();
+    assert!(twin.contains("std::thread::sleep(d);"), "{out}");
+    assert!(twin.contains("crate::sio::len(p);"), "{out}");
+    assert!(twin.contains("std::fs::read(p)?.len()"), "{out}");
+    assert_eq!(twin.matches("block_on_named").count(), 1, "{out}");
+}
+
+#[test]
+fn raw_identifiers_do_not_panic() {
+    let out =
+        pretty(quote!(), quote!(impl S { async fn r#type(&self) -> u8 { self.r#type().await } }));
+    assert!(out.contains("fn blocking_type(&self) -> u8"), "{out}");
+    let out = pretty(
+        quote!(),
+        quote!(
+            trait T {
+                async fn r#match(&self) -> u8 {
+                    self.r#match().await
+                }
+            }
+        ),
+    );
+    assert!(out.contains("fn r#match(&self) -> u8 {\n        self.r#match()\n"), "{out}");
+}

@@ -20,14 +20,18 @@ const METHOD_OPTIONS: &[&str] = &["skip", "blocking"];
 pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenStream {
     args.reject_unless(IMPL_OPTIONS, "an inherent impl", errors);
     let mut imp = imp.clone();
+    let has_async = imp.items.iter().any(|i| matches!(i, ImplItem::Fn(f) if is_async(&f.sig)));
     let twins = method_twins(&mut imp, errors);
     let original = Item::Impl(imp.clone());
-    if twins.is_empty() {
+    if twins.is_empty() && !has_async {
         errors.push(syn::Error::new(
             imp.impl_token.span,
             "#[dual] has nothing to transform: this impl has no `async fn` method \
              (without #[dual(skip)]), so no method gets a blocking twin",
         ));
+        return quote!(#original);
+    }
+    if twins.is_empty() {
         return quote!(#original);
     }
     let mut scope = Scope::default();

@@ -34,7 +34,7 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         return quote!(#module);
     };
     let inner =
-        args.blocking.clone().unwrap_or_else(|| syn::Ident::new("blocking", Span::call_site()));
+        args.blocking.clone().unwrap_or_else(|| syn::Ident::new("blocking", module.ident.span()));
     if let Some(taken) = items.iter().find_map(|item| item_ident(item).filter(|i| **i == inner)) {
         errors.push(super::collision(&inner, taken, "item"));
         return quote!(#module);

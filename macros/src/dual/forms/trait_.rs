@@ -41,7 +41,10 @@ fn no_method_options<'a>(
 fn same_name_scope(names: &[String]) -> Scope {
     let mut scope = Scope::default();
     for name in names {
-        scope.methods.insert(name.clone(), syn::Ident::new(name, proc_macro2::Span::call_site()));
+        // Parsed, not `Ident::new`: a raw name (`r#type`) must not panic.
+        if let Ok(ident) = syn::parse_str::<syn::Ident>(name) {
+            scope.methods.insert(name.clone(), ident);
+        }
     }
     scope.self_names.push("Self".to_owned());
     scope

@@ -70,7 +70,9 @@ pub(super) fn classify(rw: &Rewriter<'_>, base: &mut Expr) -> Kind {
         }
         Expr::MethodCall(call) => {
             if let Some(twin) = rw.scope.method_twin(&call.receiver, &call.method).cloned() {
-                call.method = Ident::new(&twin.to_string(), call.method.span());
+                let span = call.method.span();
+                call.method = twin;
+                call.method.set_span(span);
                 return Kind::Ours;
             }
             let name = call.method.to_string();
@@ -93,7 +95,9 @@ pub(super) fn classify(rw: &Rewriter<'_>, base: &mut Expr) -> Kind {
 /// and generic arguments.
 fn rename_last(path: &mut Path, twin: &Ident) {
     if let Some(last) = path.segments.last_mut() {
-        last.ident = Ident::new(&twin.to_string(), last.ident.span());
+        let span = last.ident.span();
+        last.ident = twin.clone();
+        last.ident.set_span(span);
     }
 }
 

@@ -13,6 +13,8 @@ pub(crate) mod calls;
 mod future_ty;
 mod locals;
 mod macros;
+#[cfg(test)]
+mod tests;
 
 use super::ir::{Scope, Twin};
 use crate::common::Errors;

@@ -1,0 +1,6 @@
+use twoworlds::dual;
+
+#[dual]
+mod elsewhere;
+
+fn main() {}

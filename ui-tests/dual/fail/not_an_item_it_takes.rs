@@ -1,0 +1,11 @@
+use twoworlds::dual;
+
+#[dual]
+struct Plain;
+
+#[dual]
+impl Plain {
+    fn sync_only(&self) {}
+}
+
+fn main() {}

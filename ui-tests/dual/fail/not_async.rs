@@ -1,0 +1,8 @@
+use twoworlds::dual;
+
+#[dual]
+fn plain(x: u32) -> u32 {
+    x
+}
+
+fn main() {}
