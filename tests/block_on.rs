@@ -24,7 +24,7 @@ fn with_deadline<T: Send + 'static>(
             result
         })
         .expect("spawn the test thread");
-    ended.recv_timeout(Duration::from_secs(60)).expect("the call hung instead of returning");
+    ended.recv_timeout(Duration::from_mins(1)).expect("the call hung instead of returning");
     handle.join().expect("the test thread itself does not panic")
 }
 

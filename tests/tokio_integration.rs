@@ -42,7 +42,7 @@ fn with_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> t
         let _ = done.send(());
         result
     });
-    ended.recv_timeout(Duration::from_secs(60)).expect("hung instead of returning");
+    ended.recv_timeout(Duration::from_mins(1)).expect("hung instead of returning");
     handle.join().expect("the test thread itself does not panic")
 }
 

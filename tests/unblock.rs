@@ -18,7 +18,7 @@ use twoworlds::{block_on, max_threads, pool_stats, set_idle_timeout, set_max_thr
 const MAX: usize = 8;
 
 /// How long any wait in these tests may take before it counts as a hang.
-const DEADLINE: Duration = Duration::from_secs(60);
+const DEADLINE: Duration = Duration::from_mins(1);
 
 /// Caps the pool at [`MAX`] threads with a 1 s idle timeout, once, before any
 /// test submits a job.
@@ -183,13 +183,13 @@ fn dropping_the_future_after_the_job_starts_lets_it_finish_and_drops_the_result(
     with_deadline(|| {
         let (started, starts) = mpsc::channel();
         let (go, wait) = mpsc::channel::<()>();
-        let (finished, finishes) = mpsc::channel();
+        let (done, finishes) = mpsc::channel();
         let drops = Arc::new(AtomicUsize::new(0));
         let result_drops = Arc::clone(&drops);
         let job = unblock(move || {
             started.send(()).unwrap();
             let _ = wait.recv();
-            finished.send(()).unwrap();
+            done.send(()).unwrap();
             DropCounter(result_drops)
         });
         starts.recv_timeout(DEADLINE).expect("the job starts");
@@ -243,7 +243,7 @@ fn child_process() {
             // Idle threads, busy threads and queued jobs at exit.
             block_on(unblock(|| ()));
             let pending: Vec<_> =
-                (0..3).map(|_| unblock(|| thread::sleep(Duration::from_secs(3600)))).collect();
+                (0..3).map(|_| unblock(|| thread::sleep(Duration::from_hours(1)))).collect();
             std::mem::forget(pending);
             println!("child: leaving with jobs pending");
         }
