@@ -22,6 +22,22 @@ fn main() {
         checksum_async(&name, &[1, 2, 3]).await
     });
     println!("async → sync  : checksum_async(\"data.bin\", [1, 2, 3]).await = {report}");
+
+    // #[dual]: one async body, and a blocking twin made by rewriting it
+    // (no runtime involved): both give the same answer.
+    let sync_stats = blocking_word_stats("two worlds");
+    let async_stats = twoworlds::block_on(word_stats("two worlds"));
+    assert_eq!(sync_stats, async_stats);
+    println!("one body, two : blocking_word_stats(..) = word_stats(..).await = {sync_stats:?}");
+}
+
+/// Counts the words of `text` and their total length. Written once, async;
+/// `#[dual]` adds `blocking_word_stats`, the same body made sync.
+#[twoworlds::dual]
+async fn word_stats(text: &str) -> (usize, usize) {
+    let words = async { text.split_whitespace().count() }.await;
+    let letters = async { text.chars().filter(|c| !c.is_whitespace()).count() }.await;
+    (words, letters)
 }
 
 /// Counts the characters of `word`, asynchronously (the `ready` future

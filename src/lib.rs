@@ -18,6 +18,7 @@
 
 #[doc = include_str!("bridge.md")]
 pub use twoworlds_macros::bridge;
+#[doc = include_str!("dual.md")]
 pub use twoworlds_macros::dual;
 
 /// Per-world code: inside a [`macro@dual`] item, keeps the node it marks in
