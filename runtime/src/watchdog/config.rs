@@ -56,8 +56,19 @@ impl Default for Config {
 
 impl Config {
     /// The default slow-poll threshold, asyncio's `slow_callback_duration`.
+    ///
+    /// ```
+    /// # use twoworlds_runtime::watchdog::Config;
+    /// assert_eq!(Config::DEFAULT_SLOW_POLL.as_millis(), 100);
+    /// ```
     pub const DEFAULT_SLOW_POLL: Duration = Duration::from_millis(100);
     /// Unless set, a poll is stuck after this many slow-poll thresholds.
+    ///
+    /// ```
+    /// # use twoworlds_runtime::watchdog::Config;
+    /// let config = Config::new();
+    /// assert_eq!(config.stuck_after_threshold(), config.slow_poll_threshold() * Config::STUCK_FACTOR);
+    /// ```
     pub const STUCK_FACTOR: u32 = 5;
 
     /// The defaults: slow after 100 ms, stuck after 500 ms.

@@ -66,6 +66,19 @@ impl SlowPoll {
     }
 
     /// The name of the watched future (for generated code, the function).
+    /// ```
+    /// # use std::time::Duration;
+    /// # use twoworlds_runtime::watchdog::{self, Config, SlowPoll};
+    /// # let (tx, rx) = std::sync::mpsc::channel::<SlowPoll>();
+    /// # let tx = std::sync::Mutex::new(tx);
+    /// # watchdog::set_reporter(move |r: &SlowPoll| drop(tx.lock().unwrap().send(r.clone())));
+    /// # watchdog::enable(Config::new().slow_poll(Duration::from_millis(5)));
+    /// # twoworlds_runtime::block_on(twoworlds_runtime::watch("nap", async {
+    /// #     std::thread::sleep(Duration::from_millis(20));
+    /// # }));
+    /// # let report = rx.recv().unwrap();
+    /// assert_eq!(report.name(), "nap");
+    /// ```
     #[must_use]
     pub fn name(&self) -> &'static str {
         self.name
@@ -74,24 +87,76 @@ impl SlowPoll {
     /// How long the poll held the thread; for a poll still running, so far.
     /// Time spent in watched polls nested inside it is not counted (they are
     /// reported under their own names).
+    /// ```
+    /// # use std::time::Duration;
+    /// # use twoworlds_runtime::watchdog::{self, Config, SlowPoll};
+    /// # let (tx, rx) = std::sync::mpsc::channel::<SlowPoll>();
+    /// # let tx = std::sync::Mutex::new(tx);
+    /// # watchdog::set_reporter(move |r: &SlowPoll| drop(tx.lock().unwrap().send(r.clone())));
+    /// # watchdog::enable(Config::new().slow_poll(Duration::from_millis(5)));
+    /// # twoworlds_runtime::block_on(twoworlds_runtime::watch("nap", async {
+    /// #     std::thread::sleep(Duration::from_millis(20));
+    /// # }));
+    /// # let report = rx.recv().unwrap();
+    /// assert!(report.duration() >= Duration::from_millis(20));
+    /// ```
     #[must_use]
     pub fn duration(&self) -> Duration {
         self.duration
     }
 
     /// The slow-poll threshold the poll exceeded.
+    /// ```
+    /// # use std::time::Duration;
+    /// # use twoworlds_runtime::watchdog::{self, Config, SlowPoll};
+    /// # let (tx, rx) = std::sync::mpsc::channel::<SlowPoll>();
+    /// # let tx = std::sync::Mutex::new(tx);
+    /// # watchdog::set_reporter(move |r: &SlowPoll| drop(tx.lock().unwrap().send(r.clone())));
+    /// # watchdog::enable(Config::new().slow_poll(Duration::from_millis(5)));
+    /// # twoworlds_runtime::block_on(twoworlds_runtime::watch("nap", async {
+    /// #     std::thread::sleep(Duration::from_millis(20));
+    /// # }));
+    /// # let report = rx.recv().unwrap();
+    /// assert_eq!(report.threshold(), Duration::from_millis(5));
+    /// ```
     #[must_use]
     pub fn threshold(&self) -> Duration {
         self.threshold
     }
 
     /// The name of the thread the poll ran on, if it has one.
+    /// ```
+    /// # use std::time::Duration;
+    /// # use twoworlds_runtime::watchdog::{self, Config, SlowPoll};
+    /// # let (tx, rx) = std::sync::mpsc::channel::<SlowPoll>();
+    /// # let tx = std::sync::Mutex::new(tx);
+    /// # watchdog::set_reporter(move |r: &SlowPoll| drop(tx.lock().unwrap().send(r.clone())));
+    /// # watchdog::enable(Config::new().slow_poll(Duration::from_millis(5)));
+    /// # twoworlds_runtime::block_on(twoworlds_runtime::watch("nap", async {
+    /// #     std::thread::sleep(Duration::from_millis(20));
+    /// # }));
+    /// # let report = rx.recv().unwrap();
+    /// assert_eq!(report.thread_name(), std::thread::current().name());
+    /// ```
     #[must_use]
     pub fn thread_name(&self) -> Option<&str> {
         self.thread_name.as_deref()
     }
 
     /// The id of the thread the poll ran on.
+    /// ```
+    /// # use std::time::Duration;
+    /// # use twoworlds_runtime::watchdog::{self, Config, SlowPoll};
+    /// # let (tx, rx) = std::sync::mpsc::channel::<SlowPoll>();
+    /// # let tx = std::sync::Mutex::new(tx);
+    /// # watchdog::set_reporter(move |r: &SlowPoll| drop(tx.lock().unwrap().send(r.clone())));
+    /// # watchdog::enable(Config::new().slow_poll(Duration::from_millis(5)));
+    /// # twoworlds_runtime::block_on(twoworlds_runtime::watch("nap", async {
+    /// #     std::thread::sleep(Duration::from_millis(20));
+    /// # }));
+    /// # let report = rx.recv().unwrap();
+    /// assert_eq!(report.thread_id(), std::thread::current().id());
+    /// ```
     #[must_use]
     pub fn thread_id(&self) -> ThreadId {
         self.thread_id
@@ -99,6 +164,19 @@ impl SlowPoll {
 
     /// Whether the poll was still running (stuck) when reported; such a poll
     /// is reported again, with its full duration, when it returns.
+    /// ```
+    /// # use std::time::Duration;
+    /// # use twoworlds_runtime::watchdog::{self, Config, SlowPoll};
+    /// # let (tx, rx) = std::sync::mpsc::channel::<SlowPoll>();
+    /// # let tx = std::sync::Mutex::new(tx);
+    /// # watchdog::set_reporter(move |r: &SlowPoll| drop(tx.lock().unwrap().send(r.clone())));
+    /// # watchdog::enable(Config::new().slow_poll(Duration::from_millis(5)));
+    /// # twoworlds_runtime::block_on(twoworlds_runtime::watch("nap", async {
+    /// #     std::thread::sleep(Duration::from_millis(20));
+    /// # }));
+    /// # let report = rx.recv().unwrap();
+    /// assert!(!report.is_still_running(), "reported when the poll returned");
+    /// ```
     #[must_use]
     pub fn is_still_running(&self) -> bool {
         self.still_running
