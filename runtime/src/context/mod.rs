@@ -51,6 +51,17 @@ pub(crate) fn with_current<R>(f: impl FnOnce(&Context) -> R) -> R {
     CURRENT.with(|c| f(&c.borrow()))
 }
 
+/// Replaces the executor of this thread's current context, returning the
+/// previous one (for `block_on` frames, which only change that field).
+pub(crate) fn swap_executor(executor: Option<Arc<Executor>>) -> Option<Arc<Executor>> {
+    CURRENT.with(|c| std::mem::replace(&mut c.borrow_mut().executor, executor))
+}
+
+/// [`swap_executor`] that does nothing during thread teardown.
+pub(crate) fn try_swap_executor(executor: Option<Arc<Executor>>) -> Option<Arc<Executor>> {
+    CURRENT.try_with(|c| std::mem::replace(&mut c.borrow_mut().executor, executor)).ok().flatten()
+}
+
 /// Makes `ctx` the current context until the returned guard drops (also on
 /// panic), then restores the previous one.
 pub(crate) fn enter(ctx: Context) -> Entered {

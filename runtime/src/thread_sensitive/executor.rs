@@ -7,7 +7,6 @@
 //! through `parent`: work for a frame that has finished goes to the next live
 //! one up the chain.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
@@ -33,14 +32,18 @@ struct State {
 
 /// A queue of thread-sensitive jobs served by one thread.
 pub(crate) struct Executor {
-    /// Identity for the deadlock marker (never reused, unlike addresses).
-    id: u64,
+    /// Identity for the deadlock marker (never reused, unlike addresses);
+    /// renewed when a spare frame is reused.
+    id: AtomicU64,
     /// The thread that serves the queue; unparked when work arrives.
     thread: Thread,
     /// The queue.
     state: Mutex<State>,
     /// Where work goes once this executor is no longer live.
     parent: Option<Arc<Executor>>,
+    /// Mirrors `!state.live` for the owning thread, so reusing a frame that
+    /// was never closed takes no lock.
+    closed: AtomicBool,
 }
 
 /// Source of [`Executor::id`]s.
@@ -48,18 +51,40 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Executor {
     /// A live executor served by `thread`.
-    fn new(thread: Thread, parent: Option<Arc<Executor>>) -> Arc<Self> {
+    pub(crate) fn new(thread: Thread, parent: Option<Arc<Executor>>) -> Arc<Self> {
         Arc::new(Executor {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id: AtomicU64::new(NEXT_ID.fetch_add(1, Ordering::Relaxed)),
             thread,
             state: Mutex::new(State { jobs: VecDeque::new(), live: true }),
             parent,
+            closed: AtomicBool::new(false),
         })
     }
 
     /// Locks the queue, tolerating poison (jobs run outside the lock).
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// This executor's current identity.
+    fn id(&self) -> u64 {
+        self.id.load(Ordering::Relaxed)
+    }
+
+    /// Makes an unshared spare frame live again, so a `block_on` can reuse it
+    /// instead of allocating. A frame that was closed gets a new identity (a
+    /// frame nobody captured was never closed and needs nothing).
+    pub(crate) fn reopen(&self) {
+        if self.closed.load(Ordering::Relaxed) {
+            self.id.store(NEXT_ID.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
+            self.lock().live = true;
+            self.closed.store(false, Ordering::Relaxed);
+        }
+    }
+
+    /// Where work goes once this executor is no longer live.
+    pub(crate) fn parent(&self) -> Option<&Arc<Executor>> {
+        self.parent.as_ref()
     }
 
     /// The serving thread's id.
@@ -73,19 +98,20 @@ impl Executor {
     }
 
     /// Whether this executor accepts work.
-    fn is_live(&self) -> bool {
+    pub(crate) fn is_live(&self) -> bool {
         self.lock().live
     }
 
     /// Stops accepting work and returns what was still queued.
-    fn close(&self) -> VecDeque<Box<dyn Job>> {
+    pub(crate) fn close(&self) -> VecDeque<Box<dyn Job>> {
+        self.closed.store(true, Ordering::Relaxed);
         let mut state = self.lock();
         state.live = false;
         std::mem::take(&mut state.jobs)
     }
 
     /// Takes the oldest queued job.
-    fn pop(&self) -> Option<Box<dyn Job>> {
+    pub(crate) fn pop(&self) -> Option<Box<dyn Job>> {
         self.lock().jobs.pop_front()
     }
 }
@@ -116,7 +142,7 @@ pub(crate) struct ActiveJob(pub(crate) Arc<JobMarker>);
 impl ActiveJob {
     /// Marks `function` as running on `on`.
     pub(crate) fn start(on: &Executor, function: &'static str) -> Self {
-        let marker = JobMarker { executor: on.id, function, active: AtomicBool::new(true) };
+        let marker = JobMarker { executor: on.id(), function, active: AtomicBool::new(true) };
         ActiveJob(Arc::new(marker))
     }
 }
@@ -130,7 +156,7 @@ impl Drop for ActiveJob {
 /// Queues `job` on the first live executor of the chain starting at `start`.
 /// Refuses with a deadlock error when that executor is busy running the job
 /// the caller is inside (`marker`).
-fn submit_chain(
+pub(crate) fn submit_chain(
     start: &Arc<Executor>,
     job: Box<dyn Job>,
     function: &'static str,
@@ -144,7 +170,7 @@ fn submit_chain(
                 let busy = markers
                     .iter()
                     .flatten()
-                    .find(|m| m.executor == executor.id && m.active.load(Ordering::Acquire));
+                    .find(|m| m.executor == executor.id() && m.active.load(Ordering::Acquire));
                 if let Some(m) = busy {
                     {
                         let err = ThreadSensitiveError::deadlock(
@@ -245,84 +271,4 @@ pub(crate) fn shut_down(executor: &Executor) {
 fn dedicated() -> Result<&'static Arc<Executor>, &'static std::io::Error> {
     static DEDICATED: OnceLock<std::io::Result<Arc<Executor>>> = OnceLock::new();
     DEDICATED.get_or_init(|| spawn_dedicated("twoworlds-thread-sensitive")).as_ref()
-}
-
-thread_local! {
-    /// The `block_on` frames of this thread, innermost last.
-    static FRAMES: RefCell<Vec<Arc<Executor>>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs the jobs queued on this thread's `block_on` frames (innermost frame
-/// first). The thread is blocked in all of them, so any may run here.
-pub(crate) fn run_pending_on_this_thread() {
-    loop {
-        let job = FRAMES.with(|frames| {
-            let frames = frames.borrow();
-            frames.iter().rev().find_map(|f| f.pop().map(|job| (job, Arc::clone(f))))
-        });
-        match job {
-            Some((job, frame)) => job.run(&frame),
-            None => return,
-        }
-    }
-}
-
-/// A `block_on` call registered as a thread-sensitive executor for as long
-/// as it runs. `block_on` holds one: `let _frame = ExecutorFrame::enter();`.
-pub(crate) struct ExecutorFrame {
-    /// The frame, if this `block_on` serves the logical call's work.
-    frame: Option<Arc<Executor>>,
-    /// The context's executor before, restored on drop.
-    previous: Option<context::Entered>,
-}
-
-impl ExecutorFrame {
-    /// Registers the calling `block_on`. It becomes the executor of the
-    /// logical call unless the call already has a home on another thread:
-    /// a live outer `block_on` there (a sync-outermost program keeps all its
-    /// thread-sensitive work on its own thread), or — with no such frame — the
-    /// thread of the scope the call is in.
-    pub(crate) fn enter() -> Self {
-        let (outer, scope) = context::with_current(|c| (c.executor.clone(), c.scope.clone()));
-        let me = thread::current();
-        let live = outer.as_ref().and_then(|outer| {
-            let mut e = Some(outer);
-            while let Some(executor) = e {
-                if executor.is_live() {
-                    return Some(Some(executor.thread.id()));
-                }
-                e = executor.parent.as_ref();
-            }
-            None
-        });
-        let home = live.or_else(|| scope.map(|s| s.thread_id()));
-        if home.is_some_and(|home| home != Some(me.id())) {
-            return ExecutorFrame { frame: None, previous: None };
-        }
-        let frame = Executor::new(me, outer);
-        FRAMES.with(|frames| frames.borrow_mut().push(Arc::clone(&frame)));
-        let mut ctx = context::current();
-        ctx.executor = Some(Arc::clone(&frame));
-        ExecutorFrame { frame: Some(frame), previous: Some(context::enter(ctx)) }
-    }
-}
-
-impl Drop for ExecutorFrame {
-    fn drop(&mut self) {
-        drop(self.previous.take());
-        let Some(frame) = self.frame.take() else { return };
-        let _ = FRAMES.try_with(|frames| {
-            let mut frames = frames.borrow_mut();
-            if let Some(i) = frames.iter().rposition(|f| Arc::ptr_eq(f, &frame)) {
-                frames.remove(i);
-            }
-        });
-        // Work that arrived too late for this frame goes up the chain; with
-        // nothing live above, dropping the job reports the error to its caller.
-        for job in frame.close() {
-            if let Some(parent) = &frame.parent {
-                let _ = submit_chain(parent, job, "", &[]);
-            }
-        }
-    }
 }

@@ -17,6 +17,7 @@
 
 mod error;
 mod executor;
+mod frame;
 mod scope;
 
 use std::future::Future;
@@ -27,7 +28,8 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 
 pub use error::ThreadSensitiveError;
-pub(crate) use executor::{ActiveJob, Executor, ExecutorFrame, JobMarker};
+pub(crate) use executor::{ActiveJob, Executor, JobMarker};
+pub(crate) use frame::ExecutorFrame;
 pub(crate) use scope::Scope;
 pub use scope::{ThreadSensitiveScope, thread_sensitive_scope};
 
@@ -37,7 +39,7 @@ use crate::context::Snapshot;
 /// `block_on` calls this each time before it parks; a job is queued and then
 /// this thread is unparked.
 pub(crate) fn run_pending_on_this_thread() {
-    executor::run_pending_on_this_thread();
+    frame::run_pending_on_this_thread();
 }
 
 /// What the awaiting future reads.
