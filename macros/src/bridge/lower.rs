@@ -2,7 +2,7 @@
 //! generate, or errors spanned on what can't be bridged.
 
 use proc_macro2::Span;
-use quote::format_ident;
+use quote::{ToTokens as _, format_ident};
 use syn::{Attribute, FnArg, Ident, Pat, ReceiverKind, Signature, Type, Visibility, parse_quote};
 
 use super::args::Options;
@@ -71,6 +71,19 @@ pub(super) fn lower(
                 args.push(Arg { name, ty, pass });
             }
         }
+    }
+    if let (true, syn::ReturnType::Type(_, ty)) = (asynchronous, &sig.output)
+        && ownership::borrows_non_static(ty.to_token_stream())
+    {
+        errors.push(syn::Error::new_spanned(
+            ty,
+            format!(
+                "`{}` returns a borrow, which can't come back from the pool thread of its \
+                 async twin `{ident}`: the future must be `'static`\nhelp: return an owned \
+                 value, or leave the fn without a twin (`#[bridge(skip)]` in an impl)",
+                sig.ident
+            ),
+        ));
     }
     if let Err(error) = std::mem::take(errors).finish() {
         outer.push(error);
@@ -159,6 +172,18 @@ fn receiver(receiver: &syn::Receiver, asynchronous: bool, twin: &Ident) -> syn::
         },
         _ => Recv::Value { span },
     };
+    if let (true, Recv::Typed(ty)) = (asynchronous, &recv)
+        && ownership::borrows_non_static(ty.to_token_stream())
+    {
+        return Err(syn::Error::new_spanned(
+            ty,
+            format!(
+                "this borrowed `self` can't cross to the pool thread of the async twin `{twin}`: \
+                 {MUT_WHY}\nhelp: take `&self` (the twin clones `Self`) or `self`, or mark the \
+                 method `#[bridge(skip)]`"
+            ),
+        ));
+    }
     if asynchronous && matches!(recv, Recv::RefMut { .. }) {
         return Err(syn::Error::new_spanned(
             receiver,

@@ -2,6 +2,7 @@
 //! async twin: owned values move, `&T` is made owned first, `&mut` cannot
 //! cross at all.
 
+use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Type, TypeImplTrait, parse_quote};
 
@@ -53,4 +54,40 @@ fn with_bounds(impl_trait: &TypeImplTrait, clone: bool) -> Type {
     let bounds = impl_trait.bounds.iter().map(ToTokens::to_token_stream);
     let clone_bound = clone.then(|| quote::quote!(::core::clone::Clone+));
     parse_quote!(impl #(#bounds +)* #clone_bound ::core::marker::Send + 'static)
+}
+
+/// Whether the type `tokens` borrows for less than `'static`: a `&` without
+/// `'static`, or any lifetime other than `'static` (`'a`, `'_`). Such a value
+/// can't come back from, or move to, a pool thread.
+pub(super) fn borrows_non_static(tokens: TokenStream) -> bool {
+    let mut flat = Vec::new();
+    flatten(tokens, &mut flat);
+    flat.iter().enumerate().any(|(index, token)| match token {
+        TokenTree::Punct(punct) if punct.as_char() == '&' => {
+            !is_static_lifetime(&flat[index + 1..])
+        }
+        TokenTree::Punct(punct) if punct.as_char() == '\'' => {
+            !matches!(flat.get(index + 1), Some(TokenTree::Ident(ident)) if ident == "static")
+        }
+        _ => false,
+    })
+}
+
+/// Whether `tokens` start with `'static`.
+fn is_static_lifetime(tokens: &[TokenTree]) -> bool {
+    matches!(
+        tokens,
+        [TokenTree::Punct(tick), TokenTree::Ident(ident), ..] if tick.as_char() == '\'' && ident == "static"
+    )
+}
+
+/// Every token of `tokens`, with groups opened, in order.
+fn flatten(tokens: TokenStream, out: &mut Vec<TokenTree>) {
+    for token in tokens {
+        if let TokenTree::Group(group) = token {
+            flatten(group.stream(), out);
+        } else {
+            out.push(token);
+        }
+    }
 }

@@ -207,6 +207,9 @@ fn errors_name_the_problem() {
         ("blocking = x", "fn f() {}", "option `blocking` is for async fns"),
         ("thread_sensitive", "async fn f() {}", "is for sync fns"),
         ("", "fn f(a: u8, ...) {}", "variadic"),
+        ("", "fn f(a: &str) -> &str { a }", "returns a borrow"),
+        ("", "fn f<'a>(a: &'a str) -> Cow<'a, str> { a }", "returns a borrow"),
+        ("", "impl A { fn f(self: Pin<&mut Self>) {} }", "this borrowed `self` can't cross"),
     ];
     for (args, item, expected) in cases {
         let (Ok(args), Ok(item)) = (args.parse(), item.parse()) else {
@@ -215,6 +218,17 @@ fn errors_name_the_problem() {
         let messages = errors(args, item).join("\n");
         assert!(messages.contains(expected), "expected `{expected}` in {messages}");
     }
+}
+
+#[test]
+fn static_borrows_are_fine_and_others_are_not() {
+    use super::ownership::borrows_non_static;
+    assert!(!borrows_non_static(quote!(&'static str)));
+    assert!(!borrows_non_static(quote!(Vec<&'static [u8]>)));
+    assert!(!borrows_non_static(quote!(Box<dyn Fn() + Send + 'static>)));
+    assert!(borrows_non_static(quote!(&str)));
+    assert!(borrows_non_static(quote!(Cow<'_, str>)));
+    assert!(borrows_non_static(quote!((u8, &'a u8))));
 }
 
 #[test]

@@ -1,0 +1,10 @@
+use twoworlds::bridge;
+
+#[bridge]
+fn first_word(text: &str) -> &str {
+    text.split(' ').next().unwrap_or("")
+}
+
+fn main() {
+    let _ = first_word("a b");
+}
