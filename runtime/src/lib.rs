@@ -48,15 +48,15 @@ mod thread_sensitive;
 mod tokio_context;
 pub mod watchdog;
 
-pub use context::{CallContext, ContextLocal, InCallContext, LocalScope};
-pub use thread_sensitive::{
-    ThreadSensitiveError, ThreadSensitiveScope, thread_sensitive_scope,
-    try_unblock_thread_sensitive, unblock_thread_sensitive,
-};
 pub use block_on::{BlockOnError, BlockOnErrorKind, block_on, try_block_on};
+pub use context::{CallContext, ContextLocal, InCallContext, LocalScope};
 pub use pool::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads,
     pool_stats, set_idle_timeout, set_max_threads, unblock,
+};
+pub use thread_sensitive::{
+    ThreadSensitiveError, ThreadSensitiveScope, thread_sensitive_scope,
+    try_unblock_thread_sensitive, unblock_thread_sensitive,
 };
 #[cfg(feature = "tokio")]
 pub use tokio_context::{clear_tokio_handle, set_tokio_handle};
