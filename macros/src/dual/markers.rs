@@ -77,8 +77,18 @@ impl KeepWorld<'_> {
             .collect();
     }
 
-    /// `world`'s arm of a `per_world!` call.
+    /// `world`'s arm of a `per_world!` call. The other arm is checked too
+    /// (as the other world would see it), so the errors of both arms come
+    /// out of either pass.
     fn choose(&mut self, mac: &syn::Macro) -> syn::Expr {
+        let other = match self.world {
+            World::Async => World::Blocking,
+            World::Blocking => World::Async,
+        };
+        let mut unused = Errors::default();
+        let mut other_arm =
+            per_world::choose(other, mac.tokens.clone(), mac.path.span(), &mut unused);
+        KeepWorld { world: other, errors: self.errors }.visit_expr_mut(&mut other_arm);
         per_world::choose(self.world, mac.tokens.clone(), mac.path.span(), self.errors)
     }
 }
@@ -182,6 +192,28 @@ impl VisitMut for KeepWorld<'_> {
             return;
         }
         visit_mut::visit_item_mut(self, node);
+    }
+
+    fn visit_type_mut(&mut self, node: &mut syn::Type) {
+        if let syn::Type::Macro(ty) = node
+            && per_world::is_call(&ty.mac)
+        {
+            self.errors.push(per_world::not_an_expression(ty.mac.path.span()));
+            *node = syn::parse_quote!(());
+            return;
+        }
+        visit_mut::visit_type_mut(self, node);
+    }
+
+    fn visit_pat_mut(&mut self, node: &mut syn::Pat) {
+        if let syn::Pat::Macro(pat) = node
+            && per_world::is_call(&pat.mac)
+        {
+            self.errors.push(per_world::not_an_expression(pat.mac.path.span()));
+            *node = syn::parse_quote!(_);
+            return;
+        }
+        visit_mut::visit_pat_mut(self, node);
     }
 
     fn visit_macro_mut(&mut self, node: &mut syn::Macro) {

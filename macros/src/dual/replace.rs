@@ -81,7 +81,7 @@ impl Replacements {
     pub(crate) fn parse_list(&mut self, content: ParseStream<'_>) -> syn::Result<()> {
         let mut errors = Errors::default();
         if content.is_empty() {
-            errors.push(content.error(format!("empty `replace()`: {EXPECTED}")));
+            errors.push(syn::Error::new(content.span(), format!("empty `replace()`: {EXPECTED}")));
         }
         while !content.is_empty() {
             match parse_entry(content) {

@@ -4,7 +4,6 @@
 
 use super::World;
 use crate::common::Errors;
-use syn::spanned::Spanned as _;
 use syn::{AttrStyle, Attribute, Meta};
 
 /// The attribute as the user writes it, for messages.
@@ -39,14 +38,14 @@ pub(super) fn take(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Option<Wo
         check_form(attr, world, errors);
         match found {
             None => found = Some(world),
-            Some(first) if first == world => errors.push(syn::Error::new(
-                attr.span(),
+            Some(first) if first == world => errors.push(syn::Error::new_spanned(
+                attr,
                 format!("duplicate `{}`: once is enough", spelling(world)),
             )),
             Some(_) => {
                 conflict = true;
-                errors.push(syn::Error::new(
-                    attr.span(),
+                errors.push(syn::Error::new_spanned(
+                    attr,
                     "both `#[only_async]` and `#[only_blocking]` on one node: it would be in \
                      neither twin; remove both to keep it in both",
                 ));
@@ -61,14 +60,14 @@ pub(super) fn take(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Option<Wo
 fn check_form(attr: &Attribute, world: World, errors: &mut Errors) {
     let spelled = spelling(world);
     if !matches!(attr.meta, Meta::Path(_)) {
-        errors.push(syn::Error::new(
-            attr.meta.span(),
+        errors.push(syn::Error::new_spanned(
+            &attr.meta,
             format!("`{spelled}` takes no arguments: write `{spelled}` alone"),
         ));
     }
     if matches!(attr.style, AttrStyle::Inner(_)) {
-        errors.push(syn::Error::new(
-            attr.span(),
+        errors.push(syn::Error::new_spanned(
+            attr,
             format!("`{spelled}` must be an outer attribute: write `{spelled}` before the node"),
         ));
     }
@@ -79,8 +78,8 @@ fn check_form(attr: &Attribute, world: World, errors: &mut Errors) {
 pub(super) fn reject(attrs: &mut Vec<Attribute>, what: &str, errors: &mut Errors) {
     attrs.retain(|attr| {
         let Some(world) = marker_world(attr) else { return true };
-        errors.push(syn::Error::new(
-            attr.span(),
+        errors.push(syn::Error::new_spanned(
+            attr,
             format!(
                 "`{}` cannot be on {what}: markers go on statements, items, struct fields, enum \
                  variants, match arms, impl and trait items, and fields of struct expressions \

@@ -23,7 +23,7 @@ pub(super) fn is_call(mac: &syn::Macro) -> bool {
 /// Input: the arguments of `per_world!(async => a().await, blocking => b())`
 /// and a world. Output: that world's arm (`b()` for the blocking twin). When
 /// the arm is missing or malformed, the errors go to `errors` and the result
-/// is `::core::unreachable!()`, which fits anywhere.
+/// is the other arm, or `::core::unreachable!()` when there is none.
 pub(super) fn choose(world: World, tokens: TokenStream, span: Span, errors: &mut Errors) -> Expr {
     let mut arms = Arms::default();
     let parser = |input: ParseStream<'_>| {
@@ -42,11 +42,13 @@ pub(super) fn choose(world: World, tokens: TokenStream, span: Span, errors: &mut
             ));
         }
     }
-    let chosen = match world {
-        World::Async => arms.async_arm,
-        World::Blocking => arms.blocking_arm,
+    // With an arm missing, the other one stands in: it most likely has the
+    // right type, so the error above is the only one.
+    let (chosen, other) = match world {
+        World::Async => (arms.async_arm, arms.blocking_arm),
+        World::Blocking => (arms.blocking_arm, arms.async_arm),
     };
-    chosen.unwrap_or_else(|| syn::parse_quote_spanned!(span=> ::core::unreachable!()))
+    chosen.or(other).unwrap_or_else(|| syn::parse_quote_spanned!(span=> ::core::unreachable!()))
 }
 
 /// The arms of one `per_world!` call.
@@ -65,7 +67,8 @@ impl Arms {
     /// Parses `world => expr, ..`, recording every error.
     fn parse(&mut self, input: ParseStream<'_>, errors: &mut Errors) {
         if input.is_empty() {
-            errors.push(input.error(format!("empty `per_world!()`: write {FORM}")));
+            errors
+                .push(syn::Error::new(input.span(), format!("empty `per_world!()`: write {FORM}")));
             self.malformed = true;
         }
         while !input.is_empty() {

@@ -162,7 +162,15 @@ fn malformed_per_world_calls() {
 fn a_broken_per_world_leaves_an_expression_that_fits() {
     let (out, errors) = keep(World::Blocking, "fn f() -> u8 { per_world!(async => 1) }");
     assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(out, tokens("fn f() -> u8 { 1 }"), "the other arm stands in");
+    let (out, errors) = keep(World::Async, "fn f() -> u8 { per_world!(asink => 1) }");
+    assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(out, tokens("fn f() -> u8 { ::core::unreachable!() }"));
+    let (out, _) = keep(
+        World::Async,
+        "fn f(per_world!(async => x, blocking => y): per_world!(async => u8, blocking => u16)) {}",
+    );
+    assert_eq!(out, tokens("fn f(_: ()) {}"));
 }
 
 #[test]
@@ -173,4 +181,19 @@ fn per_world_inside_macro_arguments_with_a_path() {
     );
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(out.replace(' ', ""), "fnf(){assert_eq!(x.await,vec![1]);}");
+}
+
+#[test]
+fn errors_in_the_arm_of_the_other_world_are_reported_too() {
+    let item =
+        "fn f() { per_world!(async => 1, blocking => g(#[only_async] per_world!(async => 2))); }";
+    for world in [World::Async, World::Blocking] {
+        let (_, errors) = keep(world, item);
+        assert_eq!(errors.len(), 2, "{world:?}: {errors:?}");
+        assert!(errors.iter().any(|e| e.contains("the `blocking` arm is missing")), "{errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains("cannot be on a `per_world!` call")),
+            "{errors:?}"
+        );
+    }
 }
