@@ -235,7 +235,8 @@ fn self_type_bounds(twin: &Twin) -> Vec<syn::WherePredicate> {
         .into_iter()
         .chain(moved)
         .filter(|ty| mentions_self_only_owned(&quote!(#ty)))
-        .map(|ty| parse_quote!(#ty: ::core::marker::Send + 'static))
+        // Fallible on purpose: the type is the user's.
+        .filter_map(|ty| syn::parse2(quote!(#ty: ::core::marker::Send + 'static)).ok())
         .collect()
 }
 

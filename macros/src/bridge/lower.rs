@@ -216,9 +216,12 @@ fn carried_attrs(attrs: &[Attribute], asynchronous: bool) -> Vec<Attribute> {
         let Some(name) = attr.path().get_ident().map(ToString::to_string) else { continue };
         if CARRIED.contains(&name.as_str()) || (name == "must_use" && !asynchronous) {
             carried.push(attr.clone());
-        } else if let ("expect", syn::Meta::List(list)) = (name.as_str(), &attr.meta) {
-            let tokens = &list.tokens;
-            carried.push(parse_quote!(#[allow(#tokens)]));
+        } else if name == "expect" {
+            let mut allow = attr.clone();
+            if let syn::Meta::List(list) = &mut allow.meta {
+                list.path = parse_quote!(allow);
+                carried.push(allow);
+            }
         }
         if name == "deprecated" {
             // The twin calls the deprecated original; callers of the twin are

@@ -4,7 +4,7 @@
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
-use syn::{Type, TypeImplTrait, parse_quote};
+use syn::{Type, TypeImplTrait};
 
 use super::ir::Pass;
 
@@ -38,7 +38,9 @@ pub(super) fn async_arg(ty: &Type, name: &str, twin: &str) -> syn::Result<(Pass,
                 // Input: `&impl Trait` — Output: `&(impl Trait + Clone + Send + 'static)`,
                 // the bounds `ToOwned::to_owned` and the pool thread need.
                 let bounded = with_bounds(inner, true);
-                *twin_ty.elem = parse_quote!((#bounded));
+                if let Ok(parenthesized) = syn::parse2(quote::quote!((#bounded))) {
+                    *twin_ty.elem = parenthesized;
+                }
             }
             Ok((Pass::ToOwned, Type::Reference(twin_ty)))
         }
@@ -53,7 +55,10 @@ pub(super) fn async_arg(ty: &Type, name: &str, twin: &str) -> syn::Result<(Pass,
 fn with_bounds(impl_trait: &TypeImplTrait, clone: bool) -> Type {
     let bounds = impl_trait.bounds.iter().map(ToTokens::to_token_stream);
     let clone_bound = clone.then(|| quote::quote!(::core::clone::Clone+));
-    parse_quote!(impl #(#bounds +)* #clone_bound ::core::marker::Send + 'static)
+    // Fallible on purpose: the bounds are the user's; on failure the type
+    // stays as written and the compiler reports what is missing.
+    syn::parse2(quote::quote!(impl #(#bounds +)* #clone_bound ::core::marker::Send + 'static))
+        .unwrap_or_else(|_| Type::ImplTrait(impl_trait.clone()))
 }
 
 /// Whether the type `tokens` borrows for less than `'static`: a `&` without
