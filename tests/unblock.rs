@@ -248,8 +248,35 @@ fn child_process() {
             println!("child: leaving with jobs pending");
         }
         Ok("env") => println!("child: max_threads={}", max_threads()),
+        Ok("lower") => lower_the_maximum_under_idle_threads(),
         _ => {}
     }
+}
+
+/// Child: four idle threads, the maximum lowered to one, then a job. The
+/// idle thread woken for the job is one too many and exits; it must pass the
+/// wake-up on, or the job waits for an idle timeout of an hour.
+fn lower_the_maximum_under_idle_threads() {
+    set_idle_timeout(Duration::from_hours(1));
+    let barrier = Arc::new(std::sync::Barrier::new(4));
+    let jobs: Vec<_> = (0..4)
+        .map(|_| {
+            let barrier = Arc::clone(&barrier);
+            unblock(move || {
+                barrier.wait();
+            })
+        })
+        .collect();
+    block_on(async {
+        for job in jobs {
+            job.await;
+        }
+    });
+    while pool_stats().idle_threads() < 4 {
+        thread::yield_now();
+    }
+    set_max_threads(NonZeroUsize::new(1).unwrap());
+    println!("child: job returned {}", block_on(unblock(|| 5)));
 }
 
 /// Runs this test binary's `child_process` test in a new process with
@@ -267,7 +294,7 @@ fn run_child(env: &[(&str, &str)]) -> (String, String) {
     while child.try_wait().unwrap().is_none() {
         if since.elapsed() > DEADLINE {
             child.kill().unwrap();
-            panic!("the child process hung at exit");
+            panic!("the child process hung (did not finish before the deadline)");
         }
         thread::sleep(Duration::from_millis(10));
     }
@@ -281,6 +308,12 @@ fn run_child(env: &[(&str, &str)]) -> (String, String) {
 fn process_exit_does_not_wait_for_pending_jobs_or_idle_threads() {
     let (stdout, _) = run_child(&[("TWOWORLDS_TEST_CHILD", "exit")]);
     assert!(stdout.contains("child: leaving with jobs pending"), "{stdout}");
+}
+
+#[test]
+fn lowering_the_maximum_strands_no_queued_job() {
+    let (stdout, _) = run_child(&[("TWOWORLDS_TEST_CHILD", "lower")]);
+    assert!(stdout.contains("child: job returned 5"), "{stdout}");
 }
 
 #[test]

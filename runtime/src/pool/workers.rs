@@ -198,8 +198,17 @@ fn work() {
     loop {
         if state.running() > state.max {
             // The maximum was lowered, or threads parked in `block_on` woke
-            // up: this thread is one too many.
+            // up: this thread is one too many. It may have been woken for a
+            // queued job: pass the wake-up on so the job is not stranded.
             state.live -= 1;
+            let pass_on = !state.queue.is_empty() && state.sleeping > state.notified;
+            if pass_on {
+                state.notified += 1;
+            }
+            drop(state);
+            if pass_on {
+                POOL.work.notify_one();
+            }
             return;
         }
         if let Some(job) = state.queue.pop_front() {
