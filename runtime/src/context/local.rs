@@ -217,6 +217,13 @@ impl<T: Send + Sync + 'static> ContextLocal<T> {
 pin_project_lite::pin_project! {
     /// A future with a [`ContextLocal`] bound while it is polled; made by
     /// [`ContextLocal::scope`] and [`ContextLocal::scope_unset`].
+    ///
+    /// ```
+    /// use twoworlds_runtime::{ContextLocal, LocalScope, block_on};
+    /// static N: ContextLocal<u8> = ContextLocal::new();
+    /// let fut: LocalScope<_> = N.scope(4, async { N.get().map(|n| *n) });
+    /// assert_eq!(block_on(fut), Some(4));
+    /// ```
     #[must_use = "futures do nothing unless polled"]
     pub struct LocalScope<F> {
         key: u64,

@@ -202,6 +202,14 @@ impl std::fmt::Debug for CallContext {
 pin_project_lite::pin_project! {
     /// A future that runs every poll inside a [`CallContext`]; made by
     /// [`CallContext::scope`].
+    ///
+    /// ```
+    /// use twoworlds_runtime::{CallContext, ContextLocal};
+    /// static N: ContextLocal<u8> = ContextLocal::new();
+    /// let fut: twoworlds_runtime::InCallContext<_> =
+    ///     N.sync_scope(1, || CallContext::current().scope(async { N.is_set() }));
+    /// assert!(twoworlds_runtime::block_on(fut));
+    /// ```
     #[must_use = "futures do nothing unless polled"]
     pub struct InCallContext<F> {
         ctx: CallContext,

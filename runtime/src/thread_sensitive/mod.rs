@@ -19,6 +19,8 @@ mod error;
 mod executor;
 mod frame;
 mod scope;
+#[cfg(test)]
+mod tests;
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};

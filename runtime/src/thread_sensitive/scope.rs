@@ -79,6 +79,12 @@ pub fn thread_sensitive_scope<F: Future>(fut: F) -> ThreadSensitiveScope<F> {
 pin_project_lite::pin_project! {
     /// A future running inside a thread-sensitive scope; made by
     /// [`thread_sensitive_scope`].
+    ///
+    /// ```
+    /// use twoworlds_runtime::{ThreadSensitiveScope, thread_sensitive_scope};
+    /// let scoped: ThreadSensitiveScope<_> = thread_sensitive_scope(async { 1 });
+    /// assert_eq!(twoworlds_runtime::block_on(scoped), 1);
+    /// ```
     #[must_use = "futures do nothing unless polled"]
     pub struct ThreadSensitiveScope<F> {
         // Decided at the first poll: the enclosing scope, or a new one.
