@@ -13,6 +13,8 @@ mod container;
 mod emit;
 mod ir;
 mod lower;
+#[cfg(test)]
+mod no_panic_tests;
 mod ownership;
 #[cfg(test)]
 mod tests;
