@@ -159,9 +159,33 @@ pub mod forms {
         /// Sync required method returning `Self`.
         fn again(&self) -> Vec<Self>;
     }
+
+    /// A dyn-compatible trait stays dyn-compatible when bridged.
+    #[bridge]
+    pub trait Named {
+        /// By reference.
+        fn name(&self) -> String;
+
+        /// By box.
+        fn into_len(self: Box<Self>) -> usize;
+    }
 }
 
-use forms::{Counter, Source};
+use forms::{Counter, Named, Source};
+
+/// A [`Named`] thing.
+#[derive(Clone)]
+struct Thing;
+
+impl Named for Thing {
+    fn name(&self) -> String {
+        "thing".to_owned()
+    }
+
+    fn into_len(self: Box<Self>) -> usize {
+        5
+    }
+}
 
 /// A [`Source`] of fixed bytes.
 #[derive(Clone)]
@@ -208,5 +232,9 @@ fn every_form_works_under_strict_lints() {
         assert_eq!(forms::zero_async().await, 0);
         let wrapper = forms::Wrapper::wrap_async(3u8).await;
         assert_eq!(wrapper.get_async().await, 3);
+        assert_eq!(Thing.name_async().await, "thing");
+        assert_eq!(Box::new(Thing).into_len_async().await, 5);
+        let dynamic: Box<dyn Named> = Box::new(Thing);
+        assert_eq!(dynamic.name(), "thing");
     });
 }

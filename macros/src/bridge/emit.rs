@@ -198,6 +198,11 @@ fn async_generics(twin: &Twin) -> Generics {
     }
     if matches!(twin.home, Home::Trait) {
         where_bounds.extend(self_type_bounds(twin));
+        // `Self: Sized` keeps the twin out of the vtable, so a dyn-compatible
+        // trait stays dyn-compatible (`Clone` for `&self` implies it).
+        if matches!(twin.receiver, Some(Recv::Value { .. } | Recv::Typed(_))) {
+            where_bounds.push(parse_quote!(Self: ::core::marker::Sized));
+        }
     }
     if !matches!(twin.home, Home::Free) {
         // Spanned on `self`, so an unmet bound is reported on the receiver.
