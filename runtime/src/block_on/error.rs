@@ -37,6 +37,8 @@ pub enum BlockOnErrorKind {
 /// assert_eq!(err.function(), "twoworlds::block_on");
 /// assert_eq!(*err.kind(), twoworlds_runtime::BlockOnErrorKind::InsideBlockOn);
 /// assert_eq!(err.thread_id(), std::thread::current().id());
+/// assert_eq!(err.thread_name(), std::thread::current().name());
+/// assert_eq!(err.location().line(), line!() - 6);
 /// assert!(err.to_string().contains("blocking call"));
 /// ```
 #[derive(Debug, Clone)]

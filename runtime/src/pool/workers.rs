@@ -288,7 +288,9 @@ pub fn set_idle_timeout(timeout: Duration) {
 /// let n = twoworlds_runtime::block_on(twoworlds_runtime::unblock(|| 1));
 /// let stats = twoworlds_runtime::pool_stats();
 /// assert!(stats.peak_threads() >= 1);
-/// assert!(stats.live_threads() <= stats.max_threads());
+/// assert!(stats.live_threads() - stats.blocked_threads() <= stats.max_threads());
+/// assert!(stats.idle_threads() <= stats.live_threads());
+/// assert_eq!(stats.queued_jobs(), 0);
 /// # assert_eq!(n, 1);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
