@@ -157,3 +157,56 @@ fn panics_propagate_through_the_async_twin_with_their_payload() {
         });
     });
 }
+
+/// Sync, returning `impl Trait`.
+#[bridge]
+fn shown(n: u8) -> impl std::fmt::Display + Send + 'static {
+    n
+}
+
+/// Async, generic and `impl Trait` together (explicit turbofish + APIT).
+#[bridge]
+async fn both<T: std::fmt::Display>(a: T, b: impl std::fmt::Display) -> String {
+    format!("{a}{b}")
+}
+
+/// Sync with a const generic.
+#[bridge]
+fn array_len<const N: usize>(x: [u8; N]) -> usize {
+    x.len()
+}
+
+/// Sync, borrowing a `Clone` type with a lifetime parameter.
+#[bridge]
+fn cow_len(x: &std::borrow::Cow<'static, str>) -> usize {
+    x.len()
+}
+
+/// A generic type with bridged methods.
+struct Generic<T>(T);
+
+#[bridge]
+impl<T: Clone + Send + 'static> Generic<T> {
+    /// Sync constructor in a generic impl.
+    fn make(value: T) -> Self {
+        Generic(value)
+    }
+
+    /// Async getter in a generic impl.
+    async fn get(&self) -> T {
+        self.0.clone()
+    }
+}
+
+#[test]
+fn edge_forms_work() {
+    with_deadline(|| {
+        assert_eq!(twoworlds::block_on(shown_async(3)).to_string(), "3");
+        assert_eq!(blocking_both(1, "x"), "1x");
+        assert_eq!(twoworlds::block_on(array_len_async([1, 2])), 2);
+        let cow = std::borrow::Cow::Borrowed("ab");
+        assert_eq!(twoworlds::block_on(cow_len_async(&cow)), 2);
+        let generic = twoworlds::block_on(Generic::make_async(5u8));
+        assert_eq!(generic.blocking_get(), 5);
+    });
+}
