@@ -254,3 +254,35 @@ fn mod_form_twins_agree() {
 async fn one_body_two_tests() {
     assert_eq!(double(3).await, 6);
 }
+
+/// Items shared by both worlds with `#[dual(skip)]`.
+#[dual]
+pub mod shared {
+    /// One error type for both worlds.
+    #[dual(skip)]
+    #[derive(Debug, PartialEq, Eq)]
+    pub struct Error(pub u32);
+
+    /// Fails on odd numbers.
+    ///
+    /// # Errors
+    /// On odd `n`.
+    pub async fn even(n: u32) -> Result<u32, Error> {
+        if n % 2 == 0 { Ok(n) } else { Err(Error(n)) }
+    }
+
+    pub mod nested {
+        pub static LIMIT: u32 = 10;
+    }
+}
+
+#[test]
+fn mod_form_shares_skipped_items_and_statics() {
+    let sync_error: shared::Error = shared::blocking::even(3).unwrap_err();
+    assert_eq!(sync_error, twoworlds::block_on(shared::even(3)).unwrap_err());
+    assert_eq!(shared::blocking::even(4), Ok(4));
+    assert!(::std::ptr::eq(
+        &raw const shared::blocking::nested::LIMIT,
+        &raw const shared::nested::LIMIT
+    ));
+}

@@ -366,3 +366,42 @@ fn truncated_and_mangled_inputs_never_panic() {
     }
     assert!(count > 500, "{count}");
 }
+
+#[test]
+fn mod_skip_shares_items_and_statics_point_at_the_originals() {
+    let out = pretty(
+        quote!(),
+        quote!(
+            pub mod m {
+                #[dual(skip)]
+                pub struct Error;
+                pub async fn f() -> Result<(), Error> {
+                    g().await
+                }
+                #[dual(skip)]
+                pub async fn g() -> Result<(), Error> {
+                    Ok(())
+                }
+                pub mod n {
+                    pub static S: u8 = 1;
+                    #[dual(skip)]
+                    pub const C: u8 = 2;
+                    pub struct T;
+                    impl T {
+                        pub async fn a(&self) {}
+                        #[dual(skip)]
+                        pub async fn b(&self) {}
+                    }
+                }
+            }
+        ),
+    );
+    let copy = out.split("pub mod blocking").nth(1).unwrap();
+    assert!(!out.contains("__twoworlds_skip") && !out.contains("dual("), "{out}");
+    assert!(copy.contains("pub use super::Error;"), "{out}");
+    assert!(copy.contains("pub use super::g;"), "{out}");
+    assert!(copy.contains("block_on_named"), "{out}");
+    assert!(copy.contains("pub use super::super::n::S;"), "{out}");
+    assert!(copy.contains("pub use super::super::n::C;"), "{out}");
+    assert!(copy.contains("pub fn a(&self)") && !copy.contains("fn b("), "{out}");
+}

@@ -5,6 +5,7 @@
 pub(crate) mod fn_;
 pub(crate) mod impl_;
 pub(crate) mod mod_;
+mod skip;
 pub(crate) mod trait_;
 
 use super::args::Args;

@@ -10,6 +10,7 @@
 use super::super::args::Args;
 use super::super::ir::Scope;
 use super::fn_::is_async;
+use super::skip;
 use crate::common::Errors;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
@@ -39,6 +40,11 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         errors.push(super::collision(&inner, taken, "item"));
         return quote!(#module);
     }
+    let mut module = module.clone();
+    if let Some((_, items)) = &mut module.content {
+        skip::mark(items, errors);
+    }
+    let items = module.content.as_ref().map_or(&[][..], |(_, items)| items);
     let mut scope = Scope { any_path: true, ..Scope::default() };
     collect(items, &mut scope);
     if scope.fns.is_empty() && scope.methods.is_empty() {
@@ -46,6 +52,9 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
             module.mod_token.span,
             "#[dual] has nothing to transform: this module has no `async fn` (free or in an impl or trait)",
         ));
+        if let Some((_, items)) = &mut module.content {
+            skip::strip(items);
+        }
         return quote!(#module);
     }
     let original = Item::Mod(module.clone());
@@ -60,9 +69,12 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
     for item in &mut copies {
         adjust.visit_item_mut(item);
     }
-    reexport_statics(&mut copies);
+    let original_path: syn::Path = syn::parse_quote!(super);
+    reexport_statics(&mut copies, &original_path);
+    skip::resolve(&mut copies, &original_path);
     let doc = format!("Blocking twins of the items of [`{}`](super).", module.ident);
     if let Some((_, items)) = &mut async_copy.content {
+        skip::strip(items);
         if args.send.is_some() {
             send_traits(items);
         }
@@ -87,15 +99,29 @@ fn item_ident(item: &Item) -> Option<&syn::Ident> {
     }
 }
 
+/// Whether `item` is marked `#[dual(skip)]`.
+fn item_attrs_marked(item: &Item) -> bool {
+    match item {
+        Item::Fn(i) => skip::is_marked(&i.attrs),
+        Item::Impl(i) => skip::is_marked(&i.attrs),
+        Item::Trait(i) => skip::is_marked(&i.attrs),
+        Item::Mod(i) => skip::is_marked(&i.attrs),
+        _ => false,
+    }
+}
+
 /// Records every async fn and async method of `items` (and nested mods),
 /// under their own names: the copies keep them.
 fn collect(items: &[Item], scope: &mut Scope) {
     let same = |name: &syn::Ident| (name.to_string(), name.clone());
     for item in items {
         match item {
+            _ if item_attrs_marked(item) => {}
             Item::Fn(f) if is_async(&f.sig) => scope.fns.extend([same(&f.sig.ident)]),
             Item::Impl(imp) => scope.methods.extend(imp.items.iter().filter_map(|i| match i {
-                ImplItem::Fn(f) if is_async(&f.sig) => Some(same(&f.sig.ident)),
+                ImplItem::Fn(f) if is_async(&f.sig) && !skip::is_marked(&f.attrs) => {
+                    Some(same(&f.sig.ident))
+                }
                 _ => None,
             })),
             Item::Trait(tr) => scope.methods.extend(tr.items.iter().filter_map(|i| match i {
@@ -190,19 +216,27 @@ fn twin_item(item: Item, cx: &Cx<'_>, errors: &mut Errors) -> Option<Item> {
     Some(item)
 }
 
+/// The path from the copy of nested module `inner` to its original, given
+/// `outer`, the path from the copy of its parent to the parent's original
+/// (`super` at the top: `m::blocking` → `m`).
+pub(crate) fn nested_original(outer: &syn::Path, inner: &syn::Ident) -> syn::Path {
+    syn::parse_quote!(super::#outer::#inner)
+}
+
 /// Input: `static X: T = ..;` in the copy (visibility already adjusted).
-/// Output: `use super::X;` with the same visibility: one state, not two.
-fn reexport_statics(items: &mut [Item]) {
+/// Output: `use <original>::X;` with the same visibility: one state, not two.
+fn reexport_statics(items: &mut [Item], original: &syn::Path) {
     for item in items {
         match item {
             Item::Static(s) => {
                 let (vis, ident) = (&s.vis, &s.ident);
                 let cfgs = s.attrs.iter().filter(|a| a.path().is_ident("cfg"));
-                *item = syn::parse_quote!(#(#cfgs)* #vis use super::#ident;);
+                *item = syn::parse_quote!(#(#cfgs)* #vis use #original::#ident;);
             }
             Item::Mod(m) => {
+                let inner = nested_original(original, &m.ident);
                 if let Some((_, items)) = &mut m.content {
-                    reexport_statics(items);
+                    reexport_statics(items, &inner);
                 }
             }
             _ => {}
