@@ -268,7 +268,7 @@ pub mod shared {
     /// # Errors
     /// On odd `n`.
     pub async fn even(n: u32) -> Result<u32, Error> {
-        if n % 2 == 0 { Ok(n) } else { Err(Error(n)) }
+        if n.is_multiple_of(2) { Ok(n) } else { Err(Error(n)) }
     }
 
     pub mod nested {
