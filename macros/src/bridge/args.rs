@@ -26,6 +26,9 @@ pub(super) struct Options {
     pub(super) thread_sensitive: Option<Span>,
     /// `skip`: leave this method without a twin.
     pub(super) skip: Option<Span>,
+    /// `thread_sensitive` set on the enclosing impl or trait: applies to its
+    /// sync methods, and is no error on its async ones.
+    pub(super) inherited_thread_sensitive: bool,
 }
 
 impl Options {
@@ -36,8 +39,9 @@ impl Options {
             blocking: self.blocking,
             async_name: self.async_name,
             krate: self.krate.or_else(|| outer.krate.clone()),
-            thread_sensitive: self.thread_sensitive.or(outer.thread_sensitive),
+            thread_sensitive: self.thread_sensitive,
             skip: self.skip,
+            inherited_thread_sensitive: outer.thread_sensitive.is_some(),
         }
     }
 

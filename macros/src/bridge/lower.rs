@@ -54,7 +54,10 @@ pub(super) fn lower(
     };
     let direction = match sig.asyncness {
         Some(_) => Direction::Blocking,
-        None => Direction::Async { thread_sensitive: options.thread_sensitive.is_some() },
+        None => Direction::Async {
+            thread_sensitive: options.thread_sensitive.is_some()
+                || options.inherited_thread_sensitive,
+        },
     };
     let asynchronous = matches!(direction, Direction::Async { .. });
     let receiver = sig.receiver().and_then(|r| errors.take(receiver(r, asynchronous, &ident)));

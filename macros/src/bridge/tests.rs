@@ -177,6 +177,15 @@ fn the_blocking_twin_names_itself_and_tracks_the_caller() {
 }
 
 #[test]
+fn thread_sensitive_on_an_impl_applies_to_its_sync_methods_only() {
+    let out = expand(quote!(thread_sensitive), quote!(impl A { async fn a() {} fn b() {} }));
+    let out = out.to_string();
+    assert!(!out.contains("compile_error"), "{out}");
+    assert!(out.contains("unblock_thread_sensitive_named (\"A::b_async\""), "{out}");
+    assert!(out.contains("fn blocking_a"), "{out}");
+}
+
+#[test]
 fn bridge_options_on_methods_are_stripped() {
     let out = expand(
         quote!(),
