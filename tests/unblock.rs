@@ -126,6 +126,34 @@ fn a_panicking_job_resumes_its_payload_and_the_thread_survives() {
     assert_eq!(panicked_on, later);
 }
 
+#[test]
+fn a_pool_thread_parked_twice_in_block_on_counts_once() {
+    setup();
+    // tokio → unblock → pool thread: block_on (parks; the logical call's
+    // thread-sensitive executor) → thread-sensitive job, run by that parked
+    // block_on on the same pool thread → block_on again (parks again) → a job
+    // that reads the pool's count while both are parked. No other test in
+    // this binary parks a pool thread in block_on.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let (outer, inner, blocked) = with_deadline(move || {
+        runtime.block_on(async {
+            unblock(|| {
+                let outer = thread::current().id();
+                block_on(async move {
+                    twoworlds::unblock_thread_sensitive(move || {
+                        let inner = thread::current().id();
+                        (outer, inner, block_on(unblock(|| pool_stats().blocked_threads())))
+                    })
+                    .await
+                })
+            })
+            .await
+        })
+    });
+    assert_eq!(outer, inner, "the thread-sensitive job ran on the parked pool thread");
+    assert_eq!(blocked, 1);
+}
+
 /// Occupies every pool thread until the returned sender is dropped.
 fn occupy_the_pool() -> (mpsc::Sender<()>, Vec<impl Future<Output = ()>>) {
     let (release, released) = mpsc::channel::<()>();

@@ -11,6 +11,7 @@
 //! chains deeper than the maximum cannot deadlock the pool; the threads above
 //! the maximum retire as soon as the waits end.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::num::NonZeroUsize;
 use std::panic::{self, AssertUnwindSafe};
@@ -128,7 +129,7 @@ pub(crate) fn submit(job: Arc<dyn Job>) {
 impl State {
     /// Live threads that count against the maximum.
     fn running(&self) -> usize {
-        self.live - self.blocked
+        self.live.saturating_sub(self.blocked)
     }
 
     /// Whether one more thread may start.
@@ -139,7 +140,11 @@ impl State {
 
 thread_local! {
     /// Whether this thread is a pool worker.
-    static POOL_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static POOL_THREAD: Cell<bool> = const { Cell::new(false) };
+    /// How many `block_on`s are parked on this pool thread (they nest when a
+    /// parked one runs a thread-sensitive job that blocks again); the thread
+    /// counts as blocked once, while this is above zero.
+    static PARKED: Cell<usize> = const { Cell::new(0) };
 }
 
 /// Marks a pool thread as parked in `block_on` for as long as it lives, so it
@@ -150,8 +155,12 @@ impl Blocked {
     /// Marks this thread, if it is a pool thread; starts a thread for queued
     /// jobs if the freed slot allows one and no idle thread will take them.
     pub(crate) fn enter() -> Option<Self> {
-        if !POOL_THREAD.try_with(std::cell::Cell::get).unwrap_or(false) {
+        if !POOL_THREAD.try_with(Cell::get).unwrap_or(false) {
             return None;
+        }
+        let parked = PARKED.with(|parked| parked.replace(parked.get() + 1));
+        if parked > 0 {
+            return Some(Blocked(()));
         }
         let mut state = lock();
         state.blocked += 1;
@@ -164,7 +173,13 @@ impl Blocked {
 
 impl Drop for Blocked {
     fn drop(&mut self) {
-        lock().blocked -= 1;
+        let parked = PARKED.with(|parked| {
+            parked.set(parked.get() - 1);
+            parked.get()
+        });
+        if parked == 0 {
+            lock().blocked -= 1;
+        }
     }
 }
 
