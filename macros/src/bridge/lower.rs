@@ -120,13 +120,13 @@ fn check_signature(sig: &Signature, options: &Options, errors: &mut Errors) {
     if let Some(constness) = &sig.constness {
         errors.push(syn::Error::new(
             constness.span,
-            format!("#[bridge] can't bridge `const fn {name}`: a twin that blocks or spawns can't be const; remove `const` or `#[bridge]`"),
+            format!("#[bridge] can't bridge `const fn {name}`: a twin that blocks or spawns can't be const; remove `const`, or leave it without a twin (remove #[bridge], or `#[bridge(skip)]` on a method)"),
         ));
     }
     if let Some(abi) = &sig.abi {
         errors.push(syn::Error::new_spanned(
             abi,
-            format!("#[bridge] can't bridge `extern fn {name}`: bridge a plain Rust fn that calls it instead"),
+            format!("#[bridge] can't bridge `extern fn {name}`: bridge a plain Rust fn that calls it instead (or `#[bridge(skip)]` it in an impl)"),
         ));
     }
     if let Some(variadic) = &sig.variadic {
