@@ -188,6 +188,14 @@ impl<T> Drop for Pending<T> {
 /// awaiting task with its original payload. Dropping the future before `f`
 /// starts cancels it.
 ///
+/// Sync code that plain [`unblock`](crate::unblock) runs on a pool thread is
+/// not thread-sensitive: when it calls async code through `block_on`, that
+/// nested call's thread-sensitive work goes to the call's home if it has one
+/// (a `block_on` already running when `unblock` was called, or a scope
+/// thread) and otherwise runs on that pool
+/// thread, which is blocked anyway (as in asgiref). Make such sync code
+/// thread-sensitive too if its nested work must share one thread.
+///
 /// # Panics
 /// In the awaiting task, with a message naming the function and the fix, when
 /// the call cannot run: it would deadlock, or every `block_on` that could run
