@@ -126,14 +126,65 @@ fn a_panicking_job_resumes_its_payload_and_the_thread_survives() {
     assert_eq!(panicked_on, later);
 }
 
+/// A future that is pending until another thread fills `value`; on its
+/// second poll — after the `block_on` polling it has counted itself as
+/// parked — it hands its waker to that thread.
+struct ParkedProbe {
+    /// Polls so far.
+    polls: u32,
+    /// Where the waker goes on the second poll.
+    hand_over: Option<mpsc::Sender<std::task::Waker>>,
+    /// Filled by the other thread before it wakes this future.
+    value: Arc<std::sync::Mutex<Option<usize>>>,
+}
+
+impl Future for ParkedProbe {
+    type Output = usize;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<usize> {
+        self.polls += 1;
+        if self.polls == 1 {
+            // Be polled again right after block_on's first park bookkeeping.
+            cx.waker().wake_by_ref();
+            return std::task::Poll::Pending;
+        }
+        if let Some(value) = self.value.lock().unwrap().take() {
+            return std::task::Poll::Ready(value);
+        }
+        if let Some(hand_over) = self.hand_over.take() {
+            hand_over.send(cx.waker().clone()).unwrap();
+        }
+        std::task::Poll::Pending
+    }
+}
+
+/// Blocks on a [`ParkedProbe`]: returns the pool's blocked-thread count read
+/// while this `block_on` counts as parked.
+fn blocked_count_while_parked() -> usize {
+    let (hand_over, waker) = mpsc::channel::<std::task::Waker>();
+    let value = Arc::new(std::sync::Mutex::new(None));
+    let reader_value = Arc::clone(&value);
+    let reader = unblock(move || {
+        let waker = waker.recv().unwrap();
+        *reader_value.lock().unwrap() = Some(pool_stats().blocked_threads());
+        waker.wake();
+    });
+    let count = block_on(ParkedProbe { polls: 0, hand_over: Some(hand_over), value });
+    block_on(reader);
+    count
+}
+
 #[test]
 fn a_pool_thread_parked_twice_in_block_on_counts_once() {
     setup();
     // tokio → unblock → pool thread: block_on (parks; the logical call's
     // thread-sensitive executor) → thread-sensitive job, run by that parked
-    // block_on on the same pool thread → block_on again (parks again) → a job
-    // that reads the pool's count while both are parked. No other test in
-    // this binary parks a pool thread in block_on.
+    // block_on on the same pool thread → block_on again (parks again) → read
+    // the pool's count. No other test in this binary parks a pool thread in
+    // block_on.
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let (outer, inner, blocked) = with_deadline(move || {
         runtime.block_on(async {
@@ -141,8 +192,7 @@ fn a_pool_thread_parked_twice_in_block_on_counts_once() {
                 let outer = thread::current().id();
                 block_on(async move {
                     twoworlds::unblock_thread_sensitive(move || {
-                        let inner = thread::current().id();
-                        (outer, inner, block_on(unblock(|| pool_stats().blocked_threads())))
+                        (outer, thread::current().id(), blocked_count_while_parked())
                     })
                     .await
                 })
