@@ -147,52 +147,52 @@ fn fresh(name: &str) -> syn::Ident {
     syn::Ident::new(&format!("__twoworlds_{name}"), Span::mixed_site())
 }
 
+/// Input: `fn f<T: Display, U>(x: &T, y: U) where U: Debug` — Output: the
+/// same generics with `Send + 'static` on every type parameter (and
+/// `ToOwned<Owned: Send + 'static>` on those passed as `&T`), each added
+/// where the user bounded that parameter (inline or in its where-clause
+/// predicate, so clippy's `multiple_bound_locations` and
+/// `type_repetition_in_bounds` stay quiet), skipping bounds already there.
+fn add_param_bounds(generics: &mut Generics, borrowed: &[syn::Ident]) {
+    let idents: Vec<syn::Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
+    for ident in idents {
+        let bounded: syn::Type = parse_quote!(#ident);
+        let in_where = generics.where_clause.as_mut().and_then(|clause| {
+            clause.predicates.iter_mut().find_map(|predicate| match predicate {
+                syn::WherePredicate::Type(p) if p.bounded_ty == bounded => Some(&mut p.bounds),
+                _ => None,
+            })
+        });
+        let bounds = match in_where {
+            Some(bounds) => bounds,
+            None => match generics.type_params_mut().find(|p| p.ident == ident) {
+                Some(param) => &mut param.bounds,
+                None => continue,
+            },
+        };
+        if !has_bound(bounds, "Send") {
+            bounds.push(parse_quote!(::core::marker::Send));
+        }
+        if !bounds
+            .iter()
+            .any(|b| matches!(b, syn::TypeParamBound::Lifetime(l) if l.ident == "static"))
+        {
+            bounds.push(parse_quote!('static));
+        }
+        if borrowed.contains(&ident) && !has_bound(bounds, "ToOwned") {
+            bounds
+                .push(parse_quote!(::std::borrow::ToOwned<Owned: ::core::marker::Send + 'static>));
+        }
+    }
+}
+
 /// The twin's generics: the original's, plus the bounds that let every
 /// value move to the pool thread (`T: Send + 'static` for each type
 /// parameter, and on `Self` what the receiver needs).
 fn async_generics(twin: &Twin) -> Generics {
     let mut generics = twin.generics.clone();
-    let in_where: Vec<syn::Type> = generics
-        .where_clause
-        .iter()
-        .flat_map(|clause| &clause.predicates)
-        .filter_map(|predicate| match predicate {
-            syn::WherePredicate::Type(bound) => Some(bound.bounded_ty.clone()),
-            _ => None,
-        })
-        .collect();
-    let borrowed = borrowed_params(twin);
+    add_param_bounds(&mut generics, &borrowed_params(twin));
     let mut where_bounds: Vec<syn::WherePredicate> = Vec::new();
-    for param in &mut generics.params {
-        if let GenericParam::Type(ty) = param {
-            let ident = ty.ident.clone();
-            let mut wanted: Vec<syn::TypeParamBound> = Vec::new();
-            if !has_bound(&ty.bounds, "Send") {
-                wanted.push(parse_quote!(::core::marker::Send));
-            }
-            if !ty
-                .bounds
-                .iter()
-                .any(|b| matches!(b, syn::TypeParamBound::Lifetime(l) if l.ident == "static"))
-            {
-                wanted.push(parse_quote!('static));
-            }
-            if borrowed.contains(&ident) && !has_bound(&ty.bounds, "ToOwned") {
-                wanted.push(
-                    parse_quote!(::std::borrow::ToOwned<Owned: ::core::marker::Send + 'static>),
-                );
-            }
-            // Bounds go where the user put the param's other bounds, so
-            // clippy's `multiple_bound_locations` stays quiet.
-            if in_where.iter().any(|bounded| *bounded == parse_quote!(#ident)) {
-                if !wanted.is_empty() {
-                    where_bounds.push(parse_quote!(#ident: #(#wanted)+*));
-                }
-            } else {
-                ty.bounds.extend(wanted);
-            }
-        }
-    }
     for param in &twin.outer_params {
         where_bounds.push(parse_quote!(#param: ::core::marker::Send + 'static));
     }
