@@ -221,6 +221,13 @@ impl VisitMut for Rewriter<'_> {
             return;
         };
         self.visit_attributes_mut(&mut item_use.attrs);
+        let binds_alias = usetree::bindings(&item_use.tree)
+            .iter()
+            .any(|(name, _)| self.find.aliases.get(name).is_some());
+        if binds_alias {
+            // Paths through this name may all have been replaced.
+            item_use.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+        }
         if let Some(rebuilt) = usetree::rewrite(self.find, item_use) {
             *node = rebuilt;
         }

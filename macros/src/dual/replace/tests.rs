@@ -112,7 +112,8 @@ fn grouped_use_trees_are_split_and_regrouped() {
     assert_eq!(
         applied(&rules, "use tokio::io::{AsyncReadExt, BufReader, self, stdin as input, split};"),
         tokens(
-            "use {::std::io::{Read as AsyncReadExt, BufReader, stdin as input}, \
+            "#[allow(unused_imports)] \
+             use {::std::io::{Read as AsyncReadExt, BufReader, stdin as input}, \
              tokio::io::{self, split}};",
         ),
     );
@@ -142,7 +143,8 @@ fn names_of_used_modules_are_followed() {
             "mod m { use tokio::{fs, io as tio}; fn f() { fs::read(p); tio::BufReader::new(r); fs::File::open(p); } }",
         ),
         tokens(
-            "mod m { use tokio::{fs, io as tio}; fn f() { ::std::fs::read(p); ::std::io::BufReader::new(r); fs::File::open(p); } }",
+            "mod m { #[allow(unused_imports)] use tokio::{fs, io as tio}; \
+             fn f() { ::std::fs::read(p); ::std::io::BufReader::new(r); fs::File::open(p); } }",
         ),
     );
 }
