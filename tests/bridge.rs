@@ -210,3 +210,32 @@ fn edge_forms_work() {
         assert_eq!(generic.blocking_get(), 5);
     });
 }
+
+/// Async with pattern, `mut` and `_` arguments.
+#[bridge]
+async fn patterns((a, b): (u8, u8), mut total: u8, _: &str) -> u8 {
+    total += a + b;
+    total
+}
+
+/// A struct pattern argument.
+struct Pair {
+    /// Left.
+    left: u8,
+    /// Right.
+    right: u8,
+}
+
+/// Sync with a struct pattern argument.
+#[bridge]
+fn pair_sum(Pair { left, right }: Pair) -> u8 {
+    left + right
+}
+
+#[test]
+fn pattern_arguments_are_bound_to_fresh_names() {
+    with_deadline(|| {
+        assert_eq!(blocking_patterns((1, 2), 3, "ignored"), 6);
+        assert_eq!(twoworlds::block_on(pair_sum_async(Pair { left: 4, right: 5 })), 9);
+    });
+}
