@@ -122,7 +122,12 @@ fn twins<'a>(
         let written = options.blocking.as_ref().or(options.async_name.as_ref());
         let span = written.map_or_else(|| method.sig.ident.span(), syn::Ident::span);
         let place = if matches!(home, Home::Trait) { "trait" } else { "impl" };
-        if taken.contains(&name.to_string()) || !made.insert(name.to_string()) {
+        // Methods under `cfg` may be alternatives with the same name (one per
+        // platform); their twins carry the same `cfg`, so only unconditional
+        // twins are checked here (rustc still reports a real clash).
+        let conditional =
+            method.attrs.iter().any(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"));
+        if !conditional && (taken.contains(&name.to_string()) || !made.insert(name.to_string())) {
             errors.push(syn::Error::new(
                 span,
                 format!(

@@ -186,6 +186,14 @@ fn thread_sensitive_on_an_impl_applies_to_its_sync_methods_only() {
 }
 
 #[test]
+fn cfg_alternatives_with_one_name_are_no_collision() {
+    let out = expand(quote!(), quote!(impl A { #[cfg(unix)] fn a() {} #[cfg(windows)] fn a() {} }));
+    let out = out.to_string();
+    assert!(!out.contains("compile_error"), "{out}");
+    assert_eq!(out.matches("fn a_async").count(), 2, "{out}");
+}
+
+#[test]
 fn bridge_options_on_methods_are_stripped() {
     let out = expand(
         quote!(),
