@@ -6,8 +6,9 @@
 #
 # The criterion suite runs twice: built without feature `tokio` (baseline
 # `notokio`) and with it (`tokio`). Peers are measured again in each run, so
-# every ratio in the report divides two figures of the same run. Then
-# benches/build_time.sh --cold, then benches/report.py writes the report.
+# every ratio in the report divides two figures of the same run. Then the
+# zero-cost twins' machine code is compared (benches/compare_code.py),
+# benches/build_time.sh --cold runs, and benches/report.py writes the report.
 # Uses $CARGO_TARGET_DIR (default: target/); criterion's files go to
 # $CARGO_TARGET_DIR/criterion, the other figures to $CARGO_TARGET_DIR/bench-report.
 set -euo pipefail
@@ -32,13 +33,19 @@ for run in notokio tokio; do
         cargo bench "${features[@]}" "${benches[@]}" -- --save-baseline "$run" --noplot
 done
 
+echo "== machine code of the zero-cost twins" >&2
+zero_cost_bin=$(ls -t "$target"/release/deps/zero_cost-* | grep -v '\.d$' | head -1)
+python3 benches/compare_code.py "$zero_cost_bin" zero_cost::hand zero_cost::work::blocking \
+    checksum round_trip | tee "$report/zero_cost_code.txt"
+
 echo "== build time" >&2
 BUILD_TIME_TSV="$report/build_time.tsv" bash benches/build_time.sh --cold | tee "$report/build_time.txt"
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 export BENCH_MACHINE="$(nproc) cores, $cpu, $(free -g | awk '/Mem:/ {print $2}') GiB"
 export BENCH_RUSTC=$(rustc -V)
-export BENCH_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo "+dirty")
+BENCH_COMMIT=${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo "+dirty")}
+export BENCH_COMMIT
 export BENCH_COMMAND="bash benches/run.sh"
 python3 benches/report.py "$CRITERION_HOME" "$report" >PERFORMANCE.md
 echo "wrote PERFORMANCE.md" >&2

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Compares the machine code of same-named functions of two modules of a
+binary, ignoring where they sit (and the module in the names they call):
+prints `<fn>: identical` or `<fn>: differ` per function. Used by
+benches/run.sh for the zero-cost bench (`#[dual]` blocking twin vs
+hand-written sync).
+
+Usage: compare_code.py <binary> <module::a> <module::b> <fn>...
+"""
+
+import re
+import subprocess
+import sys
+
+
+def instructions(binary, module, name):
+    """The function's instructions, addresses and absolute targets removed."""
+    symbol = f"{module}::{name}"
+    out = subprocess.run(
+        ["objdump", "-d", "-C", "--no-show-raw-insn", f"--disassemble={symbol}", binary],
+        check=True, capture_output=True, text=True).stdout
+    body = out.split(f"<{symbol}>:", 1)[-1]
+    lines = []
+    for line in body.splitlines():
+        parts = line.split("\t", 1)
+        if len(parts) != 2 or not parts[0].strip().endswith(":"):
+            continue
+        insn = parts[1].split("#", 1)[0].strip()
+        # A jump inside the function keeps its offset; any other target or
+        # rip-relative operand only keeps what it names.
+        insn = re.sub(r"[0-9a-f]+ <" + re.escape(symbol) + r"(\+0x[0-9a-f]+)?>", r"<self\1>", insn)
+        insn = re.sub(r"[0-9a-f]+ <([^>]*)>", r"<\1>", insn)
+        insn = re.sub(r"-?0x[0-9a-f]+\(%rip\)", "<rip>", insn)
+        insn = insn.replace(f"<{module}::", "<module::")
+        lines.append(insn)
+    return lines
+
+
+def main():
+    binary, a, b, *names = sys.argv[1:]
+    for name in names:
+        code_a, code_b = instructions(binary, a, name), instructions(binary, b, name)
+        if not code_a or not code_b:
+            print(f"{name}: not found")
+        elif code_a == code_b:
+            print(f"{name}: identical ({len(code_a)} instructions)")
+        else:
+            print(f"{name}: differ ({len(code_a)} vs {len(code_b)} instructions)")
+
+
+if __name__ == "__main__":
+    main()
