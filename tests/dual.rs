@@ -152,6 +152,9 @@ mod store {
         async fn get(&self, k: u32) -> Option<u32> {
             self.0.get(k as usize).copied()
         }
+        async fn get_or(&self, k: u32, d: u32) -> u32 {
+            Self::get(self, k).await.or(Store::get(self, k).await).unwrap_or(d) + 1
+        }
         fn name(&self) -> &'static str {
             "memory"
         }
@@ -170,8 +173,8 @@ fn trait_form_twins_agree() {
         t
     }
     let m = store::Memory(vec![1, 2]);
-    assert_eq!(sync_side(&m), (Some(2), 5, "memory"));
-    assert_eq!(twoworlds::block_on(assert_send(async_side(&m))), (Some(2), 5, "memory"));
+    assert_eq!(sync_side(&m), (Some(2), 6, "memory"));
+    assert_eq!(twoworlds::block_on(assert_send(async_side(&m))), (Some(2), 6, "memory"));
 }
 
 static OFFSET: u32 = 100;

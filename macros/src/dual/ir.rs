@@ -18,6 +18,9 @@ pub(crate) struct Scope {
     /// The mod form: a call through any path or receiver whose last name is
     /// one of ours counts as ours (the copies have the same names).
     pub(crate) any_path: bool,
+    /// The trait and trait impl forms: the async trait's name and the
+    /// blocking trait's, so `Store::get(self, k)` becomes `BlockingStore::get(self, k)`.
+    pub(crate) trait_rename: Option<(String, Ident)>,
 }
 
 impl Scope {

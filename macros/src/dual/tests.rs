@@ -327,7 +327,7 @@ fn truncated_and_mangled_inputs_never_panic() {
                 }
             }
         ),
-        quote!(impl Store for X { async fn get(&self) -> u8 { 1 } }),
+        quote!(impl Store for X { async fn get(&self) -> u8 { Self::get(self).await + Store::get(self).await + self.get().await } }),
         quote!(
             pub mod m {
                 use super::x;
@@ -404,4 +404,22 @@ fn mod_skip_shares_items_and_statics_point_at_the_originals() {
     assert!(copy.contains("pub use super::super::n::S;"), "{out}");
     assert!(copy.contains("pub use super::super::n::C;"), "{out}");
     assert!(copy.contains("pub fn a(&self)") && !copy.contains("fn b("), "{out}");
+}
+
+#[test]
+fn trait_calls_through_the_trait_name_reach_the_blocking_trait() {
+    let out = pretty(
+        quote!(),
+        quote!(impl Store for X {
+            async fn get(&self) -> u8 { 1 }
+            async fn two(&self) -> u8 { Store::get(self).await + Self::get(self).await }
+        }),
+    );
+    let copy = out.split("impl BlockingStore for X").nth(1).unwrap();
+    assert!(
+        copy.contains("BlockingStore::get(self) + <Self as BlockingStore>::get(self)"),
+        "{out}"
+    );
+    assert!(out.contains("<Self as Store>::get(self).await"), "{out}");
+    assert!(!copy.contains("block_on"), "{out}");
 }

@@ -37,8 +37,9 @@ fn no_method_options<'a>(
     }
 }
 
-/// A scope where the given async methods keep their names.
-fn same_name_scope(names: &[String]) -> Scope {
+/// A scope where the given async methods keep their names, and calls
+/// through the trait's name `from` go to the blocking trait `to`.
+fn same_name_scope(names: &[String], from: &syn::Ident, to: &syn::Ident) -> Scope {
     let mut scope = Scope::default();
     for name in names {
         // Parsed, not `Ident::new`: a raw name (`r#type`) must not panic.
@@ -47,6 +48,8 @@ fn same_name_scope(names: &[String]) -> Scope {
         }
     }
     scope.self_names.push("Self".to_owned());
+    scope.self_names.push(from.to_string());
+    scope.trait_rename = Some((from.to_string(), to.clone()));
     scope
 }
 
@@ -79,7 +82,7 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
         ));
         return quote!(#original);
     }
-    let scope = same_name_scope(&async_names);
+    let scope = same_name_scope(&async_names, &tr.ident, &blocking_name(&tr.ident, args));
     let (async_copy, blocking) = super::prepare(&original, args, errors);
     let (Item::Trait(mut async_copy), Item::Trait(mut blocking)) = (async_copy, blocking) else {
         return quote!(#original);
@@ -172,7 +175,10 @@ pub(crate) fn expand_impl(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> T
     if let Some(last) = blocking_path.segments.last_mut() {
         last.ident = blocking_name(&last.ident, args);
     }
-    let scope = same_name_scope(&async_names);
+    let (Some(from), Some(to)) = (trait_path.segments.last(), blocking_path.segments.last()) else {
+        return quote!(#original);
+    };
+    let scope = same_name_scope(&async_names, &from.ident, &to.ident);
     let (async_copy, blocking) = super::prepare(&original, args, errors);
     let (Item::Impl(mut async_copy), Item::Impl(mut blocking)) = (async_copy, blocking) else {
         return quote!(#original);
@@ -210,8 +216,7 @@ fn qualify(imp: &mut ItemImpl, methods: &[String], trait_path: &syn::Path) {
             .sig
             .receiver()
             .is_some_and(|r| matches!(r.kind, syn::ReceiverKind::Reference(..)));
-        if by_ref {
-            QualifySelfCalls { methods, trait_path }.visit_block_mut(&mut method.block);
-        }
+        QualifySelfCalls { methods, trait_path, method_calls: by_ref }
+            .visit_block_mut(&mut method.block);
     }
 }

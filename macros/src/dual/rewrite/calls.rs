@@ -59,6 +59,7 @@ pub(super) fn classify(rw: &Rewriter<'_>, base: &mut Expr) -> Kind {
             }
             if let Some(twin) = rw.scope.fn_twin(&func.path).cloned() {
                 rename_last(&mut func.path, &twin);
+                rename_trait(&mut func.path, rw.scope.trait_rename.as_ref());
                 return Kind::Ours;
             }
             let local = func.path.get_ident().map(ToString::to_string);
@@ -91,6 +92,19 @@ pub(super) fn classify(rw: &Rewriter<'_>, base: &mut Expr) -> Kind {
     }
 }
 
+/// Input: `Store::get` (the trait's own name first). Output: `BlockingStore::get`.
+fn rename_trait(path: &mut Path, rename: Option<&(String, Ident)>) {
+    let Some((from, to)) = rename else { return };
+    if path.segments.len() == 2
+        && let Some(first) = path.segments.first_mut()
+        && first.ident == from
+    {
+        let span = first.ident.span();
+        first.ident = to.clone();
+        first.ident.set_span(span);
+    }
+}
+
 /// Replaces the last segment's name of `path` by `twin`, keeping its span
 /// and generic arguments.
 fn rename_last(path: &mut Path, twin: &Ident) {
@@ -104,19 +118,37 @@ fn rename_last(path: &mut Path, twin: &Ident) {
 /// Qualifies calls of a trait's methods on `self` inside one method of an impl
 /// of that trait.
 ///
-/// Input: `self.get(k)` where `get` is a method of the trait.
+/// Input: `self.get(k)` or `Self::get(self, k)` where `get` is a method of the trait.
 /// Output: `<Self as Trait>::get(self, k)`.
 pub(crate) struct QualifySelfCalls<'a> {
     /// The methods of the trait (by name).
     pub(crate) methods: &'a [String],
     /// The trait, as the impl names it (with generic arguments).
     pub(crate) trait_path: &'a Path,
+    /// Also qualify `self.m(..)`: only sound where `self` is a reference
+    /// (the qualified form does no auto-referencing).
+    pub(crate) method_calls: bool,
 }
 
 impl VisitMut for QualifySelfCalls<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         visit_mut::visit_expr_mut(self, expr);
+        if let Expr::Call(call) = expr
+            && let Expr::Path(func) = &mut *call.func
+            && func.qself.is_none()
+            && func.path.segments.len() == 2
+            && func.path.segments[0].ident == "Self"
+            && self.methods.contains(&func.path.segments[1].ident.to_string())
+        {
+            let (trait_path, method) = (self.trait_path, &func.path.segments[1]);
+            let qualified: syn::ExprPath = syn::parse_quote!(<Self as #trait_path>::#method);
+            *func = qualified;
+            return;
+        }
         let Expr::MethodCall(call) = expr else { return };
+        if !self.method_calls {
+            return;
+        }
         let on_self = matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("self"));
         if !on_self || call.turbofish.is_some() || !self.methods.contains(&call.method.to_string())
         {
