@@ -1,0 +1,3 @@
+//! A RESP client written once with `#[dual]` (work in progress).
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! Live Redis tests (work in progress).
