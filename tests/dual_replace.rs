@@ -6,6 +6,8 @@
 //! twin that returns proves that its tokio paths became std ones. The async
 //! originals run on a tokio runtime and must give the same values.
 
+mod deadline;
+
 use std::path::{Path, PathBuf};
 
 /// A fresh file in the temp dir with `contents`, removed on drop.
@@ -31,10 +33,10 @@ fn on_tokio<F: Future>(future: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
 }
 
-/// Runs `f` on a new plain thread (no tokio context can leak in) and
-/// returns its result.
+/// Runs `f` on a new plain thread (no tokio context can leak in) under the
+/// suite's deadline, and returns its result.
 fn on_plain_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::spawn(f).join().expect("the blocking twin panicked")
+    deadline::with_deadline("blocking twin", f)
 }
 
 /// Reads a file, counts its lines, sleeps a little, and says how long the
@@ -123,7 +125,9 @@ async fn send_once(message: Vec<u8>) -> std::io::Result<Vec<u8>> {
 fn net_types_become_std() {
     let blocking = on_plain_thread(|| blocking_send_once(b"ping".to_vec()).unwrap());
     assert_eq!(blocking, b"ping");
-    assert_eq!(on_tokio(send_once(b"ping".to_vec())).unwrap(), blocking);
+    let asynchronous =
+        deadline::with_deadline("async original", || on_tokio(send_once(b"ping".to_vec())));
+    assert_eq!(asynchronous.unwrap(), blocking);
 }
 
 /// Sync and async versions of the same helper, for a user rule.
