@@ -1,20 +1,13 @@
 //! Per-world code in `#[dual]` items, end to end: `#[only_async]` /
 //! `#[only_blocking]` in every place they go, and `per_world!`, in each form
 //! (fn, impl, trait, mod). Both twins are called and compared.
+#![allow(clippy::unused_async, reason = "the bodies are per-world code, not I/O")]
 
 use twoworlds::block_on;
 
 /// Statements of each kind, per world.
 #[twoworlds::dual]
 async fn trace(log: &mut Vec<String>) -> &'static str {
-    #[only_async]
-    let world = "async";
-    #[only_blocking]
-    let world = "blocking";
-    #[only_async]
-    log.push("async statement".to_owned());
-    #[only_blocking]
-    log.push("blocking statement".to_owned());
     #[only_blocking]
     fn helper() -> &'static str {
         "blocking helper"
@@ -23,6 +16,14 @@ async fn trace(log: &mut Vec<String>) -> &'static str {
     fn helper() -> &'static str {
         "async helper"
     }
+    #[only_async]
+    let world = "async";
+    #[only_blocking]
+    let world = "blocking";
+    #[only_async]
+    log.push("async statement".to_owned());
+    #[only_blocking]
+    log.push("blocking statement".to_owned());
     log.push(helper().to_owned());
     #[only_blocking]
     println!("only the blocking twin prints this");
@@ -174,7 +175,7 @@ mod files {
             #[only_blocking]
             {
                 self.flushes += 1;
-                return Outcome::WrittenAndFlushed(bytes.len());
+                Outcome::WrittenAndFlushed(bytes.len())
             }
             #[only_async]
             Outcome::Written(bytes.len())
