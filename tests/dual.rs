@@ -289,3 +289,21 @@ fn mod_form_shares_skipped_items_and_statics() {
         &raw const shared::nested::LIMIT
     ));
 }
+
+/// `#[dual]` on one method of a plain impl: the fn form, inside the impl.
+pub struct Single(u32);
+
+impl Single {
+    /// Reads the value.
+    #[dual]
+    pub async fn value(&self) -> u32 {
+        async { self.0 }.await
+    }
+}
+
+#[test]
+fn fn_form_works_on_a_single_method() {
+    let s = Single(5);
+    assert_eq!(s.blocking_value(), 5);
+    assert_eq!(twoworlds::block_on(s.value()), 5);
+}

@@ -423,3 +423,28 @@ fn trait_calls_through_the_trait_name_reach_the_blocking_trait() {
     assert!(out.contains("<Self as Store>::get(self).await"), "{out}");
     assert!(!copy.contains("block_on"), "{out}");
 }
+
+#[test]
+fn twin_attributes_turn_async_tests_into_tests() {
+    use super::forms::twin_attrs;
+    let attrs: Vec<syn::Attribute> = vec![
+        syn::parse_quote!(#[doc = " Docs."]),
+        syn::parse_quote!(#[tokio::test(flavor = "multi_thread")]),
+        syn::parse_quote!(#[cfg(unix)]),
+        syn::parse_quote!(#[allow(dead_code)]),
+    ];
+    let out: Vec<String> =
+        twin_attrs(&attrs, "f", false).iter().map(|a| quote!(#a).to_string()).collect();
+    assert_eq!(
+        out,
+        [
+            "# [doc = \" Docs.\"]",
+            "# [cfg (unix)]",
+            "# [allow (dead_code)]",
+            "# [test]",
+            "# [doc = \"\"]",
+            "# [doc = \"Blocking twin of [`f`].\"]",
+            "# [allow (clippy :: must_use_candidate)]",
+        ]
+    );
+}

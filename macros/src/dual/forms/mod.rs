@@ -138,7 +138,7 @@ pub(crate) fn twin_attrs(attrs: &[Attribute], link: &str, closure_call: bool) ->
     // future is must-use by itself); the twin should not ask either.
     if closure_call {
         out.push(syn::parse_quote!(
-            #[allow(clippy::must_use_candidate, clippy::redundant_closure_call)]
+            #[allow(unused_braces, clippy::must_use_candidate, clippy::redundant_closure_call)]
         ));
     } else {
         out.push(syn::parse_quote!(#[allow(clippy::must_use_candidate)]));

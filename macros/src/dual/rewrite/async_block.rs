@@ -13,11 +13,13 @@ use syn::{Expr, ExprAsync, ExprClosure};
 /// leave the block, not the fn) or the block moves its captures.
 pub(super) fn awaited(rw: &mut Rewriter<'_>, mut block: ExprAsync) -> Expr {
     rw.visit_block_mut(&mut block.block);
+    // `{ x }` in tail position trips `unused_braces`, `(|| ..)()` trips
+    // `clippy::redundant_closure_call`: the twin allows both.
+    rw.closure_call = true;
     let body = &block.block;
     if block.capture.is_none() && !has_early_exit(body) {
         return Expr::Block(syn::ExprBlock { attrs: block.attrs, label: None, block: block.block });
     }
-    rw.closure_call = true;
     let capture = block.capture;
     syn::parse_quote!((#capture || #body)())
 }

@@ -37,8 +37,9 @@ pub(crate) struct Rewriter<'a> {
     ready: HashSet<String>,
     /// Locals that held an async block, now a closure: `x.await` → `x()`.
     deferred: HashSet<String>,
-    /// Whether an immediately-called closure was generated (the twin then
-    /// allows `clippy::redundant_closure_call`).
+    /// Whether an awaited async block became a block or an immediately-called
+    /// closure (the twin then allows `unused_braces` and
+    /// `clippy::redundant_closure_call`).
     pub(crate) closure_call: bool,
     /// Whether a `block_on` bridge was generated.
     pub(crate) bridged: bool,
@@ -61,7 +62,7 @@ impl<'a> Rewriter<'a> {
 
 /// What the rewrite of one fn produced beside the body.
 pub(crate) struct Outcome {
-    /// An immediately-called closure was generated.
+    /// An awaited async block was rewritten (see [`Rewriter::closure_call`]).
     pub(crate) closure_call: bool,
 }
 
