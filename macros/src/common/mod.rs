@@ -6,8 +6,8 @@ use proc_macro2::{Span, TokenStream};
 use std::fmt::Write as _;
 
 /// Collects every error of one invocation so they are reported together
-/// (serde_derive's `Ctxt`), instead of stopping at the first.
-#[derive(Default)]
+/// (`serde_derive`'s `Ctxt`), instead of stopping at the first.
+#[derive(Debug, Default)]
 pub(crate) struct Errors {
     /// All errors so far, combined into one.
     combined: Option<syn::Error>,
@@ -28,6 +28,7 @@ impl Errors {
     }
 
     /// Whether nothing has been recorded.
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.combined.is_none()
     }
@@ -45,7 +46,12 @@ impl Errors {
 
 /// The error for an option `found` that is not one of `valid`, spanned on it:
 /// names the valid options and, when one is close, suggests it.
-pub(crate) fn unknown_option(macro_name: &str, found: &str, span: Span, valid: &[&str]) -> syn::Error {
+pub(crate) fn unknown_option(
+    macro_name: &str,
+    found: &str,
+    span: Span,
+    valid: &[&str],
+) -> syn::Error {
     let mut message = format!("unknown option `{found}` for #[{macro_name}]");
     if let Some(near) = nearest(found, valid) {
         let _ = write!(message, "; did you mean `{near}`?");
@@ -89,7 +95,8 @@ mod tests {
         assert!(errors.is_empty());
         errors.push(syn::Error::new(Span::call_site(), "first"));
         errors.push(syn::Error::new(Span::call_site(), "second"));
-        let all: Vec<String> = errors.finish().unwrap_err().into_iter().map(|e| e.to_string()).collect();
+        let all: Vec<String> =
+            errors.finish().unwrap_err().into_iter().map(|e| e.to_string()).collect();
         assert_eq!(all, ["first", "second"]);
     }
 }
