@@ -75,14 +75,14 @@ impl KvStore {
 }
 
 /// Plain sync code: no runtime, no `.await`, only blocking twins.
-fn main() {
-    let (_server, url) = match std::env::var("REDIS_URL") {
-        Ok(url) => (None, url),
-        Err(_) => {
-            let server = redis_server::RedisServer::start().unwrap_or_else(|e| panic!("{e}"));
-            let url = server.url();
-            (Some(server), url)
-        }
+pub(crate) fn main() {
+    // `_server` keeps our own server alive until the end of `main`.
+    let (_server, url) = if let Ok(url) = std::env::var("REDIS_URL") {
+        (None, url)
+    } else {
+        let server = redis_server::RedisServer::start().unwrap_or_else(|e| panic!("{e}"));
+        let url = server.url();
+        (Some(server), url)
     };
     let store = KvStore::blocking_connect(&url).expect("connect");
     println!("connected to {url} from sync code");
