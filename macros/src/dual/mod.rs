@@ -13,6 +13,8 @@ mod markers;
 mod replace;
 mod rewrite;
 #[cfg(test)]
+mod robustness;
+#[cfg(test)]
 mod tests;
 
 use crate::common::Errors;
