@@ -82,7 +82,12 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
         ));
         return quote!(#original);
     }
-    let scope = same_name_scope(&async_names, &tr.ident, &blocking_name(&tr.ident, args));
+    let twin_name = blocking_name(&tr.ident, args);
+    if twin_name == tr.ident {
+        errors.push(super::collision(&twin_name, &tr.ident, "trait"));
+        return quote!(#original);
+    }
+    let scope = same_name_scope(&async_names, &tr.ident, &twin_name);
     let (async_copy, blocking) = super::prepare(&original, args, errors);
     let (Item::Trait(mut async_copy), Item::Trait(mut blocking)) = (async_copy, blocking) else {
         return quote!(#original);
@@ -91,7 +96,7 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
         async_copy.items.iter_mut().for_each(send_desugar);
     }
     let name = tr.ident.to_string();
-    blocking.ident = blocking_name(&tr.ident, args);
+    blocking.ident = twin_name;
     blocking.attrs = super::twin_attrs(&blocking.attrs, &name, false);
     for item in &mut blocking.items {
         let TraitItem::Fn(method) = item else { continue };
