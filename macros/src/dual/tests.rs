@@ -191,6 +191,14 @@ fn errors_come_with_the_item_and_never_panic() {
             ),
         ),
         (
+            quote!(blocking = T),
+            quote!(
+                trait T {
+                    async fn f(&self);
+                }
+            ),
+        ),
+        (
             quote!(strict),
             quote!(
                 async fn f() {
