@@ -128,7 +128,7 @@ pub(crate) mod protocol {
             return Err(Error::Io(closed));
         }
         let Some(body) = line.strip_suffix(b"\r\n") else {
-            return Err(protocol(format!(
+            return Err(Error::Protocol(format!(
                 "header line not terminated by CRLF within {MAX_LINE} bytes: {}",
                 show(line)
             )));
@@ -147,7 +147,7 @@ pub(crate) mod protocol {
                 -1 => Ok(Header::Value(Value::Nil)),
                 len => Ok(Header::Array(length(len, usize::MAX, line)?)),
             },
-            _ => Err(protocol(format!("unknown reply type in {}", show(line)))),
+            _ => Err(Error::Protocol(format!("unknown reply type in {}", show(line)))),
         }
     }
 
@@ -157,7 +157,10 @@ pub(crate) mod protocol {
     /// [`Error::Protocol`] when the `\r\n` is missing.
     pub(crate) fn bulk(mut body: Vec<u8>) -> Result<Value, Error> {
         if !body.ends_with(b"\r\n") {
-            return Err(protocol(format!("bulk string not terminated by CRLF: {}", show(&body))));
+            return Err(Error::Protocol(format!(
+                "bulk string not terminated by CRLF: {}",
+                show(&body)
+            )));
         }
         body.truncate(body.len() - 2);
         Ok(Value::Bulk(body))
@@ -176,12 +179,7 @@ pub(crate) mod protocol {
 
     /// The error for a well-formed reply that a command does not expect.
     pub(crate) fn unexpected(command: &str, value: &Value) -> Error {
-        protocol(format!("unexpected reply to {command}: {value:?}"))
-    }
-
-    /// A protocol error saying `what`.
-    pub(crate) fn protocol(what: String) -> Error {
-        Error::Protocol(what)
+        Error::Protocol(format!("unexpected reply to {command}: {value:?}"))
     }
 
     /// The decimal integer in `digits` (of header `line`).
@@ -189,7 +187,7 @@ pub(crate) mod protocol {
         std::str::from_utf8(digits)
             .ok()
             .and_then(|s| s.parse().ok())
-            .ok_or_else(|| protocol(format!("bad integer in {}", show(line))))
+            .ok_or_else(|| Error::Protocol(format!("bad integer in {}", show(line))))
     }
 
     /// `len` as a length of at most `max` (of header `line`).
@@ -197,7 +195,7 @@ pub(crate) mod protocol {
         usize::try_from(len)
             .ok()
             .filter(|&len| len <= max)
-            .ok_or_else(|| protocol(format!("bad length in {}", show(line))))
+            .ok_or_else(|| Error::Protocol(format!("bad length in {}", show(line))))
     }
 
     /// `bytes` for an error message: escaped, at most 60 of them.
@@ -329,7 +327,7 @@ pub(crate) mod resp {
                     }
                     Header::Array(_) => {
                         let what = format!("arrays nested deeper than {MAX_DEPTH}");
-                        return Err(protocol::protocol(what));
+                        return Err(Error::Protocol(what));
                     }
                 };
                 // Close every array this value completes.
