@@ -52,16 +52,7 @@ impl RedisServer {
         let address = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .and_then(|listener| listener.local_addr())
             .map_err(|e| format!("no free loopback port: {e}"))?;
-        let child = Command::new(&binary)
-            .args(["--port", &address.port().to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| {
-                format!("cannot run {binary:?}: {e} (install the `redis-server` package)")
-            })?;
+        let child = spawn(&binary, address.port())?;
         let mut server = Self { child: Some(child), address };
         server.wait_until_ready()?;
         Ok(server)
@@ -78,7 +69,12 @@ impl RedisServer {
             if let Some(child) = self.child.as_mut()
                 && let Ok(Some(status)) = child.try_wait()
             {
-                return Err(format!("redis-server on {} exited early: {status}", self.address));
+                let hint =
+                    if status.code() == Some(127) { " (is redis-server installed?)" } else { "" };
+                return Err(format!(
+                    "redis-server on {} exited early: {status}{hint}",
+                    self.address
+                ));
             }
             if Instant::now() > deadline {
                 return Err(format!("redis-server on {} did not answer PING", self.address));
@@ -111,6 +107,30 @@ impl Drop for RedisServer {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Starts `binary` on `port` with no persistence. Under `setpriv` (util-linux)
+/// when it is there, so the server also dies with this process when a test is
+/// abandoned at its deadline and `Drop` never runs. (The signal comes when
+/// the *thread* that started the server ends: keep a server on that thread.)
+fn spawn(binary: &str, port: u16) -> Result<Child, String> {
+    let port = port.to_string();
+    let args = ["--port", &port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+    let run = |program: &str, prefix: &[&str]| {
+        Command::new(program)
+            .args(prefix)
+            .arg(binary)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+    };
+    match run("setpriv", &["--pdeathsig", "KILL", "--"]) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => run(binary, &[]),
+        spawned => spawned,
+    }
+    .map_err(|e| format!("cannot run {binary:?}: {e} (install the `redis-server` package)"))
 }
 
 /// Whether a server on `address` answers `PING` with `+PONG` within a second.
