@@ -252,3 +252,64 @@ fn scope_keeps_work_on_its_thread_through_pool_and_block_on() {
         assert_eq!(nested, direct);
     });
 }
+
+/// sync → async → thread-sensitive sync → … `depth` times; returns the
+/// threads every thread-sensitive level ran on.
+fn nest(depth: u32) -> Vec<ThreadId> {
+    if depth == 0 {
+        return Vec::new();
+    }
+    block_on(unblock_thread_sensitive(move || {
+        let mut threads = vec![here()];
+        threads.extend(nest(depth - 1));
+        threads
+    }))
+}
+
+#[test]
+fn deep_nesting_stays_on_one_thread_and_completes() {
+    with_deadline("deep_nesting", || {
+        assert_eq!(nest(12), vec![here(); 12]);
+        // Async outermost: every level on the one dedicated thread.
+        let threads = tokio_runtime().block_on(unblock_thread_sensitive(|| nest(12)));
+        assert_eq!(threads.len(), 12);
+        assert!(threads.iter().all(|t| *t == threads[0] && *t != here()));
+    });
+}
+
+#[test]
+fn many_concurrent_nested_requests_complete() {
+    with_deadline("concurrent_requests", || {
+        let rt = tokio_runtime();
+        let results = rt.block_on(async {
+            let requests: Vec<_> = (0..32_u32)
+                .map(|i| {
+                    let request = async move {
+                        let home = unblock_thread_sensitive(here).await;
+                        let via_pool =
+                            unblock(move || block_on(unblock_thread_sensitive(here))).await;
+                        let nested = unblock_thread_sensitive(|| nest(3)).await;
+                        (home, via_pool, nested)
+                    };
+                    if i % 2 == 0 {
+                        tokio::spawn(twoworlds::thread_sensitive_scope(request))
+                    } else {
+                        tokio::spawn(request)
+                    }
+                })
+                .collect();
+            let mut results = Vec::new();
+            for request in requests {
+                results.push(request.await.unwrap());
+            }
+            results
+        });
+        for (i, (home, via_pool, nested)) in results.into_iter().enumerate() {
+            assert_eq!(nested, vec![home; 3], "request {i}");
+            if i % 2 == 0 {
+                // In a scope, the pool thread's block_on defers to the scope thread.
+                assert_eq!(via_pool, home, "request {i}");
+            }
+        }
+    });
+}
