@@ -217,6 +217,11 @@ fn carried_attrs(attrs: &[Attribute], asynchronous: bool) -> Vec<Attribute> {
     let mut carried = Vec::new();
     for attr in attrs {
         let Some(name) = attr.path().get_ident().map(ToString::to_string) else { continue };
+        // An inner attribute of the original's body (`#![allow(..)]`) sits in
+        // front of the twin, where only the outer form parses.
+        let mut attr = attr.clone();
+        attr.style = syn::AttrStyle::Outer;
+        let attr = &attr;
         if CARRIED.contains(&name.as_str()) || (name == "must_use" && !asynchronous) {
             carried.push(attr.clone());
         } else if name == "expect" {
@@ -233,4 +238,25 @@ fn carried_attrs(attrs: &[Attribute], asynchronous: bool) -> Vec<Attribute> {
         }
     }
     carried
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    // Found by the dependency corpus test: an inner attribute of the body was
+    // copied in front of the twin as `#![..]`, which does not parse.
+    #[test]
+    fn inner_attributes_of_the_body_become_outer_on_the_twin() {
+        let item = quote! { async fn f() -> u8 { #![allow(unused_variables)] 1 } };
+        let output = super::super::expand(quote!(), item);
+        let file: syn::File = syn::parse2(output).expect("the expansion parses as items");
+        let twin = file.items.iter().find_map(|item| match item {
+            syn::Item::Fn(function) if function.sig.ident == "blocking_f" => Some(function),
+            _ => None,
+        });
+        let twin = twin.expect("a blocking twin");
+        assert!(twin.attrs.iter().any(|attr| attr.path().is_ident("allow")));
+        assert!(twin.attrs.iter().all(|attr| matches!(attr.style, syn::AttrStyle::Outer)));
+    }
 }
