@@ -11,7 +11,8 @@ use syn::{Expr, Ident, Lit, Meta, Path, Token};
 use crate::common::{Errors, unknown_option};
 
 /// The option names `#[bridge]` accepts, in the order error messages list them.
-pub(super) const VALID: &[&str] = &["blocking", "async_name", "crate", "thread_sensitive", "skip"];
+pub(super) const VALID: &[&str] =
+    &["blocking", "async_name", "crate", "thread_sensitive", "skip", "allow_blocking"];
 
 /// The options of one `#[bridge(..)]` attribute, as written.
 #[derive(Default)]
@@ -29,6 +30,11 @@ pub(super) struct Options {
     /// `thread_sensitive` set on the enclosing impl or trait: applies to its
     /// sync methods, and is no error on its async ones.
     pub(super) inherited_thread_sensitive: bool,
+    /// `allow_blocking`: no blocking-call warnings in this async fn's body.
+    pub(super) allow_blocking: Option<Span>,
+    /// `allow_blocking` set on the enclosing impl or trait: applies to its
+    /// async methods, and is no error on its sync ones.
+    pub(super) inherited_allow_blocking: bool,
 }
 
 impl Options {
@@ -42,6 +48,17 @@ impl Options {
             thread_sensitive: self.thread_sensitive,
             skip: self.skip,
             inherited_thread_sensitive: outer.thread_sensitive.is_some(),
+            allow_blocking: self.allow_blocking,
+            inherited_allow_blocking: outer.allow_blocking.is_some(),
+        }
+    }
+
+    /// Which blocking calls of an async body the lint lets through.
+    pub(super) fn allow(&self) -> crate::lint::Allow {
+        if self.allow_blocking.is_some() || self.inherited_allow_blocking {
+            crate::lint::Allow::ALL
+        } else {
+            crate::lint::Allow::NONE
         }
     }
 
@@ -88,6 +105,9 @@ fn apply(options: &mut Options, meta: &Meta, errors: &mut Errors) {
             flag(meta).and_then(|span| set(&mut options.thread_sensitive, span, meta))
         }
         "skip" => flag(meta).and_then(|span| set(&mut options.skip, span, meta)),
+        "allow_blocking" => {
+            flag(meta).and_then(|span| set(&mut options.allow_blocking, span, meta))
+        }
         _ => Err(unknown_option("bridge", &name, path.span(), VALID)),
     };
     errors.take(result);

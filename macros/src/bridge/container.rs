@@ -24,7 +24,11 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
         ));
     }
     match item {
-        Item::Fn(function) => {
+        Item::Fn(mut function) => {
+            if function.sig.asyncness.is_some() {
+                let label = function.sig.ident.to_string();
+                instrument(&mut function.block, &function.sig, &label, options);
+            }
             let original = Original {
                 attrs: &function.attrs,
                 vis: &function.vis,
@@ -52,7 +56,12 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
             });
             let taken: HashSet<String> = taken.collect();
             let methods = block.items.iter_mut().filter_map(|item| match item {
-                ImplItem::Fn(f) => Some(Method { attrs: &mut f.attrs, vis: &f.vis, sig: &f.sig }),
+                ImplItem::Fn(f) => Some(Method {
+                    attrs: &mut f.attrs,
+                    vis: &f.vis,
+                    sig: &f.sig,
+                    body: Some(&mut f.block),
+                }),
                 _ => None,
             });
             let owner = Owner { name: owner, params: type_params(&block.generics) };
@@ -70,9 +79,12 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
             let taken: HashSet<String> = taken.collect();
             let inherited = Visibility::Inherited;
             let methods = block.items.iter_mut().filter_map(|item| match item {
-                TraitItem::Fn(f) => {
-                    Some(Method { attrs: &mut f.attrs, vis: &inherited, sig: &f.sig })
-                }
+                TraitItem::Fn(f) => Some(Method {
+                    attrs: &mut f.attrs,
+                    vis: &inherited,
+                    sig: &f.sig,
+                    body: f.default.as_mut(),
+                }),
                 _ => None,
             });
             let owner = Owner { name: owner, params: type_params(&block.generics) };
@@ -99,6 +111,21 @@ struct Method<'a> {
     vis: &'a Visibility,
     /// Its signature.
     sig: &'a syn::Signature,
+    /// Its body (`None` for a trait method without a default).
+    body: Option<&'a mut syn::Block>,
+}
+
+/// Lints the body of an async original and wraps it for the watchdog, which
+/// reports it as `module::label`.
+fn instrument(body: &mut syn::Block, sig: &syn::Signature, label: &str, options: &Options) {
+    crate::lint::instrument_async_body(
+        body,
+        &sig.output,
+        label,
+        &options.private_path(),
+        options.allow(),
+        &crate::lint::Imports::default(),
+    );
 }
 
 /// The twins of `methods`, skipping `#[bridge(skip)]` ones and reporting
@@ -117,6 +144,10 @@ fn twins<'a>(
         let options = take_options(method.attrs, errors).over(outer);
         if options.skip.is_some() {
             continue;
+        }
+        if let (Some(_), Some(body)) = (method.sig.asyncness, method.body) {
+            let label = format!("{}::{}", owner.name, method.sig.ident);
+            instrument(body, method.sig, &label, &options);
         }
         let name = lower::twin_name(method.sig, &options);
         let written = options.blocking.as_ref().or(options.async_name.as_ref());

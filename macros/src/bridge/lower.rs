@@ -147,11 +147,19 @@ fn check_signature(sig: &Signature, options: &Options, errors: &mut Errors) {
                 ));
             }
         }
-    } else if let Some(blocking) = &options.blocking {
-        errors.push(syn::Error::new(
-            blocking.span(),
-            format!("option `blocking` is for async fns, but `{name}` is sync: its twin is the async `{name}_async` (rename it with `async_name = ...`)"),
-        ));
+    } else {
+        if let Some(blocking) = &options.blocking {
+            errors.push(syn::Error::new(
+                blocking.span(),
+                format!("option `blocking` is for async fns, but `{name}` is sync: its twin is the async `{name}_async` (rename it with `async_name = ...`)"),
+            ));
+        }
+        if let Some(span) = options.allow_blocking {
+            errors.push(syn::Error::new(
+                span,
+                format!("option `allow_blocking` is for async fns, but `{name}` is sync: blocking calls are fine in a sync fn (its async twin runs it on a pool thread); remove the option"),
+            ));
+        }
     }
 }
 

@@ -223,6 +223,8 @@ fn errors_name_the_problem() {
         ("skip", "fn f() {}", "option `skip` only applies"),
         ("blocking = x", "fn f() {}", "option `blocking` is for async fns"),
         ("thread_sensitive", "async fn f() {}", "is for sync fns"),
+        ("allow_blocking", "fn f() {}", "option `allow_blocking` is for async fns"),
+        ("", "impl A { #[bridge(allow_blocking)] fn f() {} }", "`allow_blocking` is for async"),
         ("", "fn f(a: u8, ...) {}", "variadic"),
         ("", "fn f(a: &str) -> &str { a }", "returns a borrow"),
         ("", "fn f<'a>(a: &'a str) -> Cow<'a, str> { a }", "returns a borrow"),
@@ -259,4 +261,67 @@ fn all_errors_are_reported_together_beside_the_item() {
     .to_string();
     assert_eq!(out.matches("compile_error").count(), 2, "{out}");
     assert!(out.contains("async fn f"), "{out}");
+}
+
+#[test]
+fn async_originals_are_linted_and_watched_under_their_names() {
+    let out = expand(
+        quote!(),
+        quote!(impl A {
+            async fn a() { std::thread::sleep(d); }
+            #[bridge(skip)]
+            async fn skipped() { std::thread::sleep(d); }
+            fn sync() { std::thread::sleep(d); }
+        }),
+    )
+    .to_string();
+    assert_eq!(out.matches(":: twoworlds :: __private :: watch").count(), 1, "{out}");
+    assert!(out.contains("\"A::a\""), "{out}");
+    assert_eq!(out.matches("deprecated").count(), 1, "{out}");
+    let out = expand(
+        quote!(crate = my::tw),
+        quote!(
+            trait T {
+                async fn with_default(&self) -> u8 {
+                    std::thread::sleep(d);
+                    1
+                }
+                async fn without(&self) -> u8;
+            }
+        ),
+    )
+    .to_string();
+    assert_eq!(out.matches("my :: tw :: __private :: watch").count(), 1, "{out}");
+    assert!(out.contains("\"T::with_default\""), "{out}");
+    assert_eq!(out.matches("deprecated").count(), 1, "{out}");
+}
+
+#[test]
+fn allow_blocking_silences_the_lint_on_a_fn_an_impl_or_a_method() {
+    let sleepy = quote!(
+        async fn f() {
+            std::thread::sleep(d);
+        }
+    );
+    assert!(expand(quote!(), sleepy.clone()).to_string().contains("deprecated"));
+    let out = expand(quote!(allow_blocking), sleepy).to_string();
+    assert!(!out.contains("deprecated") && !out.contains("compile_error"), "{out}");
+    assert!(out.contains("__private :: watch"), "still watched: {out}");
+    // On an impl: its async methods are allowed, and its sync ones are no error.
+    let out = expand(
+        quote!(allow_blocking),
+        quote!(impl A { async fn f() { std::thread::sleep(d); } fn g() {} }),
+    )
+    .to_string();
+    assert!(!out.contains("deprecated") && !out.contains("compile_error"), "{out}");
+    let out = expand(
+        quote!(),
+        quote!(impl A {
+            #[bridge(allow_blocking)]
+            async fn f() { std::thread::sleep(d); }
+            async fn g() { std::thread::sleep(d); }
+        }),
+    )
+    .to_string();
+    assert_eq!(out.matches("deprecated").count(), 1, "{out}");
 }

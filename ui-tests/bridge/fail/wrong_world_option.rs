@@ -6,4 +6,7 @@ fn work() {}
 #[bridge(async_name = later, thread_sensitive)]
 async fn fetch() {}
 
+#[bridge(allow_blocking)]
+fn sleepy() {}
+
 fn main() {}
