@@ -105,7 +105,7 @@ impl<T: Send + Sync + 'static> ContextLocal<T> {
 
     /// The current context with `value` bound to this local (or hidden).
     fn bound(&self, value: Option<Arc<dyn Any + Send + Sync>>) -> Context {
-        let mut ctx = super::current();
+        let mut ctx = super::current_here();
         ctx.locals = Some(Arc::new(Binding { key: self.key(), value, next: ctx.locals.take() }));
         ctx
     }
@@ -241,7 +241,7 @@ impl<F: Future> Future for LocalScope<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let mut ctx = super::current();
+        let mut ctx = super::current_here();
         let reuse = this.cached.as_ref().is_some_and(|b| match (&b.next, &ctx.locals) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             (None, None) => true,

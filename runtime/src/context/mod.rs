@@ -30,6 +30,10 @@ pub(crate) struct Context {
     pub(crate) locals: Option<Arc<Binding>>,
     /// The `block_on` frame that serves thread-sensitive work of this call.
     pub(crate) executor: Option<Arc<Executor>>,
+    /// Instead of `executor`: the frame at this depth of the current thread,
+    /// made into an `Arc` only when the context is captured (so a `block_on`
+    /// that nobody captures costs no allocation and no atomic operation).
+    pub(crate) local_frame: Option<usize>,
     /// The thread-sensitive scope the call is inside, if any.
     pub(crate) scope: Option<Arc<Scope>>,
     /// The thread-sensitive job this call is running inside, if any.
@@ -38,11 +42,23 @@ pub(crate) struct Context {
 
 thread_local! {
     /// The context of whatever runs on this thread right now.
-    static CURRENT: RefCell<Context> = RefCell::new(Context::default());
+    static CURRENT: RefCell<Context> = const {
+        RefCell::new(Context { locals: None, executor: None, local_frame: None, scope: None, job: None })
+    };
 }
 
-/// Returns a clone of this thread's current context.
+/// Returns a clone of this thread's current context, fit to be captured.
 pub(crate) fn current() -> Context {
+    let mut ctx = CURRENT.with(|c| c.borrow().clone());
+    if let Some(depth) = ctx.local_frame.take() {
+        ctx.executor = crate::thread_sensitive::materialize_frame(depth);
+    }
+    ctx
+}
+
+/// Returns a clone of this thread's current context for re-entering on this
+/// same thread while the current one is still in force (no capture).
+pub(crate) fn current_here() -> Context {
     CURRENT.with(|c| c.borrow().clone())
 }
 
@@ -51,15 +67,28 @@ pub(crate) fn with_current<R>(f: impl FnOnce(&Context) -> R) -> R {
     CURRENT.with(|c| f(&c.borrow()))
 }
 
-/// Replaces the executor of this thread's current context, returning the
-/// previous one (for `block_on` frames, which only change that field).
-pub(crate) fn swap_executor(executor: Option<Arc<Executor>>) -> Option<Arc<Executor>> {
-    CURRENT.with(|c| std::mem::replace(&mut c.borrow_mut().executor, executor))
+/// The executor fields of a context: `(executor, local_frame)`.
+pub(crate) type ExecutorFields = (Option<Arc<Executor>>, Option<usize>);
+
+/// Replaces the executor fields of this thread's current context, returning
+/// the previous ones (for `block_on` frames, which only change those).
+pub(crate) fn swap_executor(fields: ExecutorFields) -> ExecutorFields {
+    CURRENT.with(|c| {
+        let mut c = c.borrow_mut();
+        (
+            std::mem::replace(&mut c.executor, fields.0),
+            std::mem::replace(&mut c.local_frame, fields.1),
+        )
+    })
 }
 
 /// [`swap_executor`] that does nothing during thread teardown.
-pub(crate) fn try_swap_executor(executor: Option<Arc<Executor>>) -> Option<Arc<Executor>> {
-    CURRENT.try_with(|c| std::mem::replace(&mut c.borrow_mut().executor, executor)).ok().flatten()
+pub(crate) fn try_swap_executor(fields: ExecutorFields) {
+    let _ = CURRENT.try_with(|c| {
+        let mut c = c.borrow_mut();
+        c.executor = fields.0;
+        c.local_frame = fields.1;
+    });
 }
 
 /// Makes `ctx` the current context until the returned guard drops (also on

@@ -16,8 +16,9 @@ use crate::context;
 
 /// This thread's frames.
 struct Frames {
-    /// Frames by depth; `stack[..live]` are running, the rest are spares.
-    stack: Vec<Arc<Executor>>,
+    /// Frames by depth; `stack[..live]` are running, the rest are spares. A
+    /// running frame is `None` until its context is first captured.
+    stack: Vec<Option<Arc<Executor>>>,
     /// How many frames are running.
     live: usize,
 }
@@ -28,27 +29,32 @@ thread_local! {
 }
 
 impl Frames {
-    /// Pushes a running frame whose work goes to `parent` once it returns:
-    /// the spare at this depth if nobody else holds it, else a new one.
-    fn push(&mut self, parent: Option<Arc<Executor>>) -> Arc<Executor> {
+    /// Pushes a running frame, keeping the spare at this depth if nobody else
+    /// holds it; returns its depth.
+    fn push(&mut self) -> usize {
         let depth = self.live;
         self.live += 1;
-        if parent.is_none()
-            && let Some(spare) = self.stack.get(depth)
-            && Arc::strong_count(spare) == 1
-            && spare.parent().is_none()
-        {
-            spare.reopen();
-            return Arc::clone(spare);
+        if depth == self.stack.len() {
+            self.stack.push(None);
+        } else if let Some(spare) = &self.stack[depth] {
+            if Arc::strong_count(spare) == 1 && spare.parent().is_none() {
+                spare.reopen();
+            } else {
+                self.stack[depth] = None;
+            }
         }
-        let frame = Executor::new(thread::current(), parent);
-        if depth < self.stack.len() {
-            self.stack[depth] = Arc::clone(&frame);
-        } else {
-            self.stack.push(Arc::clone(&frame));
-        }
-        frame
+        depth
     }
+}
+
+/// The frame at `depth` of this thread as an `Arc`, made on first use (when a
+/// context that refers to it is captured).
+pub(crate) fn materialize_frame(depth: usize) -> Option<Arc<Executor>> {
+    FRAMES.with(|frames| {
+        let mut frames = frames.borrow_mut();
+        let slot = frames.stack.get_mut(depth)?;
+        Some(Arc::clone(slot.get_or_insert_with(|| Executor::new(thread::current(), None))))
+    })
 }
 
 /// Runs the jobs queued on this thread's running `block_on` frames
@@ -60,6 +66,7 @@ pub(crate) fn run_pending_on_this_thread() {
             frames.stack[..frames.live]
                 .iter()
                 .rev()
+                .flatten()
                 .find_map(|f| f.pop().map(|job| (job, Arc::clone(f))))
         });
         match job {
@@ -72,10 +79,11 @@ pub(crate) fn run_pending_on_this_thread() {
 /// A `block_on` call registered as a thread-sensitive executor for as long
 /// as it runs. `block_on` holds one: `let _frame = ExecutorFrame::enter();`.
 pub(crate) struct ExecutorFrame {
-    /// The frame, if this `block_on` serves the logical call's work.
-    frame: Option<Arc<Executor>>,
-    /// The context's executor before, restored on drop.
-    previous: Option<Arc<Executor>>,
+    /// The frame's depth on this thread, if this `block_on` serves the
+    /// logical call's work.
+    depth: Option<usize>,
+    /// The context's executor fields before, restored on drop.
+    previous: context::ExecutorFields,
 }
 
 impl ExecutorFrame {
@@ -85,43 +93,57 @@ impl ExecutorFrame {
     /// thread-sensitive work on its own thread), or — with no such frame — the
     /// thread of the scope the call is in.
     pub(crate) fn enter() -> Self {
-        let (outer, scope) = context::with_current(|c| (c.executor.clone(), c.scope.clone()));
-        if outer.is_some() || scope.is_some() {
-            let me = thread::current().id();
-            let live = outer.as_ref().and_then(|outer| {
-                let mut e = Some(outer);
-                while let Some(executor) = e {
-                    if executor.is_live() {
-                        return Some(Some(executor.thread_id()));
-                    }
-                    e = executor.parent();
-                }
-                None
-            });
-            let home = live.or_else(|| scope.map(|s| s.thread_id()));
-            if home.is_some_and(|home| home != Some(me)) {
-                return ExecutorFrame { frame: None, previous: None };
-            }
+        let (outer, local, scope) =
+            context::with_current(|c| (c.executor.clone(), c.local_frame, c.scope.clone()));
+        if outer.is_none() && local.is_none() && scope.is_none() {
+            // The common case: nothing thread-sensitive around; no allocation.
+            let depth = FRAMES.with(|frames| frames.borrow_mut().push());
+            let previous = context::swap_executor((None, Some(depth)));
+            return ExecutorFrame { depth: Some(depth), previous };
         }
-        let frame = FRAMES.with(|frames| frames.borrow_mut().push(outer));
-        let previous = context::swap_executor(Some(Arc::clone(&frame)));
-        ExecutorFrame { frame: Some(frame), previous }
+        let outer = outer.or_else(|| local.and_then(materialize_frame));
+        let me = thread::current().id();
+        let live = outer.as_ref().and_then(|outer| {
+            let mut e = Some(outer);
+            while let Some(executor) = e {
+                if executor.is_live() {
+                    return Some(Some(executor.thread_id()));
+                }
+                e = executor.parent();
+            }
+            None
+        });
+        let home = live.or_else(|| scope.map(|s| s.thread_id()));
+        if home.is_some_and(|home| home != Some(me)) {
+            return ExecutorFrame { depth: None, previous: (None, None) };
+        }
+        let frame = Executor::new(thread::current(), outer);
+        let depth = FRAMES.with(|frames| {
+            let mut frames = frames.borrow_mut();
+            let depth = frames.push();
+            frames.stack[depth] = Some(Arc::clone(&frame));
+            depth
+        });
+        let previous = context::swap_executor((Some(frame), None));
+        ExecutorFrame { depth: Some(depth), previous }
     }
 }
 
 impl Drop for ExecutorFrame {
     fn drop(&mut self) {
-        let Some(frame) = self.frame.take() else { return };
-        let _ = context::try_swap_executor(self.previous.take());
-        let _ = FRAMES.try_with(|frames| {
+        let Some(depth) = self.depth else { return };
+        context::try_swap_executor(std::mem::take(&mut self.previous));
+        // Only the frame stack holds it: nobody can have queued work or reach
+        // it any more, so it stays open as a spare.
+        let frame = FRAMES.try_with(|frames| {
             let mut frames = frames.borrow_mut();
             frames.live = frames.live.saturating_sub(1);
+            match frames.stack.get(depth) {
+                Some(Some(frame)) if Arc::strong_count(frame) > 1 => Some(Arc::clone(frame)),
+                _ => None,
+            }
         });
-        // Only this guard and the frame stack hold it: nobody can have queued
-        // work or reach it any more, so it stays open as a spare.
-        if Arc::strong_count(&frame) == 2 {
-            return;
-        }
+        let Ok(Some(frame)) = frame else { return };
         // Work that arrived too late for this frame goes up the chain; with
         // nothing live above, dropping the job reports the error to its caller.
         for job in frame.close() {

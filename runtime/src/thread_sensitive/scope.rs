@@ -99,7 +99,7 @@ impl<F: Future> Future for ThreadSensitiveScope<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let mut ctx = context::current();
+        let mut ctx = context::current_here();
         let scope = this.scope.get_or_insert_with(|| {
             ctx.scope.clone().unwrap_or_else(|| Arc::new(Scope { executor: OnceLock::new() }))
         });
