@@ -7,12 +7,14 @@
 mod bridge;
 mod common;
 mod dual;
-#[allow(dead_code, unused_imports, reason = "wired into #[dual]/#[bridge] next: issue 8's integration step")]
-mod lint;
 // The entry points of the per-world markers used outside `#[dual]` (each an
 // error); the file lives with the markers it explains.
 #[path = "dual/markers/outside.rs"]
 mod markers_outside;
+#[cfg(test)]
+mod robustness;
+#[allow(dead_code, unused_imports, reason = "wired into #[dual]/#[bridge] next: issue 8's integration step")]
+mod lint;
 
 use proc_macro::TokenStream;
 

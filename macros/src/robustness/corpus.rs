@@ -1,0 +1,246 @@
+//! The corpus test: `#[bridge]` and `#[dual]` applied to every fn, impl,
+//! trait and inline module of the crates in our dependency graph, read from
+//! the cargo registry on disk (nothing is copied into the repository).
+//!
+//! The crates are the registry packages of the workspace's `Cargo.lock`,
+//! found under `$CARGO_HOME/registry/src/*/<name>-<version>/` (they are
+//! there after any build). Run it with the counts shown:
+//! `cargo test -p twoworlds-macros --release --lib robustness::corpus -- --nocapture`.
+//! A debug build reads an even sample of [`DEBUG_MAX_FILES`] files;
+//! `TWOWORLDS_CORPUS_MAX_FILES=n` sets the bound.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+use quote::ToTokens as _;
+use syn::visit::Visit;
+
+use super::harness::{Expand, Outcome, run};
+
+/// What the corpus run saw and what the expansions did.
+#[derive(Default)]
+struct Counts {
+    /// Crates of the lock file found on disk.
+    crates: usize,
+    /// Files syn parsed.
+    files: usize,
+    /// Files syn could not parse (nightly syntax, templates): skipped.
+    skipped_files: usize,
+    /// Items handed to a macro (an item given to both counts twice).
+    tried: usize,
+    /// Expansions without a `compile_error!`.
+    expanded: usize,
+    /// Expansions that reported a `compile_error!`.
+    rejected: usize,
+    /// Expansions that panicked (must stay 0).
+    panicked: usize,
+    /// Expansions whose output does not parse as items (must stay 0).
+    unparsable: usize,
+    /// The first few failures, for the assertion message.
+    failures: Vec<String>,
+}
+
+impl fmt::Display for Counts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "corpus: {} crates, {} files parsed ({} skipped: syn cannot parse them); \
+             {} items tried: {} expanded, {} rejected with a compile error, \
+             {} panicked, {} unparsable output",
+            self.crates,
+            self.files,
+            self.skipped_files,
+            self.tried,
+            self.expanded,
+            self.rejected,
+            self.panicked,
+            self.unparsable
+        )
+    }
+}
+
+impl Counts {
+    /// Runs `expand` on `item` and records the outcome.
+    fn expand(&mut self, name: &str, expand: Expand, item: &Found, origin: &str) {
+        let item = &item.tokens;
+        self.tried += 1;
+        let failure = match run(expand, &TokenStream::new(), item) {
+            Outcome::Expanded => {
+                self.expanded += 1;
+                return;
+            }
+            Outcome::Rejected => {
+                self.rejected += 1;
+                return;
+            }
+            Outcome::Panicked(message) => {
+                self.panicked += 1;
+                format!("#[{name}] on {origin} panicked: {message}")
+            }
+            Outcome::Unparsable(error) => {
+                self.unparsable += 1;
+                format!("#[{name}] on {origin}: output does not parse: {error}")
+            }
+        };
+        if self.failures.len() < 10 {
+            self.failures.push(failure);
+        }
+    }
+}
+
+/// One item the macros apply to.
+struct Found {
+    /// Its tokens.
+    tokens: TokenStream,
+    /// Whether it is or has an `async fn` (then `#[dual]` applies too).
+    is_async: bool,
+    /// `fn name`, `impl Type`, … for messages.
+    name: String,
+}
+
+impl Found {
+    /// Records `item` as found.
+    fn new(item: &impl quote::ToTokens, is_async: bool, name: String) -> Self {
+        Self { tokens: item.to_token_stream(), is_async, name }
+    }
+}
+
+/// The items of one file that the macros apply to.
+#[derive(Default)]
+struct Items {
+    /// Every fn, impl with fns, trait, and inline module with async fns.
+    found: Vec<Found>,
+}
+
+impl Visit<'_> for Items {
+    fn visit_item_fn(&mut self, item: &syn::ItemFn) {
+        let is_async = item.sig.asyncness.is_some();
+        self.found.push(Found::new(item, is_async, format!("fn {}", item.sig.ident)));
+        syn::visit::visit_item_fn(self, item);
+    }
+
+    fn visit_item_impl(&mut self, item: &syn::ItemImpl) {
+        let fns: Vec<_> = item
+            .items
+            .iter()
+            .filter_map(|i| if let syn::ImplItem::Fn(f) = i { Some(f) } else { None })
+            .collect();
+        if !fns.is_empty() {
+            let is_async = fns.iter().any(|f| f.sig.asyncness.is_some());
+            let name = item.self_ty.to_token_stream();
+            self.found.push(Found::new(item, is_async, format!("impl {name}")));
+        }
+        syn::visit::visit_item_impl(self, item);
+    }
+
+    fn visit_item_trait(&mut self, item: &syn::ItemTrait) {
+        let is_async = item
+            .items
+            .iter()
+            .any(|i| matches!(i, syn::TraitItem::Fn(f) if f.sig.asyncness.is_some()));
+        self.found.push(Found::new(item, is_async, format!("trait {}", item.ident)));
+        syn::visit::visit_item_trait(self, item);
+    }
+
+    fn visit_item_mod(&mut self, item: &syn::ItemMod) {
+        let has_async = item.content.as_ref().is_some_and(|(_, items)| {
+            items.iter().any(|i| matches!(i, syn::Item::Fn(f) if f.sig.asyncness.is_some()))
+        });
+        if has_async {
+            self.found.push(Found::new(item, true, format!("mod {}", item.ident)));
+        }
+        syn::visit::visit_item_mod(self, item);
+    }
+}
+
+/// The source directories of the registry packages in the workspace's lock
+/// file, as found on disk (a package not downloaded yet is left out).
+fn crate_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
+    let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(
+        || Path::new(&std::env::var_os("HOME").unwrap_or_default()).join(".cargo"),
+        PathBuf::from,
+    );
+    let indexes: Vec<PathBuf> = std::fs::read_dir(cargo_home.join("registry/src"))
+        .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    // A hand-rolled reader of the lock file's `[[package]]` entries: only
+    // `name`, `version` and `source` are needed, not worth a toml dependency.
+    let mut packages = BTreeSet::new();
+    for entry in lock.split("[[package]]") {
+        let field = |key: &str| {
+            entry.lines().find_map(|line| {
+                let rest = line.strip_prefix(key)?.trim_start().strip_prefix('=')?;
+                Some(rest.trim().trim_matches('"').to_owned())
+            })
+        };
+        if let (Some(name), Some(version), Some(source)) =
+            (field("name"), field("version"), field("source"))
+            && source.starts_with("registry+")
+        {
+            packages.insert(format!("{name}-{version}"));
+        }
+    }
+    packages
+        .iter()
+        .filter_map(|package| indexes.iter().map(|i| i.join(package)).find(|p| p.is_dir()))
+        .collect()
+}
+
+/// Every `.rs` file under `dir`, sorted, so runs are reproducible.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Files read by a debug build (`cargo test`), an even sample that runs in
+/// well under a minute; a release build reads all (CI: see `.ci/run`).
+const DEBUG_MAX_FILES: usize = 300;
+
+#[test]
+fn macros_never_panic_on_the_dependency_corpus() {
+    let max_files = std::env::var("TWOWORLDS_CORPUS_MAX_FILES")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(if cfg!(debug_assertions) { DEBUG_MAX_FILES } else { usize::MAX });
+    let dirs = crate_dirs();
+    let mut counts = Counts { crates: dirs.len(), ..Counts::default() };
+    let mut files = Vec::new();
+    for dir in &dirs {
+        rust_files(dir, &mut files);
+    }
+    // An even sample across all crates when bounded.
+    let stride = files.len().div_ceil(max_files.max(1)).max(1);
+    for path in files.iter().step_by(stride) {
+        let Some(file) = std::fs::read_to_string(path).ok().and_then(|s| syn::parse_file(&s).ok())
+        else {
+            counts.skipped_files += 1;
+            continue;
+        };
+        counts.files += 1;
+        let mut items = Items::default();
+        items.visit_file(&file);
+        for item in &items.found {
+            let origin = format!("`{}` in {}", item.name, path.display());
+            counts.expand("bridge", crate::bridge::expand, item, &origin);
+            if item.is_async {
+                counts.expand("dual", crate::dual::expand, item, &origin);
+            }
+        }
+    }
+    eprintln!("{counts}");
+    assert!(counts.crates > 0, "no crate of Cargo.lock found in the cargo registry");
+    assert!(counts.tried > 0, "no item found in the corpus");
+    assert!(counts.failures.is_empty(), "{counts}\n{}", counts.failures.join("\n"));
+}
