@@ -40,7 +40,7 @@ fn on_plain_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) ->
 }
 
 /// Reads a file, counts its lines, sleeps a little, and says how long the
-/// file is with tokio::fs::metadata.
+/// file is with `tokio::fs::metadata`.
 #[twoworlds::dual(tokio_to_std)]
 async fn summarize(path: PathBuf) -> std::io::Result<(usize, u64, String)> {
     use tokio::io::AsyncBufReadExt;
@@ -79,7 +79,7 @@ fn fs_errors_are_the_same_io_errors() {
     assert_eq!(on_tokio(summarize(missing)).unwrap_err().kind(), blocking);
 }
 
-/// Writes, copies, renames and removes files through tokio::fs (with a
+/// Writes, copies, renames and removes files through `tokio::fs` (with a
 /// `use tokio::fs;` so the calls go through the module's name).
 #[twoworlds::dual(tokio_to_std)]
 async fn shuffle(dir: PathBuf) -> std::io::Result<(bool, String)> {
@@ -106,7 +106,7 @@ fn module_aliases_are_followed() {
     let _ = std::fs::remove_dir_all(&base);
 }
 
-/// Sends one message over loopback TCP with tokio::net and the io traits.
+/// Sends one message over loopback TCP with `tokio::net` and the io traits.
 #[twoworlds::dual(tokio_to_std)]
 async fn send_once(message: Vec<u8>) -> std::io::Result<Vec<u8>> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -133,6 +133,7 @@ fn net_types_become_std() {
 /// Sync and async versions of the same helper, for a user rule.
 mod helpers {
     pub(crate) mod asynchronous {
+        #[allow(clippy::unused_async, reason = "the async half of a sync/async pair")]
         pub(crate) async fn checksum(bytes: &[u8]) -> u32 {
             bytes.iter().map(|b| u32::from(*b)).sum()
         }

@@ -135,13 +135,22 @@ pub(crate) fn twin_attrs(attrs: &[Attribute], link: &str, closure_call: bool) ->
     let doc_line = format!("Blocking twin of [`{link}`].");
     out.push(syn::parse_quote!(#[doc = #doc_line]));
     // The async original's callers were not asked for `#[must_use]` (its
-    // future is must-use by itself); the twin should not ask either.
+    // future is must-use by itself); the twin should not ask either. Its
+    // signature is the original's, where an owned argument is idiomatic (the
+    // future captures it), so clippy must not ask the twin to borrow it.
     if closure_call {
         out.push(syn::parse_quote!(
-            #[allow(unused_braces, clippy::must_use_candidate, clippy::redundant_closure_call)]
+            #[allow(
+                unused_braces,
+                clippy::must_use_candidate,
+                clippy::needless_pass_by_value,
+                clippy::redundant_closure_call
+            )]
         ));
     } else {
-        out.push(syn::parse_quote!(#[allow(clippy::must_use_candidate)]));
+        out.push(syn::parse_quote!(
+            #[allow(clippy::must_use_candidate, clippy::needless_pass_by_value)]
+        ));
     }
     out
 }
