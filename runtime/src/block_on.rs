@@ -109,7 +109,7 @@ pub fn try_block_on_named<F: Future>(
     fut: F,
 ) -> Result<F::Output, BlockOnError> {
     let location = Location::caller();
-    if WAIT.try_with(|wait| wait.polling.get()).unwrap_or(false) {
+    if FLAGS.with(|flags| flags.polling.get()) {
         return Err(BlockOnError::new(twin, BlockOnErrorKind::InsideBlockOn, location));
     }
     #[cfg(feature = "tokio")]
@@ -148,6 +148,11 @@ struct Wait {
     signal: Arc<Signal>,
     /// A waker for `signal`, cloned by futures that need to store it.
     waker: Waker,
+}
+
+/// Per-thread flags of `block_on`: plain cells without a destructor, so the
+/// fast path (a future ready at its first poll) reads them almost for free.
+struct Flags {
     /// Whether this thread is inside a `block_on`'s poll right now.
     polling: Cell<bool>,
     /// How many `block_on`s are running on this thread (nested ones are
@@ -161,7 +166,7 @@ impl Wait {
         let signal =
             Arc::new(Signal { thread: thread::current(), notified: AtomicBool::new(false) });
         let waker = Waker::from(Arc::clone(&signal));
-        Wait { signal, waker, polling: Cell::new(false), depth: Cell::new(0) }
+        Wait { signal, waker }
     }
 
     /// Parks until the waker fires, running this thread's pending
@@ -180,6 +185,8 @@ impl Wait {
 thread_local! {
     /// This thread's `block_on` state, created the first time it blocks.
     static WAIT: Wait = Wait::new();
+    /// This thread's flags.
+    static FLAGS: Flags = const { Flags { polling: Cell::new(false), depth: Cell::new(0) } };
 }
 
 /// Polls `fut` to completion on this thread.
@@ -195,16 +202,26 @@ fn run<F: Future>(fut: F) -> F::Output {
 
 /// The poll/park loop of `run`.
 fn drive<F: Future>(wait: &Wait, mut fut: Pin<&mut F>) -> F::Output {
-    let _depth = Depth::enter(wait);
+    FLAGS.with(|flags| drive_with(flags, wait, fut.as_mut()))
+}
+
+/// [`drive`] with this thread's flags.
+fn drive_with<F: Future>(flags: &Flags, wait: &Wait, mut fut: Pin<&mut F>) -> F::Output {
+    let _depth = Depth::enter(flags, wait);
     let _frame = crate::thread_sensitive::ExecutorFrame::enter();
     let mut cx = Context::from_waker(&wait.waker);
     let mut blocked = None;
     loop {
         let polled = {
-            let _polling = Polling::enter(&wait.polling);
+            let _polling = Polling::enter(&flags.polling);
             fut.as_mut().poll(&mut cx)
         };
         if let Poll::Ready(out) = polled {
+            if blocked.is_some() && flags.depth.get() == 1 {
+                // A wake-up that comes after the last poll is stale: the next
+                // `block_on` on this thread need not re-poll for it.
+                wait.signal.notified.store(false, Ordering::Release);
+            }
             return out;
         }
         // A pool thread about to park stops counting against the pool's
@@ -216,28 +233,29 @@ fn drive<F: Future>(wait: &Wait, mut fut: Pin<&mut F>) -> F::Output {
 }
 
 /// Counts a running `block_on` on this thread for as long as it lives.
-struct Depth<'a>(&'a Wait);
+struct Depth<'a> {
+    /// The thread's flags.
+    flags: &'a Flags,
+    /// The thread's signal.
+    wait: &'a Wait,
+}
 
 impl<'a> Depth<'a> {
-    /// Counts one more `block_on`; the outermost one starts with a clear flag.
-    fn enter(wait: &'a Wait) -> Self {
-        let depth = wait.depth.get();
-        if depth == 0 {
-            wait.signal.notified.store(false, Ordering::Release);
-        }
-        wait.depth.set(depth + 1);
-        Depth(wait)
+    /// Counts one more `block_on`.
+    fn enter(flags: &'a Flags, wait: &'a Wait) -> Self {
+        flags.depth.set(flags.depth.get() + 1);
+        Depth { flags, wait }
     }
 }
 
 impl Drop for Depth<'_> {
     fn drop(&mut self) {
-        let depth = self.0.depth.get() - 1;
-        self.0.depth.set(depth);
+        let depth = self.flags.depth.get() - 1;
+        self.flags.depth.set(depth);
         if depth > 0 {
             // A nested `block_on` shares the thread's signal and may have
             // consumed a wake meant for the outer one: make the outer re-poll.
-            self.0.signal.notified.store(true, Ordering::Release);
+            self.wait.signal.notified.store(true, Ordering::Release);
         }
     }
 }
