@@ -15,15 +15,19 @@
 //! some other executor's poll (tokio, smol, async-std) is not detected.
 
 mod error;
+#[cfg(all(test, loom))]
+mod loom;
 
 use std::cell::Cell;
 use std::future::Future;
 use std::panic::Location;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
+
+use crate::sync::AtomicBool;
+use crate::sync::thread::{self, Thread};
 
 pub use error::{BlockOnError, BlockOnErrorKind};
 
@@ -198,6 +202,14 @@ fn run<F: Future>(fut: F) -> F::Output {
         // use a one-off state.
         Err(_) => drive(&Wait::new(), fut),
     }
+}
+
+/// Model tests: [`block_on`]'s poll/park loop with a parker made for the
+/// calling model thread (the cached one lives in a `std` thread-local, which
+/// loom's threads share).
+#[cfg(all(test, loom))]
+pub(crate) fn block_on_model<F: Future>(fut: F) -> F::Output {
+    drive(&Wait::new(), pin!(fut))
 }
 
 /// The poll/park loop of `run`.

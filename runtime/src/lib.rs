@@ -43,6 +43,7 @@
 mod block_on;
 mod context;
 mod pool;
+mod sync;
 mod thread_sensitive;
 #[cfg(feature = "tokio")]
 mod tokio_context;

@@ -1,15 +1,19 @@
 //! `unblock`: sync → async. Runs a blocking closure on a bounded thread pool
 //! and lets async code await its result.
 
+#[cfg(all(test, loom))]
+mod loom;
+mod stats;
 mod task;
 mod workers;
 
 use std::future::Future;
 
+pub use stats::{PoolStats, pool_stats};
 pub(crate) use workers::Blocked;
 pub use workers::{
-    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads, pool_stats,
-    set_idle_timeout, set_max_threads,
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, max_threads, set_idle_timeout,
+    set_max_threads,
 };
 
 /// Runs the blocking closure `f` on the pool and resolves to its return value,

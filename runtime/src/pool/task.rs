@@ -6,11 +6,12 @@ use std::future::Future;
 use std::mem;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::thread;
 
 use crate::context::Snapshot;
+use crate::sync::{Mutex, MutexGuard};
 
 /// A queued job as the pool sees it, whatever its closure and result types.
 pub(crate) trait Job: Send + Sync {
@@ -190,14 +191,24 @@ impl<F, T> Future for Unblocked<F, T> {
     }
 }
 
-impl<F, T> Drop for Unblocked<F, T> {
-    fn drop(&mut self) {
+impl<F, T> Unblocked<F, T> {
+    /// Lets go of the job: a queued one is cancelled (returns true), a
+    /// running one finishes and its result is dropped. Idempotent.
+    pub(crate) fn detach(&self) -> bool {
         let mut shared = self.task.lock();
         let stage = mem::replace(&mut shared.stage, Stage::Finished);
         let waker = shared.waker.take();
         drop(shared);
+        let cancelled = matches!(stage, Stage::Queued(_));
         // A queued closure is dropped here and never runs; a running one
         // finishes and its result is dropped by the pool thread.
         drop((stage, waker));
+        cancelled
+    }
+}
+
+impl<F, T> Drop for Unblocked<F, T> {
+    fn drop(&mut self) {
+        self.detach();
     }
 }

@@ -15,11 +15,11 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 use std::num::NonZeroUsize;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard, PoisonError};
-use std::thread;
+use std::sync::{Arc, LazyLock, PoisonError};
 use std::time::Duration;
 
 use super::task::Job;
+use crate::sync::{Condvar, Mutex, MutexGuard, thread};
 
 /// The maximum number of pool threads unless configured otherwise (like
 /// tokio's blocking pool).
@@ -47,29 +47,32 @@ pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_THREADS_ENV: &str = "TWOWORLDS_MAX_THREADS";
 
 /// The pool's bookkeeping, behind one lock.
-struct State {
+pub(super) struct State {
     /// Jobs no thread has taken yet, oldest first.
-    queue: VecDeque<Arc<dyn Job>>,
+    pub(super) queue: VecDeque<Arc<dyn Job>>,
     /// Threads started and not yet exited.
-    live: usize,
+    pub(super) live: usize,
     /// Live threads parked in `block_on`, not counted against the maximum.
-    blocked: usize,
+    pub(super) blocked: usize,
     /// Threads waiting on the condvar.
-    sleeping: usize,
+    pub(super) sleeping: usize,
     /// Wake-ups sent to sleeping threads and not yet consumed.
     notified: usize,
     /// The most threads ever live at once.
-    peak: usize,
+    pub(super) peak: usize,
     /// The number of the next thread (`twoworlds-N`).
     next_id: u64,
     /// The maximum number of live threads.
-    max: usize,
+    pub(super) max: usize,
     /// How long an idle thread waits before it exits.
     idle_timeout: Duration,
+    /// Model tests: idle threads exit (see [`Pool::close`]).
+    #[cfg(loom)]
+    closing: bool,
 }
 
-/// The process-wide pool.
-struct Pool {
+/// A pool: the process-wide one, or one per model run of the loom tests.
+pub(super) struct Pool {
     /// The bookkeeping.
     state: Mutex<State>,
     /// Idle workers wait here for jobs.
@@ -77,20 +80,48 @@ struct Pool {
 }
 
 /// The pool, configured from the environment on first use.
-static POOL: LazyLock<Pool> = LazyLock::new(|| Pool {
-    state: Mutex::new(State {
-        queue: VecDeque::new(),
-        live: 0,
-        blocked: 0,
-        sleeping: 0,
-        notified: 0,
-        peak: 0,
-        next_id: 1,
-        max: max_from_env(),
-        idle_timeout: DEFAULT_IDLE_TIMEOUT,
-    }),
-    work: Condvar::new(),
-});
+static POOL: LazyLock<Pool> = LazyLock::new(|| Pool::new(max_from_env()));
+
+impl Pool {
+    /// An empty pool of at most `max` threads.
+    pub(super) fn new(max: usize) -> Self {
+        Pool {
+            state: Mutex::new(State {
+                queue: VecDeque::new(),
+                live: 0,
+                blocked: 0,
+                sleeping: 0,
+                notified: 0,
+                peak: 0,
+                next_id: 1,
+                max,
+                idle_timeout: DEFAULT_IDLE_TIMEOUT,
+                #[cfg(loom)]
+                closing: false,
+            }),
+            work: Condvar::new(),
+        }
+    }
+
+    /// The pool's state, whoever panicked while holding it.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Model tests: threads started and not yet exited.
+    #[cfg(all(test, loom))]
+    pub(super) fn live_threads(&self) -> usize {
+        self.lock().live
+    }
+
+    /// Model tests: makes idle threads exit as if their idle timeout passed
+    /// (loom's condvar never times out).
+    #[cfg(all(test, loom))]
+    pub(super) fn close(&self) {
+        self.lock().closing = true;
+        self.work.notify_all();
+    }
+}
 
 /// The maximum from `TWOWORLDS_MAX_THREADS`, or the default (with a warning on
 /// stderr if the variable is set but not a positive integer).
@@ -108,21 +139,28 @@ fn max_from_env() -> usize {
     DEFAULT_MAX_THREADS
 }
 
-/// The pool's state, whoever panicked while holding it.
-fn lock() -> MutexGuard<'static, State> {
-    POOL.state.lock().unwrap_or_else(PoisonError::into_inner)
+/// The process-wide pool's state, whoever panicked while holding it.
+pub(super) fn lock() -> MutexGuard<'static, State> {
+    POOL.lock()
 }
 
-/// Queues `job`, waking or starting a thread for it if one may be had.
+/// Queues `job` on the process-wide pool.
 pub(crate) fn submit(job: Arc<dyn Job>) {
-    let mut state = lock();
-    state.queue.push_back(job);
-    if state.sleeping > state.notified {
-        state.notified += 1;
-        drop(state);
-        POOL.work.notify_one();
-    } else if state.has_room() {
-        start_worker(state);
+    POOL.submit(job);
+}
+
+impl Pool {
+    /// Queues `job`, waking or starting a thread for it if one may be had.
+    pub(super) fn submit(&'static self, job: Arc<dyn Job>) {
+        let mut state = self.lock();
+        state.queue.push_back(job);
+        if state.sleeping > state.notified {
+            state.notified += 1;
+            drop(state);
+            self.work.notify_one();
+        } else if state.has_room() {
+            self.start_worker(state);
+        }
     }
 }
 
@@ -136,15 +174,39 @@ impl State {
     fn has_room(&self) -> bool {
         self.running() < self.max
     }
+
+    /// Whether idle threads exit now: only in model tests (see
+    /// [`Pool::close`]); otherwise when their idle timeout passes.
+    #[cfg(loom)]
+    fn closing(&self) -> bool {
+        self.closing
+    }
+
+    /// Whether idle threads exit now: never outside model tests.
+    #[cfg(not(loom))]
+    #[allow(clippy::unused_self)] // Mirrors the model-test version.
+    fn closing(&self) -> bool {
+        false
+    }
 }
 
-thread_local! {
+#[cfg(not(loom))]
+std::thread_local! {
     /// Whether this thread is a pool worker.
     static POOL_THREAD: Cell<bool> = const { Cell::new(false) };
     /// How many `block_on`s are parked on this pool thread (they nest when a
     /// parked one runs a thread-sensitive job that blocks again); the thread
     /// counts as blocked once, while this is above zero.
     static PARKED: Cell<usize> = const { Cell::new(0) };
+}
+
+// The same per model thread (loom's macro takes no `const` initializers).
+#[cfg(loom)]
+loom::thread_local! {
+    /// Whether this thread is a pool worker.
+    static POOL_THREAD: Cell<bool> = Cell::new(false);
+    /// How many `block_on`s are parked on this pool thread.
+    static PARKED: Cell<usize> = Cell::new(0);
 }
 
 /// Marks a pool thread as parked in `block_on` for as long as it lives, so it
@@ -165,7 +227,7 @@ impl Blocked {
         let mut state = lock();
         state.blocked += 1;
         if state.queue.len() > state.sleeping - state.notified && state.has_room() {
-            start_worker(state);
+            POOL.start_worker(state);
         }
         Some(Blocked(()))
     }
@@ -183,69 +245,75 @@ impl Drop for Blocked {
     }
 }
 
-/// Starts one more worker; `state` must have room below the maximum.
-fn start_worker(mut state: MutexGuard<'static, State>) {
-    state.live += 1;
-    state.peak = state.peak.max(state.running());
-    let id = state.next_id;
-    state.next_id += 1;
-    drop(state);
-    let spawned = thread::Builder::new().name(format!("twoworlds-{id}")).spawn(work);
-    if let Err(err) = spawned {
-        let mut state = lock();
-        state.live -= 1;
-        if state.live == 0 {
-            // No thread will ever take the queued jobs: fail them rather than
-            // leave their tasks waiting forever.
-            let orphans: Vec<_> = state.queue.drain(..).collect();
-            drop(state);
-            for job in orphans {
-                job.abandon(format!("twoworlds::unblock could not start a pool thread: {err}"));
+impl Pool {
+    /// Starts one more worker; `state` must have room below the maximum.
+    fn start_worker(&'static self, mut state: MutexGuard<'static, State>) {
+        state.live += 1;
+        state.peak = state.peak.max(state.running());
+        let id = state.next_id;
+        state.next_id += 1;
+        drop(state);
+        let spawned = thread::Builder::new().name(format!("twoworlds-{id}")).spawn(|| self.work());
+        if let Err(err) = spawned {
+            let mut state = self.lock();
+            state.live -= 1;
+            if state.live == 0 {
+                // No thread will ever take the queued jobs: fail them rather than
+                // leave their tasks waiting forever.
+                let orphans: Vec<_> = state.queue.drain(..).collect();
+                drop(state);
+                for job in orphans {
+                    job.abandon(format!("twoworlds::unblock could not start a pool thread: {err}"));
+                }
             }
         }
     }
-}
 
-/// A worker's life: take jobs until idle for the timeout.
-fn work() {
-    POOL_THREAD.with(|flag| flag.set(true));
-    let mut state = lock();
-    loop {
-        if state.running() > state.max {
-            // The maximum was lowered, or threads parked in `block_on` woke
-            // up: this thread is one too many. It may have been woken for a
-            // queued job: pass the wake-up on so the job is not stranded.
-            state.live -= 1;
-            let pass_on = !state.queue.is_empty() && state.sleeping > state.notified;
-            if pass_on {
-                state.notified += 1;
+    /// A worker's life: take jobs until idle for the timeout.
+    fn work(&self) {
+        POOL_THREAD.with(|flag| flag.set(true));
+        let mut state = self.lock();
+        loop {
+            if state.running() > state.max {
+                // The maximum was lowered, or threads parked in `block_on` woke
+                // up: this thread is one too many. It may have been woken for a
+                // queued job: pass the wake-up on so the job is not stranded.
+                state.live -= 1;
+                let pass_on = !state.queue.is_empty() && state.sleeping > state.notified;
+                if pass_on {
+                    state.notified += 1;
+                }
+                drop(state);
+                if pass_on {
+                    self.work.notify_one();
+                }
+                return;
             }
-            drop(state);
-            if pass_on {
-                POOL.work.notify_one();
+            if let Some(job) = state.queue.pop_front() {
+                drop(state);
+                // `run` catches the closure's panic; this catches one from a
+                // result's destructor or a waker, so the thread survives either.
+                let _ = panic::catch_unwind(AssertUnwindSafe(|| job.run()));
+                drop(job);
+                state = self.lock();
+                continue;
             }
-            return;
-        }
-        if let Some(job) = state.queue.pop_front() {
-            drop(state);
-            // `run` catches the closure's panic; this catches one from a
-            // result's destructor or a waker, so the thread survives either.
-            let _ = panic::catch_unwind(AssertUnwindSafe(|| job.run()));
-            drop(job);
-            state = lock();
-            continue;
-        }
-        state.sleeping += 1;
-        let timeout = state.idle_timeout;
-        let (woken, waited) =
-            POOL.work.wait_timeout(state, timeout).unwrap_or_else(PoisonError::into_inner);
-        state = woken;
-        state.sleeping -= 1;
-        if state.notified > 0 {
-            state.notified -= 1;
-        } else if waited.timed_out() && state.queue.is_empty() {
-            state.live -= 1;
-            return;
+            if state.closing() {
+                state.live -= 1;
+                return;
+            }
+            state.sleeping += 1;
+            let timeout = state.idle_timeout;
+            let (woken, waited) =
+                self.work.wait_timeout(state, timeout).unwrap_or_else(PoisonError::into_inner);
+            state = woken;
+            state.sleeping -= 1;
+            if state.notified > 0 {
+                state.notified -= 1;
+            } else if waited.timed_out() && state.queue.is_empty() {
+                state.live -= 1;
+                return;
+            }
         }
     }
 }
@@ -269,7 +337,7 @@ pub fn set_max_threads(max: NonZeroUsize) -> usize {
     let wanted = state.queue.len().saturating_sub(waking);
     let room = state.max.saturating_sub(state.running());
     for _ in 0..wanted.min(room) {
-        start_worker(state);
+        POOL.start_worker(state);
         state = lock();
     }
     previous
@@ -295,92 +363,4 @@ pub fn max_threads() -> usize {
 /// ```
 pub fn set_idle_timeout(timeout: Duration) {
     lock().idle_timeout = timeout;
-}
-
-/// A snapshot of the `unblock` pool, for tests and diagnostics.
-///
-/// ```
-/// let n = twoworlds_runtime::block_on(twoworlds_runtime::unblock(|| 1));
-/// let stats = twoworlds_runtime::pool_stats();
-/// assert!(stats.peak_threads() >= 1);
-/// assert!(stats.live_threads() - stats.blocked_threads() <= stats.max_threads());
-/// assert!(stats.idle_threads() <= stats.live_threads());
-/// assert_eq!(stats.queued_jobs(), 0);
-/// # assert_eq!(n, 1);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PoolStats {
-    /// Threads started and not yet exited.
-    live: usize,
-    /// Live threads parked in `block_on`.
-    blocked: usize,
-    /// Threads waiting for work.
-    idle: usize,
-    /// The most threads running jobs at once since the process started.
-    peak: usize,
-    /// Jobs waiting for a thread.
-    queued: usize,
-    /// The configured maximum.
-    max: usize,
-}
-
-impl PoolStats {
-    /// Threads started and not yet exited (counted from the moment the pool
-    /// decides to start one until just before it exits).
-    #[must_use]
-    pub fn live_threads(&self) -> usize {
-        self.live
-    }
-
-    /// Live threads parked in `block_on` inside a job; they do not count
-    /// against the maximum while they wait.
-    #[must_use]
-    pub fn blocked_threads(&self) -> usize {
-        self.blocked
-    }
-
-    /// Threads waiting for work.
-    #[must_use]
-    pub fn idle_threads(&self) -> usize {
-        self.idle
-    }
-
-    /// The most threads counted against the maximum (live and not parked in
-    /// `block_on`) at once since the process started: never above the
-    /// maximum in force when they started.
-    #[must_use]
-    pub fn peak_threads(&self) -> usize {
-        self.peak
-    }
-
-    /// Jobs waiting for a thread.
-    #[must_use]
-    pub fn queued_jobs(&self) -> usize {
-        self.queued
-    }
-
-    /// The maximum number of threads (see [`max_threads`]).
-    #[must_use]
-    pub fn max_threads(&self) -> usize {
-        self.max
-    }
-}
-
-/// The pool's current [`PoolStats`].
-///
-/// ```
-/// let stats = twoworlds_runtime::pool_stats();
-/// assert!(stats.idle_threads() <= stats.live_threads());
-/// ```
-#[must_use]
-pub fn pool_stats() -> PoolStats {
-    let state = lock();
-    PoolStats {
-        live: state.live,
-        blocked: state.blocked,
-        idle: state.sleeping,
-        peak: state.peak,
-        queued: state.queue.len(),
-        max: state.max,
-    }
 }
