@@ -17,11 +17,11 @@ use futures::FutureExt as _;
 /// Sync caller threads.
 const SYNC_THREADS: usize = 64;
 /// Calls made by each sync thread.
-const SYNC_CALLS: usize = 40;
+const SYNC_CALLS: usize = 200;
 /// Async caller tasks.
 const ASYNC_TASKS: usize = 256;
 /// Calls made by each async task.
-const ASYNC_CALLS: usize = 20;
+const ASYNC_CALLS: usize = 100;
 /// Total calls; each has an id in `0..CALLS`.
 const CALLS: usize = SYNC_THREADS * SYNC_CALLS + ASYNC_TASKS * ASYNC_CALLS;
 /// Only a hang comes near it.
