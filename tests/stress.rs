@@ -1,6 +1,6 @@
 //! Stress: 64 sync threads and 256 async tasks bridge both ways at random
-//! (`block_on`, `unblock`, `unblock` → `block_on` → `unblock` chains, and the
-//! `#[bridge]` twins), with ~1% of jobs panicking and ~5% of futures dropped
+//! (`block_on`, `unblock`, `unblock` → `block_on` → `unblock` chains,
+//! thread-sensitive calls, and the `#[bridge]` twins), with ~1% of jobs panicking and ~5% of futures dropped
 //! mid-flight. Every call that was not cancelled returns its value exactly
 //! once, no job runs twice, every panic surfaces in its caller with its
 //! payload, the pool shrinks back to its idle level, and a deadline turns a
@@ -126,7 +126,7 @@ fn settle(ledger: &Ledger, id: usize, outcome: std::thread::Result<Option<usize>
     }
 }
 
-/// One call from a sync thread, in one of five ways (one of them cancels).
+/// One call from a sync thread, in one of six ways (one of them cancels).
 fn sync_call(ledger: &Arc<Ledger>, id: usize, way: u64) {
     let l = Arc::clone(ledger);
     let outcome = catch_unwind(AssertUnwindSafe(|| match way {
@@ -137,13 +137,15 @@ fn sync_call(ledger: &Arc<Ledger>, id: usize, way: u64) {
         3 => Some(twoworlds::block_on(twoworlds::unblock(move || {
             twoworlds::block_on(twoworlds::unblock(move || job(&l, id, 0)))
         }))),
+        // Thread-sensitive: runs on this (blocked) thread.
+        4 => Some(twoworlds::block_on(twoworlds::unblock_thread_sensitive(move || job(&l, id, 0)))),
         // Dropped mid-flight: polled once, then dropped (queued or running).
         _ => twoworlds::unblock(move || job(&l, id, 200)).now_or_never(),
     }));
     settle(ledger, id, outcome);
 }
 
-/// One call from an async task, in one of four ways (one of them cancels
+/// One call from an async task, in one of five ways (one of them cancels
 /// through a timeout shorter than the job).
 async fn async_call(ledger: &Arc<Ledger>, id: usize, way: u64) {
     let l = Arc::clone(ledger);
@@ -152,6 +154,8 @@ async fn async_call(ledger: &Arc<Ledger>, id: usize, way: u64) {
             0 => Some(twoworlds::unblock(move || job(&l, id, 0)).await),
             1 => Some(tripled_async(&l, id).await),
             2 => Some(twoworlds::unblock(move || blocking_doubled(l, id)).await),
+            // Thread-sensitive: runs on the one dedicated thread.
+            3 => Some(twoworlds::unblock_thread_sensitive(move || job(&l, id, 0)).await),
             _ => {
                 let slow = twoworlds::unblock(move || job(&l, id, 2_000));
                 tokio::time::timeout(Duration::from_micros(500), slow).await.ok()
@@ -186,7 +190,7 @@ fn run_load() -> Arc<Ledger> {
                 let mut rng = Rng(0xA5A5_0000 + task as u64);
                 for call in 0..ASYNC_CALLS {
                     let id = SYNC_THREADS * SYNC_CALLS + task * ASYNC_CALLS + call;
-                    async_call(&ledger, id, pick(&mut rng, 4)).await;
+                    async_call(&ledger, id, pick(&mut rng, 5)).await;
                 }
             })
         })
@@ -197,7 +201,7 @@ fn run_load() -> Arc<Ledger> {
             std::thread::spawn(move || {
                 let mut rng = Rng(0x5A5A_0000 + thread as u64);
                 for call in 0..SYNC_CALLS {
-                    sync_call(&ledger, thread * SYNC_CALLS + call, pick(&mut rng, 5));
+                    sync_call(&ledger, thread * SYNC_CALLS + call, pick(&mut rng, 6));
                 }
             })
         })
