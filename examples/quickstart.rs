@@ -3,6 +3,13 @@
 //! Run: `cargo run --example quickstart`
 
 fn main() {
+    // sync → sync: a plain call.
+    println!("sync  → sync  : checksum(\"plain\", [4, 5]) = {}", checksum("plain", &[4, 5]));
+
+    // async → async: `.await`.
+    let awaited = twoworlds::block_on(async { word_length("async").await });
+    println!("async → async : word_length(\"async\").await = {awaited}");
+
     // sync → async: block on a future from plain sync code.
     let sum = twoworlds::block_on(async { 20 + 22 });
     println!("sync  → async : block_on(async {{ 20 + 22 }}) = {sum}");
@@ -29,6 +36,39 @@ fn main() {
     let async_stats = twoworlds::block_on(word_stats("two worlds"));
     assert_eq!(sync_stats, async_stats);
     println!("one body, two : blocking_word_stats(..) = word_stats(..).await = {sync_stats:?}");
+
+    // The mistake the runtime catches: a blocking twin called from async code
+    // would stall the event loop, so it panics, pointing at the caller's line
+    // and saying what to do instead (caught here to print it).
+    let (message, at) = caught_panic(|| {
+        twoworlds::block_on(async { blocking_word_length("oops") });
+    });
+    println!("misuse        : blocking_word_length(..) in async code panics at {at}:");
+    for sentence in message.split_inclusive(". ") {
+        println!("                {}", sentence.trim_end());
+    }
+}
+
+/// Runs `f`, which must panic, with the default panic output silenced;
+/// returns the panic's message and where it was raised.
+fn caught_panic(f: impl FnOnce() + std::panic::UnwindSafe) -> (String, String) {
+    static LOCATION: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        if let Some(at) = info.location() {
+            *LOCATION.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = at.to_string();
+        }
+    }));
+    let payload = std::panic::catch_unwind(f).expect_err("expected a panic");
+    std::panic::set_hook(previous_hook);
+    let message = match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => {
+            payload.downcast_ref::<&str>().map_or_else(String::new, |s| (*s).to_owned())
+        }
+    };
+    let at = LOCATION.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    (message, at)
 }
 
 /// Counts the words of `text` and their total length. Written once, async;
