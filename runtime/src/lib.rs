@@ -52,8 +52,8 @@ pub mod watchdog;
 pub use block_on::{BlockOnError, BlockOnErrorKind, block_on, try_block_on};
 pub use context::{CallContext, ContextLocal, InCallContext, LocalScope};
 pub use pool::{
-    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads,
-    pool_stats, set_idle_timeout, set_max_threads, unblock,
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads, pool_stats,
+    set_idle_timeout, set_max_threads, unblock,
 };
 pub use thread_sensitive::{
     ThreadSensitiveError, ThreadSensitiveScope, thread_sensitive_scope,
