@@ -47,6 +47,32 @@ fn main() {
     for sentence in message.split_inclusive(". ") {
         println!("                {}", sentence.trim_end());
     }
+
+    // The mistake the watchdog catches (debug mode: off by default, on with
+    // `TWOWORLDS_DEBUG=1` or `watchdog::enable`): a poll of an async fn the
+    // macros made that blocks its thread too long, here with a
+    // `std::thread::sleep`, is reported with the fn's name.
+    twoworlds::watchdog::set_reporter(|report: &twoworlds::watchdog::SlowPoll| {
+        let (name, ms) = (report.name(), report.duration().as_millis());
+        println!("watchdog      : `{name}` blocked its thread for {ms} ms in one poll");
+    });
+    let threshold = std::time::Duration::from_millis(50);
+    twoworlds::watchdog::enable(twoworlds::watchdog::Config::new().slow_poll(threshold));
+    let answer = twoworlds::block_on(nap_then_answer());
+    // Its blocking twin is plain sync code, never polled: nothing to report.
+    assert_eq!(blocking_nap_then_answer(), answer);
+    twoworlds::watchdog::disable();
+}
+
+/// Answers after a nap that blocks the thread polling it: the mistake the
+/// watchdog catches at run time. At compile time `#[dual]` warns about
+/// `std::thread::sleep` in async code; `#[allow_blocking]` keeps this
+/// example warning-free.
+#[twoworlds::dual]
+async fn nap_then_answer() -> u32 {
+    #[allow_blocking]
+    std::thread::sleep(std::time::Duration::from_millis(120));
+    42
 }
 
 /// Runs `f`, which must panic, with the default panic output silenced;

@@ -107,3 +107,93 @@ fn a_slow_bridge_method_is_reported_as_type_and_method() {
     assert_eq!(twoworlds::block_on(napper.nap(2, false)), 12);
     assert_eq!(finish(&reports), Vec::<String>::new(), "the quick call is not reported");
 }
+
+/// Blocks its thread for `NAP` (knowingly: the statement is marked), then
+/// answers `n * 2`; early returns and `?` still give the fn's value.
+#[twoworlds::dual]
+async fn dual_nap(n: u64) -> Result<u64, String> {
+    if n == 0 {
+        return Err("zero".to_owned());
+    }
+    #[allow_blocking]
+    thread::sleep(NAP);
+    let parsed: u64 = "2".parse().map_err(|_| "bad".to_owned())?;
+    Ok(n * parsed)
+}
+
+/// A type with a slow async method, dual.
+struct Sleeper {
+    /// How many `NAP`s `nap` takes.
+    naps: u32,
+}
+
+#[twoworlds::dual(allow_blocking)]
+impl Sleeper {
+    /// Blocks its thread for `NAP`, then answers its argument borrowed back.
+    async fn nap<'a>(&self, text: &'a str) -> &'a str {
+        thread::sleep(NAP * self.naps);
+        text
+    }
+}
+
+/// Slow fns in a module, dual.
+#[twoworlds::dual]
+mod naps {
+    use std::thread;
+
+    /// Awaits the slow `inner`, fast itself.
+    pub(crate) async fn outer() -> u8 {
+        inner().await + 1
+    }
+
+    /// Blocks its thread for `NAP`.
+    #[dual(allow_blocking)]
+    pub(crate) async fn inner() -> u8 {
+        thread::sleep(super::NAP);
+        1
+    }
+}
+
+#[test]
+fn a_slow_dual_async_fn_is_reported_under_its_path_and_keeps_its_value() {
+    let (_serial, reports) = capture(SLOW);
+    assert_eq!(twoworlds::block_on(dual_nap(21)), Ok(42));
+    expect_report(&reports, "watchdog_macros::dual_nap");
+    assert_eq!(twoworlds::block_on(dual_nap(0)), Err("zero".to_owned()));
+    assert_eq!(finish(&reports), Vec::<String>::new(), "the quick call is not reported");
+}
+
+#[test]
+fn the_blocking_twin_of_dual_is_not_watched() {
+    let (_serial, reports) = capture(SLOW);
+    assert_eq!(blocking_dual_nap(21), Ok(42));
+    assert_eq!(naps::blocking::outer(), 2);
+    assert_eq!(Sleeper { naps: 1 }.blocking_nap("same"), "same");
+    assert_eq!(finish(&reports), Vec::<String>::new(), "sync code is never polled");
+}
+
+#[test]
+fn a_slow_dual_method_is_reported_as_type_and_method() {
+    let (_serial, reports) = capture(SLOW);
+    let text = String::from("borrowed");
+    assert_eq!(twoworlds::block_on(Sleeper { naps: 1 }.nap(&text)), "borrowed");
+    expect_report(&reports, "watchdog_macros::Sleeper::nap");
+    assert_eq!(finish(&reports), Vec::<String>::new());
+}
+
+#[test]
+fn a_slow_fn_deep_in_a_dual_mod_is_blamed_once_by_its_own_name() {
+    let (_serial, reports) = capture(SLOW);
+    assert_eq!(twoworlds::block_on(naps::outer()), 2);
+    expect_report(&reports, "watchdog_macros::naps::inner");
+    assert_eq!(finish(&reports), Vec::<String>::new(), "`outer` itself was quick");
+}
+
+#[test]
+fn nothing_is_reported_below_the_threshold() {
+    let (_serial, reports) = capture(Duration::from_secs(30));
+    assert_eq!(twoworlds::block_on(dual_nap(1)), Ok(2));
+    assert_eq!(blocking_bridge_nap(1), 2);
+    assert_eq!(twoworlds::block_on(naps::outer()), 2);
+    assert_eq!(finish(&reports), Vec::<String>::new());
+}

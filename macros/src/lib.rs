@@ -7,14 +7,9 @@
 mod bridge;
 mod common;
 mod dual;
+mod lint;
 // The entry points of the per-world markers used outside `#[dual]` (each an
 // error); the file lives with the markers it explains.
-#[allow(
-    dead_code,
-    unused_imports,
-    reason = "wired into #[dual]/#[bridge] next: issue 8's integration step"
-)]
-mod lint;
 #[path = "dual/markers/outside.rs"]
 mod markers_outside;
 #[cfg(test)]

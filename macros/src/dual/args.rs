@@ -11,7 +11,7 @@ use syn::{Ident, Path, Token};
 
 /// Every option `#[dual]` accepts, as spelled by the user.
 pub(crate) const OPTIONS: &[&str] =
-    &["blocking", "strict", "send", "skip", "crate", "replace", "tokio_to_std"];
+    &["blocking", "strict", "send", "skip", "crate", "replace", "tokio_to_std", "allow_blocking"];
 
 /// The parsed options of one `#[dual(..)]` attribute.
 pub(crate) struct Args {
@@ -24,6 +24,8 @@ pub(crate) struct Args {
     pub(crate) send: Option<Span>,
     /// `skip`: on a method of an impl, leave it alone.
     pub(crate) skip: Option<Span>,
+    /// `allow_blocking`: no blocking-call warnings in the async fns kept.
+    pub(crate) allow_blocking: Option<Span>,
     /// `crate = path`: where generated code finds `twoworlds`.
     pub(crate) krate: Option<Path>,
     /// `replace(..)` and `tokio_to_std`, for the blocking copy.
@@ -44,6 +46,7 @@ impl Args {
             strict: None,
             send: None,
             skip: None,
+            allow_blocking: None,
             krate: None,
             replacements: Replacements::new(),
             has_replacements: false,
@@ -131,6 +134,7 @@ fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
         "strict" => args.strict = Some(name.span()),
         "send" => args.send = Some(name.span()),
         "skip" => args.skip = Some(name.span()),
+        "allow_blocking" => args.allow_blocking = Some(name.span()),
         "crate" => {
             input.parse::<Token![=]>()?;
             args.krate = Some(Path::parse_mod_style(input)?);

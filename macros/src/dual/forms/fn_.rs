@@ -8,7 +8,8 @@ use quote::{format_ident, quote};
 use syn::{Item, ItemFn, ReturnType, Type};
 
 /// Options that apply to the fn form.
-const FN_OPTIONS: &[&str] = &["blocking", "strict", "crate", "replace", "tokio_to_std"];
+const FN_OPTIONS: &[&str] =
+    &["blocking", "strict", "crate", "replace", "tokio_to_std", "allow_blocking"];
 
 /// Whether `sig` is something `#[dual]` can make blocking: `async fn`, or a
 /// fn returning `impl Future`.
@@ -63,7 +64,8 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
         errors.push(super::collision(&twin_name, name, "async fn"));
         return quote!(#original);
     }
-    let (async_copy, blocking) = super::prepare(&original, args, errors);
+    let (mut async_copy, blocking) = super::prepare(&original, args, errors);
+    super::lint::instrument(&mut async_copy, args, &|_, _| false);
     let Item::Fn(mut blocking) = blocking else { return quote!(#original) };
     let mut scope = Scope::default();
     scope.fns.insert(name.to_string(), twin_name.clone());

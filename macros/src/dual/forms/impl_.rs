@@ -12,9 +12,9 @@ use std::collections::HashMap;
 use syn::{ImplItem, Item, ItemImpl, Type};
 
 /// Options that apply to an inherent impl.
-const IMPL_OPTIONS: &[&str] = &["strict", "crate", "replace", "tokio_to_std"];
+const IMPL_OPTIONS: &[&str] = &["strict", "crate", "replace", "tokio_to_std", "allow_blocking"];
 /// Options that apply to one method of it.
-const METHOD_OPTIONS: &[&str] = &["skip", "blocking"];
+const METHOD_OPTIONS: &[&str] = &["skip", "blocking", "allow_blocking"];
 
 /// Expands the inherent impl form.
 pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenStream {
@@ -42,7 +42,10 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
     {
         scope.self_names.push(last.ident.to_string());
     }
-    let (async_copy, blocking) = super::prepare(&original, args, errors);
+    let (mut async_copy, blocking) = super::prepare(&original, args, errors);
+    super::lint::instrument(&mut async_copy, args, &|name, _| {
+        name.is_some_and(|name| !twins.contains_key(&name.to_string()))
+    });
     let (Item::Impl(mut out), Item::Impl(blocking)) = (async_copy, blocking) else {
         return quote!(#original);
     };
@@ -98,6 +101,9 @@ fn method_twins(imp: &mut ItemImpl, errors: &mut Errors) -> HashMap<String, syn:
         let ImplItem::Fn(method) = item else { continue };
         let options = args::take_inner(&mut method.attrs, errors);
         options.reject_unless(METHOD_OPTIONS, "a method of a #[dual] impl", errors);
+        if options.allow_blocking.is_some() {
+            method.attrs.push(syn::parse_quote!(#[allow_blocking]));
+        }
         if options.skip.is_some() || !is_async(&method.sig) {
             continue;
         }

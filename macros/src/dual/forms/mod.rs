@@ -4,6 +4,7 @@
 
 pub(crate) mod fn_;
 pub(crate) mod impl_;
+mod lint;
 pub(crate) mod mod_;
 mod skip;
 pub(crate) mod trait_;
@@ -19,7 +20,9 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Block, Expr, Ident, Item, Signature};
 
 /// The async copy (markers resolved) and the blocking copy (markers
-/// resolved, replacements applied, replaced `.await`s marked) of `item`.
+/// resolved, replacements applied, replaced `.await`s marked, no
+/// `#[allow_blocking]`) of `item`. Forms lint and watch the async copy with
+/// [`lint::instrument`].
 pub(crate) fn prepare(item: &Item, args: &Args, errors: &mut Errors) -> (Item, Item) {
     let mut async_copy = item.clone();
     keep_world(World::Async, &mut async_copy, errors);
@@ -37,6 +40,7 @@ pub(crate) fn prepare(item: &Item, args: &Args, errors: &mut Errors) -> (Item, I
         };
         MarkReplaced { changed: &changed, index: 0 }.visit_item_mut(&mut blocking);
     }
+    lint::strip_markers(&mut blocking);
     (async_copy, blocking)
 }
 

@@ -18,7 +18,8 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{ImplItem, Item, ItemMod, TraitItem};
 
 /// Options that apply to an inline mod.
-const MOD_OPTIONS: &[&str] = &["blocking", "send", "strict", "crate", "replace", "tokio_to_std"];
+const MOD_OPTIONS: &[&str] =
+    &["blocking", "send", "strict", "crate", "replace", "tokio_to_std", "allow_blocking"];
 
 /// Expands the mod form.
 pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> TokenStream {
@@ -58,7 +59,8 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         return quote!(#module);
     }
     let original = Item::Mod(module.clone());
-    let (async_copy, blocking) = super::prepare(&original, args, errors);
+    let (mut async_copy, blocking) = super::prepare(&original, args, errors);
+    super::lint::instrument(&mut async_copy, args, &|_, attrs| skip::is_marked(attrs));
     let (Item::Mod(mut async_copy), Item::Mod(blocking)) = (async_copy, blocking) else {
         return quote!(#original);
     };

@@ -23,22 +23,34 @@ pub(crate) fn is_marked(attrs: &[syn::Attribute]) -> bool {
 /// Output: the options removed; skipped items and methods marked.
 pub(crate) fn mark(items: &mut [Item], errors: &mut Errors) {
     let marker = syn::Ident::new(MARKER, Span::call_site());
-    let take = |attrs: &mut Vec<syn::Attribute>, errors: &mut Errors| {
+    // `allow_blocking` (the per-item allow of the blocking-call lint) goes
+    // on what holds fns: a fn, an impl or trait and its methods, a mod.
+    let take = |attrs: &mut Vec<syn::Attribute>, holds_fns: bool, errors: &mut Errors| {
         let options = args::take_inner(attrs, errors);
-        options.reject_unless(&["skip"], "an item inside a #[dual] mod", errors);
+        if holds_fns {
+            let allowed = &["skip", "allow_blocking"];
+            options.reject_unless(allowed, "an item inside a #[dual] mod", errors);
+        } else {
+            options.reject_unless(&["skip"], "this item inside a #[dual] mod", errors);
+        }
         if options.skip.is_some() {
             attrs.push(syn::parse_quote!(#[#marker]));
         }
+        if holds_fns && options.allow_blocking.is_some() {
+            // The per-item allow, taken off again by `super::lint`.
+            attrs.push(syn::parse_quote!(#[allow_blocking]));
+        }
     };
     for item in items {
+        let holds_fns = matches!(item, Item::Fn(_) | Item::Impl(_) | Item::Trait(_) | Item::Mod(_));
         if let Some(attrs) = item_attrs(item) {
-            take(attrs, errors);
+            take(attrs, holds_fns, errors);
         }
         match item {
             Item::Impl(imp) => {
                 for inner in &mut imp.items {
                     if let ImplItem::Fn(f) = inner {
-                        take(&mut f.attrs, errors);
+                        take(&mut f.attrs, true, errors);
                     }
                 }
             }

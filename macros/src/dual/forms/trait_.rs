@@ -14,9 +14,11 @@ use syn::visit_mut::VisitMut as _;
 use syn::{ImplItem, Item, ItemImpl, ItemTrait, TraitItem};
 
 /// Options that apply to a trait.
-const TRAIT_OPTIONS: &[&str] = &["blocking", "send", "strict", "crate", "replace", "tokio_to_std"];
+const TRAIT_OPTIONS: &[&str] =
+    &["blocking", "send", "strict", "crate", "replace", "tokio_to_std", "allow_blocking"];
 /// Options that apply to a trait impl.
-const IMPL_OPTIONS: &[&str] = &["blocking", "strict", "crate", "replace", "tokio_to_std"];
+const IMPL_OPTIONS: &[&str] =
+    &["blocking", "strict", "crate", "replace", "tokio_to_std", "allow_blocking"];
 
 /// The blocking trait's name for a trait named `name`.
 fn blocking_name(name: &syn::Ident, args: &Args) -> syn::Ident {
@@ -88,7 +90,11 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
         return quote!(#original);
     }
     let scope = same_name_scope(&async_names, &tr.ident, &twin_name);
-    let (async_copy, blocking) = super::prepare(&original, args, errors);
+    let (mut async_copy, blocking) = super::prepare(&original, args, errors);
+    let kept = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
+        name.is_some_and(|name| !async_names.contains(&name.to_string()))
+    };
+    super::lint::instrument(&mut async_copy, args, &kept);
     let (Item::Trait(mut async_copy), Item::Trait(mut blocking)) = (async_copy, blocking) else {
         return quote!(#original);
     };
@@ -184,7 +190,11 @@ pub(crate) fn expand_impl(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> T
         return quote!(#original);
     };
     let scope = same_name_scope(&async_names, &from.ident, &to.ident);
-    let (async_copy, blocking) = super::prepare(&original, args, errors);
+    let (mut async_copy, blocking) = super::prepare(&original, args, errors);
+    let kept = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
+        name.is_some_and(|name| !async_names.contains(&name.to_string()))
+    };
+    super::lint::instrument(&mut async_copy, args, &kept);
     let (Item::Impl(mut async_copy), Item::Impl(mut blocking)) = (async_copy, blocking) else {
         return quote!(#original);
     };

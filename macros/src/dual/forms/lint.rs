@@ -1,0 +1,314 @@
+//! The blocking-call lint and the watchdog on what `#[dual]` keeps (see
+//! [`crate::lint`]): every `async fn` with a body in the async copy is linted
+//! and wrapped in `watch` under its name (`fetch`, `Client::fetch`), and the
+//! `#[allow_blocking]` markers (on a fn, method, impl, trait or mod: all of
+//! its fns; on a statement: that statement) are taken out of both copies, so
+//! they never reach rustc. The blocking twin is made from its own copy: it
+//! is never watched.
+
+use super::super::args::Args;
+use crate::lint::{self, Allow, Imports};
+use quote::{ToTokens as _, quote};
+use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
+
+/// Which fns of the async copy are left as written (not linted nor watched):
+/// asked with a fn's name and attributes, or with no name for an impl, trait
+/// or mod (then its attributes) — a `true` leaves all of its fns alone.
+pub(crate) type LeftAlone<'a> = &'a dyn Fn(Option<&syn::Ident>, &[Attribute]) -> bool;
+
+// Input: the async copy of the annotated item (fn, impl, trait, trait impl
+// or mod), per-world markers resolved.
+// Output: each `async fn` with a body, unless left alone, linted and its
+// body wrapped in `watch`; every `#[allow_blocking]` removed.
+/// Lints and watches the async fns of `item`, the async copy.
+pub(crate) fn instrument(item: &mut Item, args: &Args, left_alone: LeftAlone<'_>) {
+    let imports = Imports::default();
+    let cx = Cx { args, imports: &imports, allow_all: args.allow_blocking.is_some() };
+    cx.item(item, left_alone);
+}
+
+// Input: the blocking copy of the annotated item.
+// Output: the same without `#[allow_blocking]` (on its items and fns, and in
+// their bodies). Run before its fns become twins, which copy attributes.
+/// Removes the lint's markers from `item`, the blocking copy.
+pub(crate) fn strip_markers(item: &mut Item) {
+    let strip = |attrs: &mut Vec<Attribute>, body: Option<&mut Block>| {
+        lint::take_allow_marker(attrs);
+        if let Some(body) = body {
+            lint::strip_allow_markers(body);
+        }
+    };
+    match item {
+        Item::Fn(f) => strip(&mut f.attrs, Some(&mut f.block)),
+        Item::Impl(imp) => {
+            lint::take_allow_marker(&mut imp.attrs);
+            for inner in &mut imp.items {
+                if let ImplItem::Fn(f) = inner {
+                    strip(&mut f.attrs, Some(&mut f.block));
+                }
+            }
+        }
+        Item::Trait(tr) => {
+            lint::take_allow_marker(&mut tr.attrs);
+            for inner in &mut tr.items {
+                if let TraitItem::Fn(f) = inner {
+                    strip(&mut f.attrs, f.default.as_mut());
+                }
+            }
+        }
+        Item::Mod(m) => {
+            lint::take_allow_marker(&mut m.attrs);
+            if let Some((_, items)) = &mut m.content {
+                items.iter_mut().for_each(strip_markers);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where the fns being instrumented are.
+struct Cx<'a> {
+    /// The invocation's options (`crate`).
+    args: &'a Args,
+    /// The `use` items of the module the fns are in.
+    imports: &'a Imports,
+    /// Whether an enclosing item allows every blocking call.
+    allow_all: bool,
+}
+
+impl Cx<'_> {
+    /// Instruments the fns of one item.
+    fn item(&self, item: &mut Item, left_alone: LeftAlone<'_>) {
+        match item {
+            Item::Fn(f) => {
+                let skip = left_alone(Some(&f.sig.ident), &f.attrs);
+                let label = (!skip).then(|| f.sig.ident.to_string());
+                self.one_fn(&mut f.attrs, &f.sig, Some(&mut f.block), label);
+            }
+            Item::Impl(imp) => {
+                let whole = left_alone(None, &imp.attrs);
+                let cx = self.inside(&mut imp.attrs, self.imports);
+                let owner = owner_name(&imp.self_ty);
+                for inner in &mut imp.items {
+                    let ImplItem::Fn(f) = inner else { continue };
+                    let skip = whole || left_alone(Some(&f.sig.ident), &f.attrs);
+                    let label = (!skip).then(|| format!("{owner}::{}", f.sig.ident));
+                    cx.one_fn(&mut f.attrs, &f.sig, Some(&mut f.block), label);
+                }
+            }
+            Item::Trait(tr) => {
+                let whole = left_alone(None, &tr.attrs);
+                let cx = self.inside(&mut tr.attrs, self.imports);
+                let owner = tr.ident.to_string();
+                for inner in &mut tr.items {
+                    let TraitItem::Fn(f) = inner else { continue };
+                    let skip = whole || left_alone(Some(&f.sig.ident), &f.attrs);
+                    let label = (!skip).then(|| format!("{owner}::{}", f.sig.ident));
+                    cx.one_fn(&mut f.attrs, &f.sig, f.default.as_mut(), label);
+                }
+            }
+            Item::Mod(m) => {
+                let whole = left_alone(None, &m.attrs);
+                let Some((_, items)) = &mut m.content else { return };
+                // A module sees its own `use` items, not its parent's.
+                let mut own = Imports::default();
+                for inner in items.iter() {
+                    if let Item::Use(item) = inner {
+                        own.add(item);
+                    }
+                }
+                let cx = self.inside(&mut m.attrs, &own);
+                let inner_alone = |name: Option<&syn::Ident>, attrs: &[Attribute]| {
+                    whole || left_alone(name, attrs)
+                };
+                for inner in items {
+                    cx.item(inner, &inner_alone);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The context inside an item with attributes `attrs` (its
+    /// `#[allow_blocking]` taken off and applied) and `use`s `imports`.
+    fn inside<'b>(&self, attrs: &mut Vec<Attribute>, imports: &'b Imports) -> Cx<'b>
+    where
+        Self: 'b,
+    {
+        let marked = lint::take_allow_marker(attrs);
+        Cx { args: self.args, imports, allow_all: self.allow_all || marked }
+    }
+
+    /// Takes the fn's own `#[allow_blocking]` off; with a `label`, lints and
+    /// watches its body if it is an `async fn`, else only strips the markers
+    /// in it. (A fn returning `impl Future` without `async` is left as is:
+    /// its future is whatever the body builds.)
+    fn one_fn(
+        &self,
+        attrs: &mut Vec<Attribute>,
+        sig: &Signature,
+        body: Option<&mut Block>,
+        label: Option<String>,
+    ) {
+        let marked = lint::take_allow_marker(attrs);
+        let Some(body) = body else { return };
+        let (Some(label), Some(_)) = (label, sig.asyncness) else {
+            lint::strip_allow_markers(body);
+            return;
+        };
+        let allow = if marked || self.allow_all { Allow::ALL } else { Allow::NONE };
+        let krate = self.args.krate();
+        let private = quote!(#krate::__private);
+        lint::instrument_async_body(body, &sig.output, &label, &private, allow, self.imports);
+    }
+}
+
+/// How reports name the owner of a method: the impl's type name (`Client`
+/// for `Client<T>`), as `#[bridge]` does.
+fn owner_name(self_ty: &syn::Type) -> String {
+    match self_ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map_or_else(|| path.to_token_stream().to_string(), |s| s.ident.to_string()),
+        other => other.to_token_stream().to_string().replace(' ', ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    /// The expansion of `#[dual(args)] item`, as a string.
+    fn expand(args: TokenStream, item: TokenStream) -> String {
+        crate::dual::expand(args, item).to_string()
+    }
+
+    /// The part of `out` after `twin` (the blocking twin's tokens onwards).
+    fn after<'a>(out: &'a str, twin: &str) -> &'a str {
+        out.split(twin).nth(1).unwrap_or_else(|| panic!("no `{twin}` in {out}"))
+    }
+
+    const WATCH: &str = "__private :: watch";
+    const WARNING: &str = "blocking_call_in_async_code";
+
+    #[test]
+    fn the_async_fn_is_linted_and_watched_and_its_twin_is_neither() {
+        let out = expand(
+            quote!(crate = my::tw),
+            quote!(
+                async fn f(d: D) {
+                    std::thread::sleep(d);
+                    #[allow_blocking]
+                    g();
+                }
+            ),
+        );
+        assert_eq!(out.matches(&format!("my :: tw :: {WATCH}")).count(), 1, "{out}");
+        assert!(out.contains("\"::\" , \"f\")"), "{out}");
+        assert_eq!(out.matches("# [deprecated").count(), 1, "{out}");
+        let twin = after(&out, "fn blocking_f");
+        assert!(!twin.contains(WATCH) && !twin.contains(WARNING), "{twin}");
+        assert!(!out.contains("# [allow_blocking]"), "{out}");
+    }
+
+    #[test]
+    fn allow_forms_silence_the_lint_but_keep_the_watch() {
+        let sleepy = quote!(std::thread::sleep(d););
+        for (args, item) in [
+            (quote!(allow_blocking), quote!(async fn f() { #sleepy })),
+            (quote!(), quote!(#[allow_blocking] async fn f() { #sleepy })),
+            (quote!(allow_blocking), quote!(impl A { async fn f() { #sleepy } })),
+            (quote!(), quote!(impl A { #[dual(allow_blocking)] async fn f() { #sleepy } })),
+            (quote!(), quote!(impl A { #[allow_blocking] async fn f() { #sleepy } })),
+            (quote!(), quote!(trait T { #[allow_blocking] async fn f() { #sleepy } })),
+            (quote!(), quote!(mod m { #[dual(allow_blocking)] pub async fn f() { #sleepy } })),
+            (quote!(), quote!(mod m { #[allow_blocking] mod n { async fn f() { #sleepy } } })),
+        ] {
+            let out = expand(args, item);
+            assert!(!out.contains(WARNING), "{out}");
+            assert!(!out.contains("# [allow_blocking]"), "{out}");
+            assert!(!out.contains("compile_error"), "{out}");
+            assert_eq!(out.matches(WATCH).count(), 1, "{out}");
+        }
+    }
+
+    #[test]
+    fn methods_are_labelled_by_their_owner_and_skipped_ones_are_left_alone() {
+        let out = expand(
+            quote!(),
+            quote!(
+                impl<T> Client<T> {
+                    async fn get(&self) {
+                        std::thread::sleep(d);
+                    }
+                    #[dual(skip)]
+                    async fn raw(&self) {
+                        std::thread::sleep(d);
+                    }
+                    fn sync(&self) {
+                        std::thread::sleep(d);
+                    }
+                }
+            ),
+        );
+        assert!(out.contains("\"Client::get\""), "{out}");
+        assert_eq!(out.matches(WATCH).count(), 1, "{out}");
+        assert_eq!(out.matches("# [deprecated").count(), 1, "{out}");
+        let out = expand(quote!(), quote!(impl Store for Memory { async fn get(&self) {} }));
+        assert!(out.contains("\"Memory::get\""), "{out}");
+        let out = expand(
+            quote!(),
+            quote!(
+                trait Store {
+                    async fn a(&self);
+                    async fn b(&self) {}
+                }
+            ),
+        );
+        assert!(out.contains("\"Store::b\"") && out.matches(WATCH).count() == 1, "{out}");
+    }
+
+    #[test]
+    fn a_mod_s_use_items_are_seen_and_skipped_items_left_alone() {
+        let out = expand(
+            quote!(),
+            quote!(
+                mod m {
+                    use std::thread::sleep;
+                    pub async fn f() {
+                        sleep(d);
+                    }
+                    #[dual(skip)]
+                    pub async fn g() {
+                        sleep(d);
+                    }
+                    mod inner {
+                        pub async fn h() {
+                            sleep(d);
+                        }
+                    }
+                }
+            ),
+        );
+        // `f` is warned (the mod's `use`); `inner` has no such `use`.
+        assert_eq!(out.matches("# [deprecated").count(), 1, "{out}");
+        assert_eq!(out.matches(WATCH).count(), 2, "`f` and `inner::h`: {out}");
+        assert!(out.contains("\"h\""), "{out}");
+    }
+
+    #[test]
+    fn a_fn_returning_impl_future_is_not_wrapped() {
+        let out = expand(
+            quote!(),
+            quote!(
+                fn f() -> impl Future<Output = u8> {
+                    async { 1 }
+                }
+            ),
+        );
+        assert!(!out.contains(WATCH), "{out}");
+    }
+}
