@@ -8,6 +8,16 @@
 //! thread-sensitive jobs queued for this thread (which unpark it the same way)
 //! before each park.
 //!
+//! The fast path — a future ready at its first poll — touches only plain
+//! thread-local cells: the nested-call check, the "polling" mark and the
+//! lazily registered thread-sensitive frame (see `thread_sensitive::frame`);
+//! everything a wait needs (the depth count, the pool's blocked count, the
+//! stale-wake-up reset) is set up only once the first poll returns `Pending`.
+//! The wait parks at once. Spinning first (bounded, adaptive) was measured
+//! and lost on the loaded 2-core VM the benchmarks run on: a spinning waiter
+//! holds the core its waker needs (two threads ping-ponging: 4 µs per round
+//! trip with park/unpark, a 16–100 µs median when spinning).
+//!
 //! Misuse — a `block_on` from inside async code — is detected before anything
 //! runs: inside another `block_on`'s poll on this thread (always), or on a
 //! thread that drives tokio tasks (feature `tokio`; see
@@ -89,9 +99,9 @@ pub fn try_block_on<F: Future>(fut: F) -> Result<F::Output, BlockOnError> {
 #[doc(hidden)]
 #[track_caller]
 pub fn block_on_named<F: Future>(twin: &'static str, fut: F) -> F::Output {
-    match try_block_on_named(twin, fut) {
-        Ok(out) => out,
-        Err(err) => panic!("{err}"),
+    match check() {
+        Ok(place) => run_in(&place, fut),
+        Err(kind) => misuse(twin, kind),
     }
 }
 
@@ -112,16 +122,50 @@ pub fn try_block_on_named<F: Future>(
     twin: &'static str,
     fut: F,
 ) -> Result<F::Output, BlockOnError> {
-    let location = Location::caller();
+    match check() {
+        Ok(place) => Ok(run_in(&place, fut)),
+        Err(kind) => Err(BlockOnError::new(twin, kind, Location::caller())),
+    }
+}
+
+/// The tokio runtime to enter around the future, if any (feature `tokio`).
+#[cfg(feature = "tokio")]
+type Place = Option<std::borrow::Cow<'static, tokio::runtime::Handle>>;
+/// Nothing to enter without feature `tokio`.
+#[cfg(not(feature = "tokio"))]
+type Place = ();
+
+/// Whether a `block_on` may run here, and in which tokio runtime. Small
+/// result, so the fast path moves no error value around.
+#[inline]
+fn check() -> Result<Place, BlockOnErrorKind> {
     if FLAGS.with(|flags| flags.polling.get()) {
-        return Err(BlockOnError::new(twin, BlockOnErrorKind::InsideBlockOn, location));
+        return Err(BlockOnErrorKind::InsideBlockOn);
     }
     #[cfg(feature = "tokio")]
-    let handle = crate::tokio_context::check_and_pick()
-        .map_err(|kind| BlockOnError::new(twin, kind, location))?;
+    return crate::tokio_context::check_and_pick();
+    #[cfg(not(feature = "tokio"))]
+    Ok(())
+}
+
+/// Panics with the misuse message, pointing at the caller (out of line: the
+/// fast path stays small).
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn misuse(twin: &'static str, kind: BlockOnErrorKind) -> ! {
+    panic!("{}", BlockOnError::new(twin, kind, Location::caller()))
+}
+
+/// Runs `fut` to completion inside `place`.
+// Without feature `tokio`, `Place` is `()`.
+#[cfg_attr(not(feature = "tokio"), allow(clippy::trivially_copy_pass_by_ref))]
+fn run_in<F: Future>(place: &Place, fut: F) -> F::Output {
     #[cfg(feature = "tokio")]
-    let _entered = handle.as_deref().map(tokio::runtime::Handle::enter);
-    Ok(run(fut))
+    let _entered = place.as_deref().map(tokio::runtime::Handle::enter);
+    #[cfg(not(feature = "tokio"))]
+    let &() = place;
+    run(fut)
 }
 
 /// Wakes the thread blocked in [`block_on`]: sets the flag, then unparks.
@@ -159,7 +203,7 @@ struct Wait {
 struct Flags {
     /// Whether this thread is inside a `block_on`'s poll right now.
     polling: Cell<bool>,
-    /// How many `block_on`s are running on this thread (nested ones are
+    /// How many `block_on`s are waiting on this thread (nested ones are
     /// reached through thread-sensitive jobs run while waiting).
     depth: Cell<usize>,
 }
@@ -219,32 +263,48 @@ fn drive<F: Future>(wait: &Wait, mut fut: Pin<&mut F>) -> F::Output {
 
 /// [`drive`] with this thread's flags.
 fn drive_with<F: Future>(flags: &Flags, wait: &Wait, mut fut: Pin<&mut F>) -> F::Output {
-    let _depth = Depth::enter(flags, wait);
-    let _frame = crate::thread_sensitive::ExecutorFrame::enter();
+    let _frame = crate::thread_sensitive::LazyFrame::enter();
     let mut cx = Context::from_waker(&wait.waker);
-    let mut blocked = None;
+    // The fast path: a future ready at its first poll needs nothing more.
+    match poll(flags, fut.as_mut(), &mut cx) {
+        Poll::Ready(out) => out,
+        Poll::Pending => wait_until_ready(flags, wait, fut, &mut cx),
+    }
+}
+
+/// The slow path of [`drive_with`]: parks until woken and polls again, until
+/// the future is ready.
+fn wait_until_ready<F: Future>(
+    flags: &Flags,
+    wait: &Wait,
+    mut fut: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> F::Output {
+    let _depth = Depth::enter(flags, wait);
+    // A pool thread about to park stops counting against the pool's maximum
+    // until this `block_on` returns, so nested chains cannot exhaust the pool.
+    let _blocked = crate::pool::Blocked::enter();
     loop {
-        let polled = {
-            let _polling = Polling::enter(&flags.polling);
-            fut.as_mut().poll(&mut cx)
-        };
-        if let Poll::Ready(out) = polled {
-            if blocked.is_some() && flags.depth.get() == 1 {
+        wait.wait();
+        if let Poll::Ready(out) = poll(flags, fut.as_mut(), cx) {
+            if flags.depth.get() == 1 {
                 // A wake-up that comes after the last poll is stale: the next
                 // `block_on` on this thread need not re-poll for it.
                 wait.signal.notified.store(false, Ordering::Release);
             }
             return out;
         }
-        // A pool thread about to park stops counting against the pool's
-        // maximum until this `block_on` returns, so nested chains cannot
-        // exhaust the pool.
-        blocked.get_or_insert_with(crate::pool::Blocked::enter);
-        wait.wait();
     }
 }
 
-/// Counts a running `block_on` on this thread for as long as it lives.
+/// Polls `fut` once, marked as inside a `block_on` poll.
+fn poll<F: Future>(flags: &Flags, fut: Pin<&mut F>, cx: &mut Context<'_>) -> Poll<F::Output> {
+    let _polling = Polling::enter(&flags.polling);
+    fut.poll(cx)
+}
+
+/// Counts a `block_on` that waits on this thread for as long as it lives
+/// (one that returns at its first poll never consumes a wake-up).
 struct Depth<'a> {
     /// The thread's flags.
     flags: &'a Flags,

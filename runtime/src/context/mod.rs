@@ -49,6 +49,7 @@ thread_local! {
 
 /// Returns a clone of this thread's current context, fit to be captured.
 pub(crate) fn current() -> Context {
+    crate::thread_sensitive::register_pending_frames();
     let mut ctx = CURRENT.with(|c| c.borrow().clone());
     if let Some(depth) = ctx.local_frame.take() {
         ctx.executor = crate::thread_sensitive::materialize_frame(depth);
@@ -59,11 +60,13 @@ pub(crate) fn current() -> Context {
 /// Returns a clone of this thread's current context for re-entering on this
 /// same thread while the current one is still in force (no capture).
 pub(crate) fn current_here() -> Context {
+    crate::thread_sensitive::register_pending_frames();
     CURRENT.with(|c| c.borrow().clone())
 }
 
 /// Runs `f` with a reference to this thread's current context.
 pub(crate) fn with_current<R>(f: impl FnOnce(&Context) -> R) -> R {
+    crate::thread_sensitive::register_pending_frames();
     CURRENT.with(|c| f(&c.borrow()))
 }
 
@@ -94,6 +97,7 @@ pub(crate) fn try_swap_executor(fields: ExecutorFields) {
 /// Makes `ctx` the current context until the returned guard drops (also on
 /// panic), then restores the previous one.
 pub(crate) fn enter(ctx: Context) -> Entered {
+    crate::thread_sensitive::register_pending_frames();
     let previous = CURRENT.with(|c| c.replace(ctx));
     Entered { previous: Some(previous) }
 }

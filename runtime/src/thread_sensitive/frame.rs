@@ -7,7 +7,8 @@
 //! captured is kept as a spare and reused by the next `block_on` at the same
 //! depth instead of allocating.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::thread;
 
@@ -57,6 +58,71 @@ pub(crate) fn materialize_frame(depth: usize) -> Option<Arc<Executor>> {
     })
 }
 
+thread_local! {
+    /// `block_on`s entered on this thread whose frames are not registered
+    /// yet: always the innermost ones, registered (outermost first) as soon
+    /// as anything reads or replaces the thread's context.
+    static PENDING: Cell<usize> = const { Cell::new(0) };
+    /// Frames registered late, innermost last.
+    static REGISTERED: RefCell<Vec<ExecutorFrame>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What `block_on` holds: its [`ExecutorFrame`], registered only if anything
+/// looks at the context while the `block_on` runs — a future that completes
+/// without capturing or entering a context (the common case) costs two
+/// updates of a thread-local counter. Registering later gives the frame
+/// `ExecutorFrame::enter` would have given at the start: the thread's context
+/// cannot have changed meanwhile, since changing it registers first.
+pub(crate) struct LazyFrame {
+    /// Tied to the thread whose counter it moved.
+    _thread: PhantomData<*const ()>,
+}
+
+impl LazyFrame {
+    /// Announces a `block_on` frame on this thread.
+    #[inline]
+    pub(crate) fn enter() -> Self {
+        PENDING.with(|pending| pending.set(pending.get() + 1));
+        LazyFrame { _thread: PhantomData }
+    }
+}
+
+impl Drop for LazyFrame {
+    #[inline]
+    fn drop(&mut self) {
+        let pending = PENDING.with(Cell::get);
+        if pending > 0 {
+            PENDING.with(|p| p.set(pending - 1));
+        } else {
+            // Registered: the innermost registered frame is this one.
+            let frame = REGISTERED.try_with(|r| r.borrow_mut().pop()).ok().flatten();
+            drop(frame);
+        }
+    }
+}
+
+/// Registers the frames of this thread's pending `block_on`s (see
+/// [`LazyFrame`]); the context functions call it before they read or replace
+/// the current context.
+#[inline]
+pub(crate) fn register_pending_frames() {
+    let pending = PENDING.with(Cell::get);
+    if pending > 0 {
+        register(pending);
+    }
+}
+
+/// The slow path of [`register_pending_frames`].
+#[cold]
+fn register(pending: usize) {
+    PENDING.with(|p| p.set(0));
+    for _ in 0..pending {
+        let frame = ExecutorFrame::enter();
+        // During thread teardown the frame unregisters at once.
+        let _ = REGISTERED.try_with(|r| r.borrow_mut().push(frame));
+    }
+}
+
 /// Runs the jobs queued on this thread's running `block_on` frames
 /// (innermost first). The thread is blocked in all of them, so any may run.
 pub(crate) fn run_pending_on_this_thread() {
@@ -77,7 +143,7 @@ pub(crate) fn run_pending_on_this_thread() {
 }
 
 /// A `block_on` call registered as a thread-sensitive executor for as long
-/// as it runs. `block_on` holds one: `let _frame = ExecutorFrame::enter();`.
+/// as it runs. `block_on` holds a [`LazyFrame`], which makes one on demand.
 pub(crate) struct ExecutorFrame {
     /// The frame's depth on this thread, if this `block_on` serves the
     /// logical call's work.

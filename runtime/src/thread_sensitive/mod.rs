@@ -31,7 +31,7 @@ use std::thread;
 
 pub use error::ThreadSensitiveError;
 pub(crate) use executor::{ActiveJob, Executor, JobMarker};
-pub(crate) use frame::{ExecutorFrame, materialize_frame};
+pub(crate) use frame::{LazyFrame, materialize_frame, register_pending_frames};
 pub(crate) use scope::Scope;
 pub use scope::{ThreadSensitiveScope, thread_sensitive_scope};
 
