@@ -21,6 +21,8 @@ RUNS = ("notokio", "tokio")
 RUN_TITLE = {"notokio": "built without `tokio`", "tokio": "built with `--features tokio`"}
 OURS = {"notokio": "twoworlds", "tokio": "twoworlds_tokio"}
 BOTH = "maybe_async, both modes (sum of the two builds)"
+# Polls per iteration of benches/watchdog.rs.
+WATCHDOG_POLLS = 100
 
 
 def load(home):
@@ -212,6 +214,14 @@ def targets(rep):
             f"{fmt_time(hand)} (hand-written)",
             fmt_ratio(ours, hand) + f"; machine code {code.get(fn, 'not compared')}",
             "1.00× (± 3 %, or identical code)", ok)
+    plain = rep.median("notokio", "watchdog_poll", "plain")
+    off = rep.median("notokio", "watchdog_poll", "watch_off")
+    extra = None if plain is None or off is None else (off - plain) / WATCHDOG_POLLS
+    row("debug watchdog off: a poll through `watch` vs a bare poll",
+        f"{fmt_time(off / WATCHDOG_POLLS)} per poll" if off else "—",
+        f"{fmt_time(plain / WATCHDOG_POLLS)} per poll (bare)" if plain else "—",
+        fmt_ratio(off, plain) + ("" if extra is None else f"; {extra:+.2f} ns per poll"),
+        "one relaxed atomic load per poll (≤ +1 ns)", None if extra is None else extra <= 1.0)
     builds = rep.build_times()
     base = builds.get("maybe_async", {})
     both = builds.get(BOTH, {})
@@ -280,6 +290,14 @@ def details(rep):
     rep.out()
     rep.group_table("zero_cost_loop", "A loop-heavy body", ours_fn="dual_blocking_twin")
     rep.group_table("zero_cost_io", "An I/O body on a temp file", ours_fn="dual_blocking_twin")
+    rep.out("## The debug watchdog's cost per poll")
+    rep.out()
+    rep.out(f"`benches/watchdog.rs`: {WATCHDOG_POLLS} polls of a self-waking future with a "
+            "no-op waker, bare (`plain`), wrapped in `twoworlds::watch` with the watchdog off "
+            "(`watch_off`, the default: one relaxed atomic load per poll) and on (`watch_on`: "
+            "every poll timed, none reported). *ours* is `watch_off`.")
+    rep.out()
+    rep.group_table("watchdog_poll", f"{WATCHDOG_POLLS} polls", ours_fn="watch_off")
     rep.out("## Build time of a crate with 200 annotated fns")
     rep.out()
     rep.out("`benches/build_time.sh --cold`: dev profile; *cold* builds from an empty target dir "

@@ -24,7 +24,7 @@ BENCH_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 BENCH_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 export BENCH_DATE BENCH_LOAD
 
-benches=(--bench block_on --bench unblock --bench throughput --bench zero_cost)
+benches=(--bench block_on --bench unblock --bench throughput --bench zero_cost --bench watchdog)
 for run in notokio tokio; do
     features=()
     [[ $run == tokio ]] && features=(--features tokio)
