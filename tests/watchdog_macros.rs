@@ -21,22 +21,28 @@ static SERIAL: Mutex<()> = Mutex::new(());
 const DEADLINE: Duration = Duration::from_secs(20);
 
 /// How long the slow functions block their thread: above [`SLOW`].
-const NAP: Duration = Duration::from_millis(120);
+const NAP: Duration = Duration::from_millis(250);
 
-/// The slow-poll threshold of the tests that expect a report.
-const SLOW: Duration = Duration::from_millis(40);
+/// The slow-poll threshold of the tests that expect a report (high enough
+/// that a quick poll preempted on a loaded machine is not reported).
+const SLOW: Duration = Duration::from_millis(100);
 
 /// Takes the file's lock, enables the watchdog with the slow-poll threshold
 /// `slow_poll` (never "stuck" within a test) and sends every report to the
 /// returned channel.
 fn capture(slow_poll: Duration) -> (MutexGuard<'static, ()>, Receiver<SlowPoll>) {
+    capture_with(Config::new().slow_poll(slow_poll).stuck_after(DEADLINE * 10))
+}
+
+/// [`capture`] with the watchdog enabled with `config`.
+fn capture_with(config: Config) -> (MutexGuard<'static, ()>, Receiver<SlowPoll>) {
     let serial = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
     let (tx, rx) = mpsc::channel();
     let tx = Mutex::new(tx);
     watchdog::set_reporter(move |report: &SlowPoll| {
         let _ = tx.lock().unwrap_or_else(PoisonError::into_inner).send(report.clone());
     });
-    watchdog::enable(Config::new().slow_poll(slow_poll).stuck_after(DEADLINE * 10));
+    watchdog::enable(config);
     (serial, rx)
 }
 
@@ -196,4 +202,40 @@ fn nothing_is_reported_below_the_threshold() {
     assert_eq!(blocking_bridge_nap(1), 2);
     assert_eq!(twoworlds::block_on(naps::outer()), 2);
     assert_eq!(finish(&reports), Vec::<String>::new());
+}
+
+/// Blocks its thread until `release` gets a message (or the deadline
+/// passes), then answers 9.
+#[twoworlds::dual(allow_blocking)]
+async fn wait_for(release: Receiver<()>) -> u8 {
+    let _ = release.recv_timeout(DEADLINE);
+    9
+}
+
+#[test]
+fn a_stuck_dual_fn_is_reported_while_it_is_stuck() {
+    let config =
+        Config::new().slow_poll(Duration::from_millis(10)).stuck_after(Duration::from_millis(30));
+    let (_serial, reports) = capture_with(config);
+    let (release_tx, release_rx) = mpsc::channel();
+    let worker = thread::Builder::new()
+        .name("stuck-dual".into())
+        .spawn(move || twoworlds::block_on(wait_for(release_rx)))
+        .expect("spawn");
+    // The poll cannot return before it is released: this report was made
+    // while it was stuck.
+    let report = reports.recv_timeout(DEADLINE).expect("the stuck poll was reported");
+    assert_eq!(report.name(), "watchdog_macros::wait_for", "{report}");
+    assert!(report.is_still_running(), "{report}");
+    assert_eq!(report.thread_name(), Some("stuck-dual"), "{report}");
+    release_tx.send(()).expect("the poll is still waiting");
+    assert_eq!(worker.join().expect("the worker finished"), 9);
+    let last = reports.recv_timeout(DEADLINE).expect("the end of the stuck poll was reported");
+    assert_eq!(last.name(), "watchdog_macros::wait_for");
+    assert!(!last.is_still_running() && last.duration() >= report.duration(), "{last}");
+    finish(&reports);
+    // The twin, released at once, answers the same.
+    let (release_tx, release_rx) = mpsc::channel();
+    release_tx.send(()).expect("the receiver is here");
+    assert_eq!(blocking_wait_for(release_rx), 9);
 }
