@@ -101,6 +101,23 @@ async fn calls_returns_future(x: u32) -> u32 {
     returns_future(x).await * 2
 }
 
+/// A future handed to someone else stays a future in the blocking twin:
+/// here to `block_on` (from the blocking twin, on a plain thread) and to a
+/// fn that polls it (`futures_lite::future::block_on`, which never refuses).
+#[dual]
+async fn hands_futures_on(x: u32) -> u32 {
+    let handed = async move { x + 1 };
+    // Deliberate here (a ready future); the lint would flag it otherwise.
+    #[allow_blocking]
+    let polled = futures_lite::future::block_on(handed);
+    #[only_blocking]
+    let bridged = twoworlds::block_on(async move { x * 10 });
+    #[only_async]
+    let bridged = x * 10;
+    let later = async { polled * 2 };
+    bridged + later.await
+}
+
 /// Both twins, same answers.
 #[test]
 fn twins_agree_on_every_body() {
@@ -125,6 +142,8 @@ fn twins_agree_on_every_body() {
     assert_eq!(twoworlds::block_on(in_macros(7)), "11-12-[11, 11]-7");
     assert_eq!(blocking_generic("a", 2), vec!["a", "a"]);
     assert_eq!(twoworlds::block_on(generic(async { "a" }, 2)), vec!["a", "a"]);
+    assert_eq!(blocking_hands_futures_on(2), 26);
+    assert_eq!(twoworlds::block_on(hands_futures_on(2)), 26);
     assert_eq!(blocking_returns_future(1), 2);
     assert_eq!(blocking_calls_returns_future(1), 4);
     assert_eq!(twoworlds::block_on(calls_returns_future(1)), 4);

@@ -24,8 +24,7 @@ pub(super) fn awaited(rw: &mut Rewriter<'_>, mut block: ExprAsync) -> Expr {
     syn::parse_quote!((#capture || #body)())
 }
 
-/// An async block that is not awaited where it stands (bound to a local,
-/// passed along).
+/// An async block bound to a local that is awaited later.
 ///
 /// Input: `async { body }` / `async move { body }`.
 /// Output: `|| { body }` / `move || { body }`; awaiting the local later calls it.

@@ -8,13 +8,64 @@
 
 use super::Rewriter;
 use super::calls::{self, Kind};
+use proc_macro2::{TokenStream, TokenTree};
+use std::collections::HashSet;
+use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Local, Pat};
 
 /// Records (and renames) the future-holding locals of `block` into `rw`.
+/// An async block becomes a deferred closure only when its local is awaited
+/// somewhere; a local handed on unawaited (`spawn(fut)`) keeps its future.
 pub(super) fn collect(block: &mut syn::Block, rw: &mut Rewriter<'_>) {
     let mut locals = Locals { rw };
     locals.visit_block_mut(block);
+    let mut awaited = AwaitedLocals::default();
+    awaited.visit_block(block);
+    rw.deferred.retain(|name| awaited.names.contains(name));
+}
+
+/// The names `x` of every `x.await` in a body, also inside macro arguments.
+#[derive(Default)]
+struct AwaitedLocals {
+    /// Locals awaited somewhere.
+    names: HashSet<String>,
+}
+
+impl<'ast> Visit<'ast> for AwaitedLocals {
+    fn visit_expr_await(&mut self, awaited: &'ast syn::ExprAwait) {
+        if let Expr::Path(path) = super::await_::peel((*awaited.base).clone())
+            && let Some(ident) = path.path.get_ident()
+        {
+            self.names.insert(ident.to_string());
+        }
+        visit::visit_expr_await(self, awaited);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        awaited_in_tokens(mac.tokens.clone(), &mut self.names);
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// Input: macro tokens. Output: every `x` of an `x . await` among them.
+fn awaited_in_tokens(tokens: TokenStream, names: &mut HashSet<String>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Group(group) => awaited_in_tokens(group.stream(), names),
+            TokenTree::Ident(ident) => {
+                if let [TokenTree::Punct(dot), TokenTree::Ident(kw), ..] = &tokens[index + 1..]
+                    && dot.as_char() == '.'
+                    && kw == "await"
+                {
+                    names.insert(ident.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The pre-pass over `let`s.
@@ -48,7 +99,7 @@ impl VisitMut for Locals<'_, '_> {
 }
 
 /// `x`, `mut x`, `x: T` → `x`.
-fn bound_name(pat: &Pat) -> Option<String> {
+pub(super) fn bound_name(pat: &Pat) -> Option<String> {
     match pat {
         Pat::Ident(ident) if ident.subpat.is_none() => Some(ident.ident.to_string()),
         Pat::Type(typed) => bound_name(&typed.pat),

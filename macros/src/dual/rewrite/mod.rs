@@ -113,16 +113,33 @@ impl VisitMut for Rewriter<'_> {
                 };
                 *expr = await_::rewrite(self, awaited);
             }
-            Expr::Async(_) => {
-                let Expr::Async(block) = std::mem::replace(expr, Expr::PLACEHOLDER) else {
-                    return;
-                };
-                *expr = async_block::deferred(self, block);
-            }
+            // An async block neither awaited in place nor bound to a local
+            // awaited later is a future handed to someone else
+            // (`block_on(async { .. })`, `spawn(async move { .. })`): it stays
+            // a future, untouched, in the blocking twin too.
+            Expr::Async(_) => {}
             Expr::Closure(closure) => async_block::closure(self, closure),
             Expr::Macro(mac) => macros::rewrite(self, &mut mac.mac),
             _ => visit_mut::visit_expr_mut(self, expr),
         }
+    }
+
+    // Input: `let fut = async { body };` where `fut` is awaited later.
+    // Output: `let fut = || { body };`, called where it was awaited.
+    fn visit_local_mut(&mut self, local: &mut syn::Local) {
+        let deferred =
+            locals::bound_name(&local.pat).is_some_and(|name| self.deferred.contains(&name));
+        if let Some(init) = &mut local.init
+            && deferred
+            && let Expr::Async(_) = &*init.expr
+        {
+            let Expr::Async(block) = std::mem::replace(&mut *init.expr, Expr::PLACEHOLDER) else {
+                return;
+            };
+            *init.expr = async_block::deferred(self, block);
+            return;
+        }
+        visit_mut::visit_local_mut(self, local);
     }
 
     fn visit_stmt_macro_mut(&mut self, stmt: &mut syn::StmtMacro) {

@@ -197,3 +197,32 @@ fn nested_items_and_inner_closures() {
     assert!(out.contains("async fn inner () -> u32 { 1 }"), "{out}");
     assert!(out.contains("block_on_named"), "{out}");
 }
+
+#[test]
+fn an_async_block_handed_on_stays_a_future() {
+    let out = twin(quote!(
+        async fn f() -> u32 {
+            let later = async { 1 };
+            let handed = async { 2 };
+            spawn(handed);
+            run(async move { helper(3).await }) + later.await
+        }
+    ));
+    // Awaited later: a closure, called where it was awaited.
+    assert!(out.contains("let later = | | { 1 }"), "{out}");
+    assert!(out.contains("later ()"), "{out}");
+    // Handed to someone else: still a future, its body untouched.
+    assert!(out.contains("let handed = async { 2 }"), "{out}");
+    assert!(out.contains("run (async move { helper (3) . await })"), "{out}");
+}
+
+#[test]
+fn a_local_awaited_inside_a_macro_is_still_deferred() {
+    let out = twin(quote!(
+        async fn f() -> String {
+            let x = async { 1 };
+            format!("{}", x.await)
+        }
+    ));
+    assert!(out.contains("let x = | | { 1 }"), "{out}");
+}
