@@ -3,24 +3,24 @@
 //! Run: `cargo run --example quickstart`
 
 fn main() {
-    // sync → sync: a plain call.
-    println!("sync  → sync  : checksum(\"plain\", [4, 5]) = {}", checksum("plain", &[4, 5]));
+    // sync calls sync: a plain call.
+    println!("sync calls sync   : checksum(\"plain\", [4, 5]) = {}", checksum("plain", &[4, 5]));
 
-    // async → async: `.await`.
+    // async calls async: `.await`.
     let awaited = twoworlds::block_on(async { word_length("async").await });
-    println!("async → async : word_length(\"async\").await = {awaited}");
+    println!("async calls async : word_length(\"async\").await = {awaited}");
 
-    // sync → async: block on a future from plain sync code.
+    // sync calls async (the async → sync bridge): block on a future from plain sync code.
     let sum = twoworlds::block_on(async { 20 + 22 });
-    println!("sync  → async : block_on(async {{ 20 + 22 }}) = {sum}");
+    println!("sync calls async  : block_on(async {{ 20 + 22 }}) = {sum}");
 
-    // async → sync: run blocking work on the pool, awaited from async code.
+    // async calls sync (the sync → async bridge): run blocking work on the pool, awaited from async code.
     let product = twoworlds::block_on(async { twoworlds::unblock(|| 6 * 7).await });
-    println!("async → sync  : unblock(|| 6 * 7).await = {product}");
+    println!("async calls sync  : unblock(|| 6 * 7).await = {product}");
 
     // #[bridge] on an async fn: sync code calls its blocking twin.
     let length = blocking_word_length("twoworlds");
-    println!("sync  → async : blocking_word_length(\"twoworlds\") = {length}");
+    println!("sync calls async  : blocking_word_length(\"twoworlds\") = {length}");
 
     // #[bridge] on a sync fn: async code awaits its async twin, which runs
     // the fn on the pool; the borrowed `&str` was made owned first.
@@ -28,14 +28,14 @@ fn main() {
         let name = String::from("data.bin");
         checksum_async(&name, &[1, 2, 3]).await
     });
-    println!("async → sync  : checksum_async(\"data.bin\", [1, 2, 3]).await = {report}");
+    println!("async calls sync  : checksum_async(\"data.bin\", [1, 2, 3]).await = {report}");
 
     // #[dual]: one async body, and a blocking twin made by rewriting it
     // (no runtime involved): both give the same answer.
     let sync_stats = blocking_word_stats("two worlds");
     let async_stats = twoworlds::block_on(word_stats("two worlds"));
     assert_eq!(sync_stats, async_stats);
-    println!("one body, two : blocking_word_stats(..) = word_stats(..).await = {sync_stats:?}");
+    println!("one body, two APIs: blocking_word_stats(..) = word_stats(..).await = {sync_stats:?}");
 
     // The mistake the runtime catches: a blocking twin called from async code
     // would stall the event loop, so it panics, pointing at the caller's line
@@ -43,9 +43,9 @@ fn main() {
     let (message, at) = caught_panic(|| {
         twoworlds::block_on(async { blocking_word_length("oops") });
     });
-    println!("misuse        : blocking_word_length(..) in async code panics at {at}:");
+    println!("misuse            : blocking_word_length(..) in async code panics at {at}:");
     for sentence in message.split_inclusive(". ") {
-        println!("                {}", sentence.trim_end());
+        println!("                    {}", sentence.trim_end());
     }
 
     // The mistake the watchdog catches (debug mode: off by default, on with
@@ -54,7 +54,7 @@ fn main() {
     // `std::thread::sleep`, is reported with the fn's name.
     twoworlds::watchdog::set_reporter(|report: &twoworlds::watchdog::SlowPoll| {
         let (name, ms) = (report.name(), report.duration().as_millis());
-        println!("watchdog      : `{name}` blocked its thread for {ms} ms in one poll");
+        println!("watchdog          : `{name}` blocked its thread for {ms} ms in one poll");
     });
     let threshold = std::time::Duration::from_millis(50);
     twoworlds::watchdog::enable(twoworlds::watchdog::Config::new().slow_poll(threshold));
