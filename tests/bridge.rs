@@ -8,40 +8,11 @@
     reason = "the bridged fns have these shapes on purpose: each exercises one argument form"
 )]
 
+mod deadline;
+
 use std::path::Path;
-use std::time::Duration;
 
 use twoworlds::bridge;
-
-/// Runs `f` on a thread and fails the test if it does not finish in time, so
-/// a regression that hangs fails instead of stalling the suite.
-fn with_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let handle = std::thread::spawn(move || {
-        let out = f();
-        let _ = sender.send(());
-        out
-    });
-    // A disconnect means `f` panicked: `join` below passes the panic on.
-    if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-        receiver.recv_timeout(Duration::from_secs(30))
-    {
-        panic!("test body did not finish within 30 s");
-    }
-    match handle.join() {
-        Ok(out) => out,
-        Err(payload) => std::panic::resume_unwind(payload),
-    }
-}
-
-/// A small multi-thread tokio runtime for the async side of the tests.
-fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
 
 // ---- free functions -------------------------------------------------------
 
@@ -105,7 +76,7 @@ fn explode(message: &str) -> u8 {
 
 #[test]
 fn free_blocking_twins_return_the_async_result() {
-    with_deadline(|| {
+    deadline::with_deadline("bridge test", || {
         assert_eq!(blocking_double(21), 42);
         let owned = String::from("hello");
         assert_eq!(blocking_count(&owned, "!!"), 7);
@@ -117,8 +88,8 @@ fn free_blocking_twins_return_the_async_result() {
 
 #[test]
 fn free_async_twins_return_the_sync_result() {
-    with_deadline(|| {
-        tokio_rt().block_on(async {
+    deadline::with_deadline("bridge test", || {
+        deadline::tokio_runtime().block_on(async {
             let name = String::from("n");
             let list = vec![1, 2, 3];
             let described =
@@ -133,8 +104,8 @@ fn free_async_twins_return_the_sync_result() {
 
 #[test]
 fn async_twin_future_is_send_static_even_from_a_borrow() {
-    with_deadline(|| {
-        tokio_rt().block_on(async {
+    deadline::with_deadline("bridge test", || {
+        deadline::tokio_runtime().block_on(async {
             let name = String::from("spawned");
             let list = vec![9];
             let future = describe_async(&name, &[1], Path::new("p"), &list, String::new(), (0, 0));
@@ -148,8 +119,8 @@ fn async_twin_future_is_send_static_even_from_a_borrow() {
 
 #[test]
 fn panics_propagate_through_the_async_twin_with_their_payload() {
-    with_deadline(|| {
-        tokio_rt().block_on(async {
+    deadline::with_deadline("bridge test", || {
+        deadline::tokio_runtime().block_on(async {
             let outcome = tokio::spawn(explode_async("boom 17")).await;
             let payload = outcome.expect_err("must panic").into_panic();
             let message = payload.downcast_ref::<String>().cloned().unwrap_or_default();
@@ -200,7 +171,7 @@ impl<T: Clone + Send + 'static> Generic<T> {
 
 #[test]
 fn edge_forms_work() {
-    with_deadline(|| {
+    deadline::with_deadline("bridge test", || {
         assert_eq!(twoworlds::block_on(shown_async(3)).to_string(), "3");
         assert_eq!(blocking_both(1, "x"), "1x");
         assert_eq!(twoworlds::block_on(array_len_async([1, 2])), 2);
@@ -234,7 +205,7 @@ fn pair_sum(Pair { left, right }: Pair) -> u8 {
 
 #[test]
 fn pattern_arguments_are_bound_to_fresh_names() {
-    with_deadline(|| {
+    deadline::with_deadline("bridge test", || {
         assert_eq!(blocking_patterns((1, 2), 3, "ignored"), 6);
         assert_eq!(twoworlds::block_on(pair_sum_async(Pair { left: 4, right: 5 })), 9);
     });

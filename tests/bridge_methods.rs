@@ -3,38 +3,9 @@
 //! misuse message naming the twin.
 #![allow(clippy::unused_async, reason = "async fns without `.await` keep the tests small")]
 
-use std::time::Duration;
+mod deadline;
 
 use twoworlds::bridge;
-
-/// Runs `f` on a thread and fails if it does not finish in time.
-fn with_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let handle = std::thread::spawn(move || {
-        let out = f();
-        let _ = sender.send(());
-        out
-    });
-    // A disconnect means `f` panicked: `join` below passes the panic on.
-    if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-        receiver.recv_timeout(Duration::from_secs(30))
-    {
-        panic!("test body did not finish within 30 s");
-    }
-    match handle.join() {
-        Ok(out) => out,
-        Err(payload) => std::panic::resume_unwind(payload),
-    }
-}
-
-/// A small multi-thread tokio runtime for the async side.
-fn tokio_rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
 
 /// A client whose methods come in both worlds.
 #[derive(Clone, Debug, PartialEq)]
@@ -92,7 +63,7 @@ impl Client {
 
 #[test]
 fn inherent_blocking_twins_work_from_sync_code() {
-    with_deadline(|| {
+    deadline::with_deadline("bridge test", || {
         let mut client = Client::blocking_connect(10);
         assert_eq!(client.blocking_fetch("abc"), 13);
         assert_eq!(client.blocking_bump(), 11);
@@ -103,8 +74,8 @@ fn inherent_blocking_twins_work_from_sync_code() {
 
 #[test]
 fn inherent_async_twins_work_from_async_code() {
-    with_deadline(|| {
-        tokio_rt().block_on(async {
+    deadline::with_deadline("bridge test", || {
+        deadline::tokio_runtime().block_on(async {
             let client = Client::make_later(5).await;
             assert_eq!(client, Client { base: 5 });
             let extra = vec![1, 2, 3];
@@ -148,11 +119,11 @@ impl Store for Memory {
 
 #[test]
 fn trait_twins_are_provided_methods() {
-    with_deadline(|| {
+    deadline::with_deadline("bridge test", || {
         let store = Memory(vec![("a".into(), "1".into())]);
         assert_eq!(store.blocking_get("a"), Some("1".to_owned()));
         assert_eq!(store.blocking_get("b"), None);
-        tokio_rt().block_on(async {
+        deadline::tokio_runtime().block_on(async {
             assert_eq!(store.len_async().await, 1);
             assert!(!store.is_empty_later().await);
         });
@@ -167,8 +138,8 @@ fn on_one_thread(n: u32) -> u32 {
 
 #[test]
 fn thread_sensitive_twin_runs_the_function() {
-    with_deadline(|| {
-        let out = tokio_rt().block_on(async { on_one_thread_async(1).await });
+    deadline::with_deadline("bridge test", || {
+        let out = deadline::tokio_runtime().block_on(async { on_one_thread_async(1).await });
         assert_eq!(out, 2);
     });
 }
@@ -184,7 +155,7 @@ fn message(payload: &(dyn std::any::Any + Send)) -> String {
 
 #[test]
 fn blocking_twin_inside_block_on_panics_naming_the_twin() {
-    with_deadline(|| {
+    deadline::with_deadline("bridge test", || {
         let outcome = std::panic::catch_unwind(|| {
             twoworlds::block_on(async { Client { base: 1 }.blocking_fetch("x") })
         });
@@ -197,8 +168,8 @@ fn blocking_twin_inside_block_on_panics_naming_the_twin() {
 #[cfg(feature = "tokio")]
 #[test]
 fn blocking_twin_on_a_tokio_worker_panics_naming_the_twin() {
-    with_deadline(|| {
-        let outcome = tokio_rt().block_on(async {
+    deadline::with_deadline("bridge test", || {
+        let outcome = deadline::tokio_runtime().block_on(async {
             tokio::spawn(async { Client { base: 1 }.blocking_fetch("x") }).await
         });
         let payload =

@@ -2,30 +2,11 @@
 //! thread-sensitive executor: entered from sync code through `block_on`, the
 //! function runs on that outer thread; a plain twin runs on the pool.
 
+mod deadline;
+
 use std::thread::{self, ThreadId};
-use std::time::Duration;
 
 use twoworlds::bridge;
-
-/// Runs `f` on a thread and fails if it does not finish in time.
-fn with_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let handle = thread::spawn(move || {
-        let out = f();
-        let _ = sender.send(());
-        out
-    });
-    // A disconnect means `f` panicked: `join` below passes the panic on.
-    if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-        receiver.recv_timeout(Duration::from_secs(30))
-    {
-        panic!("test body did not finish within 30 s");
-    }
-    match handle.join() {
-        Ok(out) => out,
-        Err(payload) => std::panic::resume_unwind(payload),
-    }
-}
 
 /// The thread this runs on, on the thread-sensitive executor.
 #[bridge(thread_sensitive)]
@@ -41,7 +22,7 @@ fn pool_thread() -> ThreadId {
 
 #[test]
 fn thread_sensitive_twin_runs_on_the_outer_block_on_thread() {
-    with_deadline(|| {
+    deadline::with_deadline("bridge test", || {
         let outer = thread::current().id();
         let (tag, first) = twoworlds::block_on(async { sensitive_thread_async("a").await });
         let (_, second) = twoworlds::block_on(async { sensitive_thread_async("b").await });
