@@ -48,7 +48,7 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
                 ));
                 return block.into_token_stream();
             }
-            let owner = owner_name(&block.self_ty);
+            let owner = crate::common::owner_name(&block.self_ty);
             let taken = block.items.iter().filter_map(|item| match item {
                 ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
                 ImplItem::Const(c) => Some(c.ident.to_string()),
@@ -222,18 +222,6 @@ struct Owner {
 /// The names of the type parameters of `generics`.
 fn type_params(generics: &syn::Generics) -> Vec<syn::Ident> {
     generics.type_params().map(|param| param.ident.clone()).collect()
-}
-
-/// How the runtime names the owner of a method: the impl's type name.
-fn owner_name(self_ty: &syn::Type) -> String {
-    match self_ty {
-        syn::Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .map_or_else(|| path.to_token_stream().to_string(), |s| s.ident.to_string()),
-        other => other.to_token_stream().to_string(),
-    }
 }
 
 /// What `item` is, in words, and the span of its keyword.

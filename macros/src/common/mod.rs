@@ -71,9 +71,27 @@ pub(crate) fn nearest<'a>(found: &str, candidates: &[&'a str]) -> Option<&'a str
         .map(|(_, candidate)| candidate)
 }
 
+/// How the runtime and the watchdog name the owner of a method: the impl's
+/// type name (`Client` for `Client<T>`), else the type as written.
+pub(crate) fn owner_name(self_ty: &syn::Type) -> String {
+    match self_ty {
+        syn::Type::Path(path) => path.path.segments.last().map_or_else(
+            || quote::ToTokens::to_token_stream(path).to_string(),
+            |segment| segment.ident.to_string(),
+        ),
+        other => quote::ToTokens::to_token_stream(other).to_string().replace(' ', ""),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn owner_name_is_the_last_segment_without_generics() {
+        assert_eq!(owner_name(&syn::parse_quote!(crate::db::Client<T>)), "Client");
+        assert_eq!(owner_name(&syn::parse_quote!([u8])), "[u8]");
+    }
 
     #[test]
     fn nearest_finds_a_misspelling_and_ignores_noise() {

@@ -8,7 +8,7 @@
 
 use super::super::args::Args;
 use crate::lint::{self, Allow, Imports};
-use quote::{ToTokens as _, quote};
+use quote::quote;
 use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
 
 /// Which fns of the async copy are left as written (not linted nor watched):
@@ -88,7 +88,7 @@ impl Cx<'_> {
             Item::Impl(imp) => {
                 let whole = left_alone(None, &imp.attrs);
                 let cx = self.inside(&mut imp.attrs, self.imports);
-                let owner = owner_name(&imp.self_ty);
+                let owner = crate::common::owner_name(&imp.self_ty);
                 for inner in &mut imp.items {
                     let ImplItem::Fn(f) = inner else { continue };
                     let skip = whole || left_alone(Some(&f.sig.ident), &f.attrs);
@@ -160,19 +160,6 @@ impl Cx<'_> {
         let krate = self.args.krate();
         let private = quote!(#krate::__private);
         lint::instrument_async_body(body, &sig.output, &label, &private, allow, self.imports);
-    }
-}
-
-/// How reports name the owner of a method: the impl's type name (`Client`
-/// for `Client<T>`), as `#[bridge]` does.
-fn owner_name(self_ty: &syn::Type) -> String {
-    match self_ty {
-        syn::Type::Path(path) => path
-            .path
-            .segments
-            .last()
-            .map_or_else(|| path.to_token_stream().to_string(), |s| s.ident.to_string()),
-        other => other.to_token_stream().to_string().replace(' ', ""),
     }
 }
 
