@@ -2,40 +2,13 @@
 //! through `unblock`, and refuses — loudly, never by hanging — to block inside
 //! another `block_on`'s poll.
 
-use std::any::Any;
-use std::sync::mpsc;
+mod deadline;
+
 use std::thread;
 use std::time::Duration;
 
+use deadline::{catching, panic_message};
 use twoworlds::{BlockOnErrorKind, block_on, try_block_on, unblock};
-
-/// Runs `f` on a thread named `name` and returns how it ended; fails the test
-/// (instead of hanging it) if `f` has not ended after a generous deadline.
-fn with_deadline<T: Send + 'static>(
-    name: &str,
-    f: impl FnOnce() -> T + Send + 'static,
-) -> thread::Result<T> {
-    let (done, ended) = mpsc::channel();
-    let handle = thread::Builder::new()
-        .name(name.to_owned())
-        .spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-            let _ = done.send(());
-            result
-        })
-        .expect("spawn the test thread");
-    ended.recv_timeout(Duration::from_mins(1)).expect("the call hung instead of returning");
-    handle.join().expect("the test thread itself does not panic")
-}
-
-/// The text of a panic payload.
-fn message(payload: &(dyn Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .expect("a panic with a message")
-}
 
 #[test]
 fn runs_a_ready_future() {
@@ -77,7 +50,7 @@ async fn async_level(n: u32) -> u32 {
 #[test]
 fn nested_sync_async_chain_returns_the_right_value() {
     // sync → async → sync → async → … eleven levels deep.
-    let depth = with_deadline("nested-chain", || sync_level(11)).expect("no panic");
+    let depth = catching("nested-chain", || sync_level(11)).expect("no panic");
     assert_eq!(depth, 11);
 }
 
@@ -88,17 +61,17 @@ fn nested_chains_deeper_than_the_pool_maximum_do_not_deadlock() {
     // against the maximum, so the chain completes. (This binary's other tests
     // are fine with two threads.)
     twoworlds::set_max_threads(std::num::NonZeroUsize::new(2).unwrap());
-    let depth = with_deadline("deep-chain", || sync_level(11)).expect("no panic");
+    let depth = catching("deep-chain", || sync_level(11)).expect("no panic");
     assert_eq!(depth, 11);
     assert_eq!(twoworlds::max_threads(), 2);
 }
 
 #[test]
 fn block_on_inside_block_on_panics_with_a_clear_message() {
-    let ended = with_deadline("nested-block-on", || {
+    let ended = catching("nested-block-on", || {
         block_on(async { block_on(async { 1 }) });
     });
-    let text = message(&*ended.expect_err("the nested block_on panics"));
+    let text = panic_message(&*ended.expect_err("the nested block_on panics"));
     for needle in [
         "`twoworlds::block_on` is a blocking call and was made from async code",
         "thread 'nested-block-on'",
@@ -113,16 +86,16 @@ fn block_on_inside_block_on_panics_with_a_clear_message() {
 
 #[test]
 fn the_panic_names_the_twin_that_blocked() {
-    let ended = with_deadline("twin", || {
+    let ended = catching("twin", || {
         block_on(async { twoworlds::__private::block_on_named("blocking_fetch", async { 1 }) })
     });
-    let text = message(&*ended.expect_err("the nested twin panics"));
+    let text = panic_message(&*ended.expect_err("the nested twin panics"));
     assert!(text.starts_with("`blocking_fetch` is a blocking call"), "{text}");
 }
 
 #[test]
 fn try_block_on_inside_block_on_returns_the_error() {
-    let (err, line) = with_deadline("try-nested", || {
+    let (err, line) = catching("try-nested", || {
         block_on(async { (try_block_on(async { 1 }).expect_err("refused"), line!()) })
     })
     .expect("no panic");
@@ -138,7 +111,7 @@ fn try_block_on_inside_block_on_returns_the_error() {
 
 #[test]
 fn the_outer_block_on_still_works_after_a_refused_inner_one() {
-    let value = with_deadline("after-refusal", || {
+    let value = catching("after-refusal", || {
         block_on(async {
             assert!(try_block_on(async {}).is_err());
             unblock(|| 5).await
@@ -161,7 +134,7 @@ fn works_on_tokio_spawn_blocking_threads() {
         tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap(),
         tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap(),
     ] {
-        let value = with_deadline("spawn-blocking", move || {
+        let value = catching("spawn-blocking", move || {
             runtime.block_on(async {
                 tokio::task::spawn_blocking(|| block_on(async { 8 })).await.unwrap()
             })
@@ -172,7 +145,7 @@ fn works_on_tokio_spawn_blocking_threads() {
 
 #[test]
 fn a_panic_in_the_future_propagates_with_its_payload() {
-    let after = with_deadline("future-panics", || {
+    let after = catching("future-panics", || {
         let ended = std::panic::catch_unwind(|| block_on(async { std::panic::panic_any(17_u8) }));
         assert_eq!(ended.expect_err("panics").downcast_ref::<u8>(), Some(&17));
         // The panic left this thread's block_on state clean: not "inside a poll".

@@ -144,15 +144,6 @@ fn thread_sensitive_twin_runs_the_function() {
     });
 }
 
-/// The message of a panic payload.
-fn message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
-}
-
 #[test]
 fn blocking_twin_inside_block_on_panics_naming_the_twin() {
     deadline::with_deadline("bridge test", || {
@@ -160,7 +151,7 @@ fn blocking_twin_inside_block_on_panics_naming_the_twin() {
             twoworlds::block_on(async { Client { base: 1 }.blocking_fetch("x") })
         });
         let payload = outcome.expect_err("the blocking twin must refuse to block inside block_on");
-        let message = message(&*payload);
+        let message = deadline::panic_message(&*payload);
         assert!(message.contains("Client::blocking_fetch"), "message: {message}");
     });
 }
@@ -174,7 +165,7 @@ fn blocking_twin_on_a_tokio_worker_panics_naming_the_twin() {
         });
         let payload =
             outcome.expect_err("the blocking twin must refuse to block a worker").into_panic();
-        let message = message(&*payload);
+        let message = deadline::panic_message(&*payload);
         assert!(message.contains("Client::blocking_fetch"), "message: {message}");
     });
 }

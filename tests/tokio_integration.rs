@@ -17,11 +17,12 @@
 //! pin each row.
 #![cfg(feature = "tokio")]
 
-use std::any::Any;
-use std::sync::{Mutex, MutexGuard, PoisonError, mpsc};
-use std::thread;
+mod deadline;
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use deadline::{catching, panic_message};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::runtime::{Builder, Handle, Runtime};
 use twoworlds::{BlockOnErrorKind, block_on, try_block_on, unblock};
@@ -31,28 +32,6 @@ use twoworlds::{BlockOnErrorKind, block_on, try_block_on, unblock};
 fn plain_thread_runtime() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Runs `f` on its own thread; fails the test if it has not ended after a
-/// generous deadline (a regression to a hang fails instead of hanging).
-fn with_deadline<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> thread::Result<T> {
-    let (done, ended) = mpsc::channel();
-    let handle = thread::spawn(move || {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-        let _ = done.send(());
-        result
-    });
-    ended.recv_timeout(Duration::from_mins(1)).expect("hung instead of returning");
-    handle.join().expect("the test thread itself does not panic")
-}
-
-/// The text of a panic payload.
-fn message(payload: &(dyn Any + Send)) -> String {
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .expect("a panic with a message")
 }
 
 /// A multi-thread and a current-thread runtime.
@@ -79,11 +58,11 @@ fn assert_tokio_misuse(text: &str) {
 #[test]
 fn block_on_in_a_tokio_task_panics_with_a_clear_message() {
     for (flavor, runtime) in runtimes() {
-        let joined = with_deadline(move || {
+        let joined = catching("tokio integration test", move || {
             runtime.block_on(async { tokio::spawn(async { block_on(async { 1 }) }).await })
         });
         let err = joined.expect("the runtime survives").expect_err(flavor);
-        let text = message(&*err.into_panic());
+        let text = panic_message(&*err.into_panic());
         assert_tokio_misuse(&text);
         if flavor == "multi_thread" {
             // tokio names its workers `tokio-rt-worker` (`tokio-runtime-worker`
@@ -96,8 +75,10 @@ fn block_on_in_a_tokio_task_panics_with_a_clear_message() {
 #[test]
 fn block_on_in_runtime_block_on_panics_with_a_clear_message() {
     for (_, runtime) in runtimes() {
-        let ended = with_deadline(move || runtime.block_on(async { block_on(async { 1 }) }));
-        assert_tokio_misuse(&message(&*ended.expect_err("refused")));
+        let ended = catching("tokio integration test", move || {
+            runtime.block_on(async { block_on(async { 1 }) })
+        });
+        assert_tokio_misuse(&panic_message(&*ended.expect_err("refused")));
     }
 }
 
@@ -105,15 +86,17 @@ fn block_on_in_runtime_block_on_panics_with_a_clear_message() {
 fn block_on_in_handle_block_on_panics() {
     let runtime = Builder::new_multi_thread().enable_all().build().unwrap();
     let handle = runtime.handle().clone();
-    let ended = with_deadline(move || handle.block_on(async { block_on(async { 1 }) }));
-    assert_tokio_misuse(&message(&*ended.expect_err("refused")));
+    let ended = catching("tokio integration test", move || {
+        handle.block_on(async { block_on(async { 1 }) })
+    });
+    assert_tokio_misuse(&panic_message(&*ended.expect_err("refused")));
 }
 
 #[test]
 fn try_block_on_in_tokio_returns_the_error() {
     for (_, runtime) in runtimes() {
         let handle = runtime.handle().clone();
-        let (in_task, in_block_on) = with_deadline(move || {
+        let (in_task, in_block_on) = catching("tokio integration test", move || {
             let in_task = runtime
                 .block_on(async { tokio::spawn(async { try_block_on(async { 1 }) }).await })
                 .unwrap();
@@ -144,7 +127,7 @@ fn the_refusal_leaves_the_task_budget_intact() {
 fn works_in_spawn_blocking_with_the_spawning_runtime() {
     for (_, runtime) in runtimes() {
         let id = runtime.handle().id();
-        let seen = with_deadline(move || {
+        let seen = catching("tokio integration test", move || {
             runtime.block_on(async {
                 tokio::task::spawn_blocking(|| {
                     block_on(async {
@@ -163,7 +146,7 @@ fn works_in_spawn_blocking_with_the_spawning_runtime() {
 #[test]
 fn works_in_block_in_place() {
     let runtime = Builder::new_multi_thread().enable_all().build().unwrap();
-    let value = with_deadline(move || {
+    let value = catching("tokio integration test", move || {
         runtime.block_on(async {
             tokio::spawn(async { tokio::task::block_in_place(|| block_on(async { 9 })) })
                 .await
@@ -177,7 +160,7 @@ fn works_in_block_in_place() {
 fn works_on_a_plain_thread_that_entered_a_runtime_and_uses_it() {
     let runtime = Builder::new_multi_thread().enable_all().build().unwrap();
     let handle = runtime.handle().clone();
-    let seen = with_deadline(move || {
+    let seen = catching("tokio integration test", move || {
         let _entered = handle.enter();
         block_on(async {
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -211,7 +194,7 @@ async fn tcp_round_trip() -> Vec<u8> {
 #[test]
 fn tokio_sleep_and_tcp_work_from_a_plain_thread() {
     let _serial = plain_thread_runtime();
-    let echo = with_deadline(|| {
+    let echo = catching("tokio integration test", || {
         // tokio futures find their runtime when created: create them inside
         // the future `block_on` runs (an `async` block or an async fn call).
         block_on(async { tokio::time::sleep(Duration::from_millis(5)).await });
@@ -224,7 +207,7 @@ fn tokio_sleep_and_tcp_work_from_a_plain_thread() {
 fn tokio_sleep_and_tcp_work_from_an_unblock_thread_in_the_callers_runtime() {
     for (_, runtime) in runtimes() {
         let id = runtime.handle().id();
-        let (seen, echo) = with_deadline(move || {
+        let (seen, echo) = catching("tokio integration test", move || {
             runtime.block_on(async {
                 unblock(|| {
                     block_on(async {
@@ -244,7 +227,8 @@ fn tokio_sleep_and_tcp_work_from_an_unblock_thread_in_the_callers_runtime() {
 #[test]
 fn tokio_works_from_an_unblock_thread_without_an_async_caller() {
     let _serial = plain_thread_runtime();
-    let echo = with_deadline(|| block_on(unblock(|| block_on(tcp_round_trip()))));
+    let echo =
+        catching("tokio integration test", || block_on(unblock(|| block_on(tcp_round_trip()))));
     assert_eq!(echo.expect("no panic"), b"ping");
 }
 
@@ -253,12 +237,13 @@ fn an_installed_handle_is_used_by_plain_threads() {
     let _serial = plain_thread_runtime();
     let runtime = Builder::new_multi_thread().enable_all().build().unwrap();
     twoworlds::set_tokio_handle(runtime.handle().clone());
-    let seen = with_deadline(|| block_on(async { Handle::current().id() }));
+    let seen = catching("tokio integration test", || block_on(async { Handle::current().id() }));
     let removed = twoworlds::clear_tokio_handle().expect("still installed");
     assert_eq!(seen.expect("no panic"), runtime.handle().id());
     assert_eq!(removed.id(), runtime.handle().id());
     // Cleared: plain threads get the shared runtime again.
-    let shared = with_deadline(|| block_on(async { Handle::current().id() })).unwrap();
+    let shared =
+        catching("tokio integration test", || block_on(async { Handle::current().id() })).unwrap();
     assert_ne!(shared, runtime.handle().id());
 }
 
@@ -268,9 +253,10 @@ fn an_installed_runtime_that_shut_down_fails_clearly_instead_of_hanging() {
     let runtime = Builder::new_multi_thread().enable_all().build().unwrap();
     twoworlds::set_tokio_handle(runtime.handle().clone());
     drop(runtime);
-    let ended =
-        with_deadline(|| block_on(async { tokio::time::sleep(Duration::from_millis(5)).await }));
+    let ended = catching("tokio integration test", || {
+        block_on(async { tokio::time::sleep(Duration::from_millis(5)).await });
+    });
     twoworlds::clear_tokio_handle();
-    let text = message(&*ended.expect_err("tokio refuses a timer of a dead runtime"));
+    let text = panic_message(&*ended.expect_err("tokio refuses a timer of a dead runtime"));
     assert!(text.contains("shutdown"), "{text}");
 }

@@ -11,6 +11,7 @@ const DEADLINE: Duration = Duration::from_secs(30);
 /// Runs `body` on a new thread named `name` and returns its result; panics
 /// (failing the test) if it has not finished within [`DEADLINE`], and
 /// re-raises its panic if it panicked.
+#[allow(dead_code, reason = "not every test file uses it")]
 pub(crate) fn with_deadline<T: Send + 'static>(
     name: &str,
     body: impl FnOnce() -> T + Send + 'static,
@@ -31,6 +32,26 @@ pub(crate) fn with_deadline<T: Send + 'static>(
         Ok(Err(payload)) => std::panic::resume_unwind(payload),
         Err(err) => panic!("`{name}` did not finish within {DEADLINE:?} ({err}): deadlock"),
     }
+}
+
+/// Runs `body` under [`with_deadline`] and returns how it ended: its value,
+/// or its panic's payload (for tests that expect a panic).
+#[allow(dead_code, reason = "not every test file uses it")]
+pub(crate) fn catching<T: Send + 'static>(
+    name: &str,
+    body: impl FnOnce() -> T + Send + 'static,
+) -> thread::Result<T> {
+    with_deadline(name, move || std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)))
+}
+
+/// The text of a panic payload (`panic!` with or without format arguments).
+#[allow(dead_code, reason = "not every test file uses it")]
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .expect("a panic with a message")
 }
 
 /// A multi-thread tokio runtime: the "outermost code is async" setting of
