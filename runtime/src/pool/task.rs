@@ -83,6 +83,19 @@ impl<F, T> Task<F, T> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Moves a queued job to `Running` and hands out what it needs to run;
+    /// `None` when it was cancelled while queued (the closure is gone).
+    fn start(&self) -> Option<Queued<F>> {
+        let mut state = self.lock();
+        match mem::replace(&mut state.stage, Stage::Running) {
+            Stage::Queued(queued) => Some(queued),
+            other => {
+                state.stage = other;
+                None
+            }
+        }
+    }
+
     /// Stores `result` (unless the future is gone) and wakes the task.
     fn finish(&self, result: thread::Result<T>) {
         let mut state = self.lock();
@@ -108,17 +121,7 @@ where
     T: Send + 'static,
 {
     fn run(&self) {
-        let queued = {
-            let mut state = self.lock();
-            match mem::replace(&mut state.stage, Stage::Running) {
-                Stage::Queued(queued) => queued,
-                other => {
-                    // Cancelled while queued: the closure is already gone.
-                    state.stage = other;
-                    return;
-                }
-            }
-        };
+        let Some(queued) = self.start() else { return };
         let Queued {
             f,
             context,
@@ -134,16 +137,7 @@ where
     }
 
     fn abandon(&self, message: String) {
-        let queued = {
-            let mut state = self.lock();
-            match mem::replace(&mut state.stage, Stage::Running) {
-                Stage::Queued(queued) => queued,
-                other => {
-                    state.stage = other;
-                    return;
-                }
-            }
-        };
+        let Some(queued) = self.start() else { return };
         drop(queued);
         self.finish(Err(Box::new(message)));
     }
