@@ -147,23 +147,31 @@ struct Cx<'a> {
     prefix: String,
 }
 
+impl Cx<'_> {
+    /// Makes one async fn of the copy its blocking twin, in place, under the
+    /// same name; `owner` is `""`, `"Type::"` or `"Trait::"`, for the doc
+    /// link back to the original.
+    fn twin_fn(
+        &self,
+        attrs: &mut Vec<syn::Attribute>,
+        sig: &mut syn::Signature,
+        block: Option<&mut syn::Block>,
+        owner: &str,
+        errors: &mut Errors,
+    ) {
+        let name = sig.ident.clone();
+        let link = format!("{}{owner}{name}", self.prefix);
+        super::twin_fn(attrs, sig, block, (&name, &link), self.scope, self.args, errors);
+    }
+}
+
 /// The blocking copy of one item of the module (`None`: not copied).
 fn twin_item(item: Item, cx: &Cx<'_>, errors: &mut Errors) -> Option<Item> {
     let mut item = item;
     let (scope, args) = (cx.scope, cx.args);
     match &mut item {
         Item::Fn(f) if is_async(&f.sig) && super::fn_::check_sig(&f.sig, errors) => {
-            let name = f.sig.ident.clone();
-            let link = format!("{}{name}", cx.prefix);
-            super::twin_fn(
-                &mut f.attrs,
-                &mut f.sig,
-                Some(&mut f.block),
-                (&name, &link),
-                scope,
-                args,
-                errors,
-            );
+            cx.twin_fn(&mut f.attrs, &mut f.sig, Some(&mut f.block), "", errors);
         }
         Item::Impl(imp) => {
             let ty = &imp.self_ty;
@@ -171,17 +179,8 @@ fn twin_item(item: Item, cx: &Cx<'_>, errors: &mut Errors) -> Option<Item> {
             for item in &mut imp.items {
                 let ImplItem::Fn(f) = item else { continue };
                 if is_async(&f.sig) {
-                    let name = f.sig.ident.clone();
-                    let link = format!("{}{ty}::{name}", cx.prefix);
-                    super::twin_fn(
-                        &mut f.attrs,
-                        &mut f.sig,
-                        Some(&mut f.block),
-                        (&name, &link),
-                        scope,
-                        args,
-                        errors,
-                    );
+                    let owner = format!("{ty}::");
+                    cx.twin_fn(&mut f.attrs, &mut f.sig, Some(&mut f.block), &owner, errors);
                 }
             }
         }
@@ -190,17 +189,8 @@ fn twin_item(item: Item, cx: &Cx<'_>, errors: &mut Errors) -> Option<Item> {
             for item in &mut tr.items {
                 let TraitItem::Fn(f) = item else { continue };
                 if is_async(&f.sig) {
-                    let name = f.sig.ident.clone();
-                    let link = format!("{}{trait_name}::{name}", cx.prefix);
-                    super::twin_fn(
-                        &mut f.attrs,
-                        &mut f.sig,
-                        f.default.as_mut(),
-                        (&name, &link),
-                        scope,
-                        args,
-                        errors,
-                    );
+                    let owner = format!("{trait_name}::");
+                    cx.twin_fn(&mut f.attrs, &mut f.sig, f.default.as_mut(), &owner, errors);
                 }
             }
         }
