@@ -189,3 +189,49 @@ fn crate_option_names_the_runtime_path() {
     assert_eq!(user::blocking_through_reexport(), 3);
     assert_eq!(twoworlds::block_on(user::through_reexport()), 3);
 }
+
+/// Sets its flag when dropped.
+struct DropFlag(::std::sync::Arc<::std::sync::atomic::AtomicBool>);
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.store(true, ::std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// Never uses its arguments: as with any `async fn`, they live in the future.
+#[dual]
+async fn ignores(_flag: DropFlag, mut n: u32) -> u32 {
+    n += 1;
+    n
+}
+
+/// Ignores its argument through a pattern, so it keeps the nested shape.
+#[dual]
+async fn ignores_pattern(_: DropFlag) -> u32 {
+    7
+}
+
+#[test]
+fn arguments_live_as_long_as_the_future_as_with_async_fn() {
+    use ::std::sync::Arc;
+    use ::std::sync::atomic::{AtomicBool, Ordering};
+    for shape in ["desugared", "nested"] {
+        let dropped = Arc::new(AtomicBool::new(false));
+        let flag = DropFlag(Arc::clone(&dropped));
+        let out = if shape == "desugared" {
+            let fut = ignores(flag, 1);
+            assert!(!dropped.load(Ordering::SeqCst), "{shape}: dropped before the first poll");
+            twoworlds::block_on(fut)
+        } else {
+            let fut = ignores_pattern(flag);
+            assert!(!dropped.load(Ordering::SeqCst), "{shape}: dropped before the first poll");
+            twoworlds::block_on(fut) - 5
+        };
+        assert_eq!(out, 2);
+        assert!(dropped.load(Ordering::SeqCst), "{shape}: never dropped");
+    }
+    let flag = || DropFlag(Arc::new(AtomicBool::new(false)));
+    assert_eq!(blocking_ignores(flag(), 1), 2);
+    assert_eq!(blocking_ignores_pattern(flag()), 7);
+}

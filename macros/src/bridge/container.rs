@@ -25,10 +25,6 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
     }
     match item {
         Item::Fn(mut function) => {
-            if function.sig.asyncness.is_some() {
-                let label = function.sig.ident.to_string();
-                instrument(&mut function.block, &function.sig, &label, options);
-            }
             let original = Original {
                 attrs: &function.attrs,
                 vis: &function.vis,
@@ -38,6 +34,16 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
                 outer_params: Vec::new(),
             };
             let twin = lower::lower(&original, options, errors).map(|twin| emit::twin(&twin));
+            if function.sig.asyncness.is_some() {
+                let label = function.sig.ident.to_string();
+                instrument(
+                    &function.attrs,
+                    &mut function.sig,
+                    &mut function.block,
+                    &label,
+                    options,
+                );
+            }
             quote!(#function #twin)
         }
         Item::Impl(mut block) => {
@@ -59,7 +65,7 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
                 ImplItem::Fn(f) => Some(Method {
                     attrs: &mut f.attrs,
                     vis: &f.vis,
-                    sig: &f.sig,
+                    sig: &mut f.sig,
                     body: Some(&mut f.block),
                 }),
                 _ => None,
@@ -82,7 +88,7 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
                 TraitItem::Fn(f) => Some(Method {
                     attrs: &mut f.attrs,
                     vis: &inherited,
-                    sig: &f.sig,
+                    sig: &mut f.sig,
                     body: f.default.as_mut(),
                 }),
                 _ => None,
@@ -109,18 +115,26 @@ struct Method<'a> {
     attrs: &'a mut Vec<Attribute>,
     /// Its visibility.
     vis: &'a Visibility,
-    /// Its signature.
-    sig: &'a syn::Signature,
+    /// Its signature (made a plain fn's by [`instrument`] once its twin is
+    /// made).
+    sig: &'a mut syn::Signature,
     /// Its body (`None` for a trait method without a default).
     body: Option<&'a mut syn::Block>,
 }
 
 /// Lints the body of an async original and wraps it for the watchdog, which
 /// reports it as `module::label`.
-fn instrument(body: &mut syn::Block, sig: &syn::Signature, label: &str, options: &Options) {
-    crate::lint::instrument_async_body(
+fn instrument(
+    attrs: &[Attribute],
+    sig: &mut syn::Signature,
+    body: &mut syn::Block,
+    label: &str,
+    options: &Options,
+) {
+    crate::lint::instrument_async_fn(
+        attrs,
+        sig,
         body,
-        &sig.output,
         label,
         &options.private_path(),
         options.allow(),
@@ -145,44 +159,56 @@ fn twins<'a>(
         if options.skip.is_some() {
             continue;
         }
+        twins.extend(twin(&method, taken, &mut made, home, owner, &options, errors));
         if let (Some(_), Some(body)) = (method.sig.asyncness, method.body) {
             let label = format!("{}::{}", owner.name, method.sig.ident);
-            instrument(body, method.sig, &label, &options);
-        }
-        let name = lower::twin_name(method.sig, &options);
-        let written = options.blocking.as_ref().or(options.async_name.as_ref());
-        let span = written.map_or_else(|| method.sig.ident.span(), syn::Ident::span);
-        let place = if matches!(home, Home::Trait) { "trait" } else { "impl" };
-        // Methods under `cfg` may be alternatives with the same name (one per
-        // platform); their twins carry the same `cfg`, so only unconditional
-        // twins are checked here (rustc still reports a real clash).
-        let conditional =
-            method.attrs.iter().any(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"));
-        if !conditional && (taken.contains(&name.to_string()) || !made.insert(name.to_string())) {
-            errors.push(syn::Error::new(
-                span,
-                format!(
-                    "the twin `{name}` of `{}` collides with an item of the same name in this {place}; \
-                     rename the twin (`#[bridge(blocking = ...)]` / `#[bridge(async_name = ...)]` on the method) \
-                     or leave the method out with `#[bridge(skip)]`",
-                    method.sig.ident
-                ),
-            ));
-            continue;
-        }
-        let original = Original {
-            attrs: method.attrs,
-            vis: method.vis,
-            sig: method.sig,
-            home,
-            owner: Some(owner.name.clone()),
-            outer_params: owner.params.clone(),
-        };
-        if let Some(twin) = lower::lower(&original, &options, errors) {
-            twins.push(emit::twin(&twin));
+            instrument(method.attrs, method.sig, body, &label, &options);
         }
     }
     twins
+}
+
+/// The twin of `method` (`None` after reporting a name collision with
+/// `taken` or with the twins `made` so far).
+fn twin(
+    method: &Method<'_>,
+    taken: &HashSet<String>,
+    made: &mut HashSet<String>,
+    home: Home,
+    owner: &Owner,
+    options: &Options,
+    errors: &mut Errors,
+) -> Option<TokenStream> {
+    let name = lower::twin_name(method.sig, options);
+    let written = options.blocking.as_ref().or(options.async_name.as_ref());
+    let span = written.map_or_else(|| method.sig.ident.span(), syn::Ident::span);
+    let place = if matches!(home, Home::Trait) { "trait" } else { "impl" };
+    // Methods under `cfg` may be alternatives with the same name (one per
+    // platform); their twins carry the same `cfg`, so only unconditional
+    // twins are checked here (rustc still reports a real clash).
+    let conditional =
+        method.attrs.iter().any(|a| a.path().is_ident("cfg") || a.path().is_ident("cfg_attr"));
+    if !conditional && (taken.contains(&name.to_string()) || !made.insert(name.to_string())) {
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "the twin `{name}` of `{}` collides with an item of the same name in this {place}; \
+                 rename the twin (`#[bridge(blocking = ...)]` / `#[bridge(async_name = ...)]` on the method) \
+                 or leave the method out with `#[bridge(skip)]`",
+                method.sig.ident
+            ),
+        ));
+        return None;
+    }
+    let original = Original {
+        attrs: method.attrs,
+        vis: method.vis,
+        sig: method.sig,
+        home,
+        owner: Some(owner.name.clone()),
+        outer_params: owner.params.clone(),
+    };
+    lower::lower(&original, options, errors).map(|twin| emit::twin(&twin))
 }
 
 /// Takes the `#[bridge(..)]` attributes out of `attrs` and parses their

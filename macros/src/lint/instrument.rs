@@ -1,26 +1,33 @@
 //! The one call both macros make on each async body they emit: lint it and
 //! let the watchdog time its polls.
 
+use super::desugar::desugar_async_fn;
 use super::{Allow, Imports, blocking_call_warnings, strip_allow_markers};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::visit::Visit;
 
-// Input: the body `{ stmts }` of `async fn name(..) -> T`.
-// Output: `{ <one warning per blocking call>
-//            <private>::watch(concat!(module_path!(), "::", label), async move {
-//                if false { let out: T = loop {}; return out; } // pins the output type
-//                stmts
-//            }).await }`
-// with every `#[allow_blocking]` removed.
-/// Instruments the body of an async fn: blocking-call warnings (unless
-/// `allow`), the watchdog wrapper, markers stripped. `label` names the fn in
-/// watchdog reports after the module path (`"fetch"`, `"Client::fetch"`);
-/// `private` is the path of the runtime's private items
-/// (`::twoworlds::__private`, or the `crate = path` override's).
-pub(crate) fn instrument_async_body(
+// Input: `async fn name(args) -> T { stmts }`.
+// Output, when the arguments are plain names (see `desugar`):
+//     `fn name(args) -> impl Future<Output = T> {
+//          <one warning per blocking call>
+//          <private>::watch(concat!(module_path!(), "::", label), async move {
+//              let arg = arg; ..   // every argument lives in the future
+//              if false { let out: T = loop {}; return out; } // pins the output type
+//              stmts
+//          }) }`
+// otherwise `async fn name(args) -> T { <warnings> <private>::watch(.., async move {
+//     <pin> stmts }).await }`;
+// either way with every `#[allow_blocking]` removed.
+/// Instruments an async fn: blocking-call warnings (unless `allow`), the
+/// watchdog wrapper, markers stripped. `label` names the fn in watchdog
+/// reports after the module path (`"fetch"`, `"Client::fetch"`); `private`
+/// is the path of the runtime's private items (`::twoworlds::__private`, or
+/// the `crate = path` override's).
+pub(crate) fn instrument_async_fn(
+    attrs: &[syn::Attribute],
+    sig: &mut syn::Signature,
     body: &mut syn::Block,
-    output: &syn::ReturnType,
     label: &str,
     private: &TokenStream,
     allow: Allow,
@@ -29,15 +36,18 @@ pub(crate) fn instrument_async_body(
     let warnings = blocking_call_warnings(body, allow, imports);
     strip_allow_markers(body);
     let stmts = &body.stmts;
-    let pin_output = pin_output(output);
-    *body = syn::parse_quote! {{
-        #warnings
-        #private::watch(
-            ::core::concat!(::core::module_path!(), "::", #label),
-            async move { #pin_output #(#stmts)* },
-        )
-        .await
-    }};
+    let pin_output = pin_output(&sig.output);
+    let name = quote!(::core::concat!(::core::module_path!(), "::", #label));
+    *body = match desugar_async_fn(attrs, sig) {
+        Some(moves) => syn::parse_quote! {{
+            #warnings
+            #private::watch(#name, async move { #moves #pin_output #(#stmts)* })
+        }},
+        None => syn::parse_quote! {{
+            #warnings
+            #private::watch(#name, async move { #pin_output #(#stmts)* }).await
+        }},
+    };
 }
 
 /// A never-run `return` of a value of the fn's output type, so the `async`
@@ -89,10 +99,18 @@ mod tests {
     /// The instrumented body of `{ body }` with output `-> ty`, as a string.
     fn instrumented(output: &str, body: &str) -> String {
         let mut block: syn::Block = syn::parse_str(body).unwrap();
-        let output: syn::ReturnType = syn::parse_str(output).unwrap();
+        let mut sig: syn::Signature = syn::parse_str(&format!("async fn f() {output}")).unwrap();
         let private = quote!(::twoworlds::__private);
-        instrument_async_body(&mut block, &output, "f", &private, Allow::NONE, &Imports::default());
-        quote!(#block).to_string()
+        instrument_async_fn(
+            &[],
+            &mut sig,
+            &mut block,
+            "f",
+            &private,
+            Allow::NONE,
+            &Imports::default(),
+        );
+        quote!(#sig #block).to_string()
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! warnings spanned on the call.
 //!
 //! For the macros, in one call per async body they emit:
-//! [`instrument_async_body`] (warnings + watchdog wrapper + markers stripped).
+//! [`instrument_async_fn`] (warnings + watchdog wrapper + markers stripped,
+//! the fn desugared to return its watched future where it can).
 //! Its pieces, for a macro that needs them apart:
 //! - [`blocking_call_warnings`]`(&body, &allow, &imports)` → statements to
 //!   splice at the start of the async body (empty when nothing is found);
@@ -14,6 +15,7 @@
 //!   → [`Allow::ALL`]; on a method or item inside an impl/trait/module,
 //!   [`take_allow_marker`]`(&mut attrs)` finds and removes `#[allow_blocking]`.
 
+mod desugar;
 mod emit;
 mod held;
 mod imports;
@@ -28,7 +30,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::visit::Visit as _;
 
 pub(crate) use imports::Imports;
-pub(crate) use instrument::instrument_async_body;
+pub(crate) use instrument::instrument_async_fn;
 pub(crate) use strip::{strip_allow_markers, take_allow_marker};
 
 /// The name of the per-statement marker and of the per-item option.

@@ -83,7 +83,7 @@ impl Cx<'_> {
             Item::Fn(f) => {
                 let skip = left_alone(Some(&f.sig.ident), &f.attrs);
                 let label = (!skip).then(|| f.sig.ident.to_string());
-                self.one_fn(&mut f.attrs, &f.sig, Some(&mut f.block), label);
+                self.one_fn(&mut f.attrs, &mut f.sig, Some(&mut f.block), label);
             }
             Item::Impl(imp) => {
                 let whole = left_alone(None, &imp.attrs);
@@ -93,7 +93,7 @@ impl Cx<'_> {
                     let ImplItem::Fn(f) = inner else { continue };
                     let skip = whole || left_alone(Some(&f.sig.ident), &f.attrs);
                     let label = (!skip).then(|| format!("{owner}::{}", f.sig.ident));
-                    cx.one_fn(&mut f.attrs, &f.sig, Some(&mut f.block), label);
+                    cx.one_fn(&mut f.attrs, &mut f.sig, Some(&mut f.block), label);
                 }
             }
             Item::Trait(tr) => {
@@ -104,7 +104,7 @@ impl Cx<'_> {
                     let TraitItem::Fn(f) = inner else { continue };
                     let skip = whole || left_alone(Some(&f.sig.ident), &f.attrs);
                     let label = (!skip).then(|| format!("{owner}::{}", f.sig.ident));
-                    cx.one_fn(&mut f.attrs, &f.sig, f.default.as_mut(), label);
+                    cx.one_fn(&mut f.attrs, &mut f.sig, f.default.as_mut(), label);
                 }
             }
             Item::Mod(m) => {
@@ -146,7 +146,7 @@ impl Cx<'_> {
     fn one_fn(
         &self,
         attrs: &mut Vec<Attribute>,
-        sig: &Signature,
+        sig: &mut Signature,
         body: Option<&mut Block>,
         label: Option<String>,
     ) {
@@ -159,7 +159,7 @@ impl Cx<'_> {
         let allow = if marked || self.allow_all { Allow::ALL } else { Allow::NONE };
         let krate = self.args.krate();
         let private = quote!(#krate::__private);
-        lint::instrument_async_body(body, &sig.output, &label, &private, allow, self.imports);
+        lint::instrument_async_fn(attrs, sig, body, &label, &private, allow, self.imports);
     }
 }
 
