@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build time of a crate with 200 annotated fns, one crate per way of serving
 # both worlds: #[dual], #[bridge], maybe-async (default async mode, and
-# is_sync), and hand-written async + sync pairs. Generated in a temp dir; the
+# is_sync), hand-written async + sync pairs, and hand-written bridges (an
+# async fn and a sync twin that runs it with futures-lite's `block_on`: what
+# #[bridge] saves writing). Generated in a temp dir; the
 # twoworlds crates are used by path from this checkout.
 #
 # For each crate, in the dev profile:
@@ -22,7 +24,7 @@ cold=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 FNS=200
-variants=(dual bridge maybe_async maybe_async_is_sync handwritten)
+variants=(dual bridge maybe_async maybe_async_is_sync handwritten handwritten_block_on)
 
 # The body every fn shares: a little arithmetic, a loop and a branch.
 body() {
@@ -46,6 +48,7 @@ generate() {
             dual | bridge) printf 'twoworlds = { path = "%s" }\n' "$repo" ;;
             maybe_async) printf 'maybe-async = "0.2"\n' ;;
             maybe_async_is_sync) printf 'maybe-async = { version = "0.2", features = ["is_sync"] }\n' ;;
+            handwritten_block_on) printf 'futures-lite = "2"\n' ;;
         esac
     } >"$dir/Cargo.toml"
     {
@@ -63,6 +66,9 @@ generate() {
                 printf 'pub fn blocking_f_%d(x: u64) -> u64 {\n' "$i"
                 body "$i"
                 printf '}\n\n'
+            elif [[ $v == handwritten_block_on ]]; then
+                printf 'pub fn blocking_f_%d(x: u64) -> u64 {\n' "$i"
+                printf '    futures_lite::future::block_on(f_%d(x))\n}\n\n' "$i"
             fi
         done
     } >"$dir/src/lib.rs"

@@ -8,11 +8,15 @@
 //! thread-sensitive jobs queued for this thread (which unpark it the same way)
 //! before each park.
 //!
-//! The fast path — a future ready at its first poll — touches only plain
-//! thread-local cells: the nested-call check, the "polling" mark and the
-//! lazily registered thread-sensitive frame (see `thread_sensitive::frame`);
-//! everything a wait needs (the depth count, the pool's blocked count, the
-//! stale-wake-up reset) is set up only once the first poll returns `Pending`.
+//! The fast path — a future ready at its first poll — polls with
+//! [`Waker::noop`] and touches only plain thread-local cells: the nested-call
+//! check, the "polling" mark and the lazily registered thread-sensitive frame
+//! (see `thread_sensitive::frame`). A future still pending is polled again at
+//! once with the thread's own waker, inside the wait loop, where everything a
+//! wait needs (the depth count, the pool's blocked count, the stale-wake-up
+//! reset) is set up. The wait loop is not generic over the future (it polls
+//! through a `&mut dyn FnMut`), so each blocking twin adds only the small
+//! first-poll code to the user's build.
 //! The wait parks at once. Spinning first (bounded, adaptive) was measured
 //! and lost on the loaded 2-core VM the benchmarks run on: a spinning waiter
 //! holds the core its waker needs (two threads ping-ponging: 4 µs per round
@@ -31,7 +35,7 @@ mod loom;
 use std::cell::Cell;
 use std::future::Future;
 use std::panic::Location;
-use std::pin::{Pin, pin};
+use std::pin::pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Wake, Waker};
@@ -158,15 +162,60 @@ fn misuse(twin: &'static str, kind: BlockOnErrorKind) -> ! {
 }
 
 /// Runs `fut` to completion inside `place`.
+///
+/// The only code generic over the future, kept small: every blocking twin
+/// instantiates it, and the build time of a crate of `#[bridge]` fns grows
+/// with its size (`benches/build_time.sh`). It polls once with a no-op waker;
+/// a future ready at once needs nothing else. Otherwise the wait loop takes
+/// over through a `&mut dyn FnMut` (not generic: compiled once), and polls
+/// again at once with this thread's real waker, so the waker from the first
+/// poll is never the one a wake-up goes to.
 // Without feature `tokio`, `Place` is `()`.
 #[cfg_attr(not(feature = "tokio"), allow(clippy::trivially_copy_pass_by_ref))]
 fn run_in<F: Future>(place: &Place, fut: F) -> F::Output {
-    #[cfg(feature = "tokio")]
-    let _entered = place.as_deref().map(tokio::runtime::Handle::enter);
-    #[cfg(not(feature = "tokio"))]
-    let &() = place;
-    run(fut)
+    #[cfg_attr(
+        not(feature = "tokio"),
+        allow(clippy::let_unit_value, reason = "no runtime to enter")
+    )]
+    let _entered = enter(place);
+    let _frame = crate::thread_sensitive::LazyFrame::enter();
+    let mut fut = pin!(fut);
+    let polling = Polling::enter();
+    let first = fut.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    drop(polling);
+    if let Poll::Ready(out) = first {
+        return out;
+    }
+    let mut output = None;
+    wait_for(&mut |cx| match fut.as_mut().poll(cx) {
+        Poll::Ready(out) => {
+            output = Some(out);
+            true
+        }
+        Poll::Pending => false,
+    });
+    match output {
+        Some(out) => out,
+        None => unreachable!("the wait loop returns only once the output is stored"),
+    }
 }
+
+/// Enters `place`'s tokio runtime (feature `tokio`).
+#[cfg(feature = "tokio")]
+#[inline]
+fn enter(place: &Place) -> Option<tokio::runtime::EnterGuard<'_>> {
+    place.as_deref().map(tokio::runtime::Handle::enter)
+}
+
+/// Nothing to enter without feature `tokio`.
+#[cfg(not(feature = "tokio"))]
+#[inline]
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "`Place` is `()` without feature `tokio`")]
+fn enter(&(): &Place) {}
+
+/// Polls the future being blocked on once with the given context; `true`
+/// once it is ready (the caller's closure then holds its output).
+type PollOnce<'a> = &'a mut dyn FnMut(&mut Context<'_>) -> bool;
 
 /// Wakes the thread blocked in [`block_on`]: sets the flag, then unparks.
 struct Signal {
@@ -237,14 +286,14 @@ thread_local! {
     static FLAGS: Flags = const { Flags { polling: Cell::new(false), depth: Cell::new(0) } };
 }
 
-/// Polls `fut` to completion on this thread.
-fn run<F: Future>(fut: F) -> F::Output {
-    let mut fut = pin!(fut);
-    match WAIT.try_with(|wait| drive(wait, fut.as_mut())) {
-        Ok(out) => out,
+/// The slow path of `run_in`: polls with this thread's waker until
+/// `poll_once` reports the future done, parking between polls.
+fn wait_for(poll_once: PollOnce<'_>) {
+    match WAIT.try_with(|wait| wait_until_ready(wait, &mut *poll_once)) {
+        Ok(()) => {}
         // Called from a thread-local destructor after `WAIT` was destroyed:
         // use a one-off state.
-        Err(_) => drive(&Wait::new(), fut),
+        Err(_) => wait_until_ready(&Wait::new(), poll_once),
     }
 }
 
@@ -253,54 +302,43 @@ fn run<F: Future>(fut: F) -> F::Output {
 /// loom's threads share).
 #[cfg(all(test, loom))]
 pub(crate) fn block_on_model<F: Future>(fut: F) -> F::Output {
-    drive(&Wait::new(), pin!(fut))
-}
-
-/// The poll/park loop of `run`.
-fn drive<F: Future>(wait: &Wait, mut fut: Pin<&mut F>) -> F::Output {
-    FLAGS.with(|flags| drive_with(flags, wait, fut.as_mut()))
-}
-
-/// [`drive`] with this thread's flags.
-fn drive_with<F: Future>(flags: &Flags, wait: &Wait, mut fut: Pin<&mut F>) -> F::Output {
-    let _frame = crate::thread_sensitive::LazyFrame::enter();
-    let mut cx = Context::from_waker(&wait.waker);
-    // The fast path: a future ready at its first poll needs nothing more.
-    match poll(flags, fut.as_mut(), &mut cx) {
-        Poll::Ready(out) => out,
-        Poll::Pending => wait_until_ready(flags, wait, fut, &mut cx),
-    }
-}
-
-/// The slow path of [`drive_with`]: parks until woken and polls again, until
-/// the future is ready.
-fn wait_until_ready<F: Future>(
-    flags: &Flags,
-    wait: &Wait,
-    mut fut: Pin<&mut F>,
-    cx: &mut Context<'_>,
-) -> F::Output {
-    let _depth = Depth::enter(flags, wait);
-    // A pool thread about to park stops counting against the pool's maximum
-    // until this `block_on` returns, so nested chains cannot exhaust the pool.
-    let _blocked = crate::pool::Blocked::enter();
-    loop {
-        wait.wait();
-        if let Poll::Ready(out) = poll(flags, fut.as_mut(), cx) {
-            if flags.depth.get() == 1 {
-                // A wake-up that comes after the last poll is stale: the next
-                // `block_on` on this thread need not re-poll for it.
-                wait.signal.notified.store(false, Ordering::Release);
-            }
-            return out;
+    let mut fut = pin!(fut);
+    let mut output = None;
+    wait_until_ready(&Wait::new(), &mut |cx| match fut.as_mut().poll(cx) {
+        Poll::Ready(out) => {
+            output = Some(out);
+            true
         }
-    }
+        Poll::Pending => false,
+    });
+    output.expect("the model's future completed")
 }
 
-/// Polls `fut` once, marked as inside a `block_on` poll.
-fn poll<F: Future>(flags: &Flags, fut: Pin<&mut F>, cx: &mut Context<'_>) -> Poll<F::Output> {
-    let _polling = Polling::enter(&flags.polling);
-    fut.poll(cx)
+/// Polls with `wait`'s waker until the future is done, parking until woken
+/// between polls.
+fn wait_until_ready(wait: &Wait, poll_once: PollOnce<'_>) {
+    FLAGS.with(|flags| {
+        let _depth = Depth::enter(flags, wait);
+        // A pool thread about to park stops counting against the pool's
+        // maximum until this `block_on` returns, so nested chains cannot
+        // exhaust the pool.
+        let _blocked = crate::pool::Blocked::enter();
+        let mut cx = Context::from_waker(&wait.waker);
+        loop {
+            let polling = Polling::enter();
+            let ready = poll_once(&mut cx);
+            drop(polling);
+            if ready {
+                if flags.depth.get() == 1 {
+                    // A wake-up that comes after the last poll is stale: the
+                    // next `block_on` on this thread need not re-poll for it.
+                    wait.signal.notified.store(false, Ordering::Release);
+                }
+                return;
+            }
+            wait.wait();
+        }
+    });
 }
 
 /// Counts a `block_on` that waits on this thread for as long as it lives
@@ -334,22 +372,22 @@ impl Drop for Depth<'_> {
 
 /// Marks this thread as inside a `block_on` poll, restoring the previous mark
 /// when dropped (also on panic).
-struct Polling<'a> {
-    /// The flag.
-    flag: &'a Cell<bool>,
-    /// Its value before.
+struct Polling {
+    /// The mark's value before.
     previous: bool,
 }
 
-impl<'a> Polling<'a> {
-    /// Sets the flag.
-    fn enter(flag: &'a Cell<bool>) -> Self {
-        Polling { flag, previous: flag.replace(true) }
+impl Polling {
+    /// Sets the mark.
+    #[inline]
+    fn enter() -> Self {
+        Polling { previous: FLAGS.with(|flags| flags.polling.replace(true)) }
     }
 }
 
-impl Drop for Polling<'_> {
+impl Drop for Polling {
+    #[inline]
     fn drop(&mut self) {
-        self.flag.set(self.previous);
+        FLAGS.with(|flags| flags.polling.set(self.previous));
     }
 }

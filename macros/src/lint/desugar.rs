@@ -40,13 +40,13 @@ pub(super) fn desugar_async_fn(attrs: &[Attribute], sig: &mut Signature) -> Opti
                 let Pat::Ident(pat) = &mut *typed.pat else { return None };
                 let mutability = pat.mutability.take();
                 let name = &pat.ident;
-                // The use is marked as the macro's (same place, same
-                // resolution), so lints on uses, such as clippy's
-                // `used_underscore_binding` for `_guard`, skip it; the
-                // binding keeps the user's span for `unused_variables`.
-                let mut used = name.clone();
-                used.set_span(Span::call_site().located_at(name.span()));
-                moves.extend(quote!(let #mutability #name = #used;));
+                // `_guard` is meant to be unused: the move is no use of it.
+                // (The name keeps the user's span, so hygiene inside a
+                // `macro_rules!` and `unused_variables` work as for the fn.)
+                if name.to_string().starts_with('_') {
+                    moves.extend(quote!(#[allow(clippy::used_underscore_binding)]));
+                }
+                moves.extend(quote!(let #mutability #name = #name;));
             }
         }
     }

@@ -62,15 +62,16 @@ thread_local! {
     };
 }
 
-/// Pops its frame when the poll returns (or unwinds) and reports it if slow.
-struct FrameGuard<'a> {
+/// Times one poll of a watched future: pushes its frame when made, pops it
+/// when dropped (the poll returned or unwound) and reports it if slow.
+pub(super) struct PollTimer {
     /// The thread's stack.
-    polls: &'a ThreadPolls,
+    polls: Arc<ThreadPolls>,
     /// The thresholds in force when the poll started.
     settings: Settings,
 }
 
-impl Drop for FrameGuard<'_> {
+impl Drop for PollTimer {
     fn drop(&mut self) {
         let now = Instant::now();
         let mut frames = self.polls.frames();
@@ -94,19 +95,22 @@ impl Drop for FrameGuard<'_> {
     }
 }
 
-/// Runs `poll`, the poll of the watched future `name`, timing it.
-pub(super) fn timed_poll<R>(name: &'static str, settings: Settings, poll: impl FnOnce() -> R) -> R {
-    // A clone of this thread's stack handle (one atomic increment, only while
-    // on); fails only while the thread's locals are destroyed: poll untimed.
-    let Ok(polls) = LOCAL.try_with(Arc::clone) else { return poll() };
-    polls.frames().push(Frame {
-        name,
-        start: Instant::now(),
-        nested: Duration::ZERO,
-        stuck_reported: false,
-    });
-    let _guard = FrameGuard { polls: &polls, settings };
-    poll()
+impl PollTimer {
+    /// Starts timing a poll of the watched future `name`; `None` while the
+    /// thread's locals are destroyed (the poll then runs untimed). Not
+    /// generic, so a watched future adds only a call to the user's build.
+    pub(super) fn start(name: &'static str, settings: Settings) -> Option<Self> {
+        // A clone of this thread's stack handle (one atomic increment, only
+        // while on).
+        let polls = LOCAL.try_with(Arc::clone).ok()?;
+        polls.frames().push(Frame {
+            name,
+            start: Instant::now(),
+            nested: Duration::ZERO,
+            stuck_reported: false,
+        });
+        Some(PollTimer { polls, settings })
+    }
 }
 
 /// The monitor thread, once started.
