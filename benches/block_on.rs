@@ -7,6 +7,11 @@
 //! completed by a task of the shared tokio runtime (through a oneshot), and a
 //! 1 ms tokio timer. Our contender is `twoworlds` or `twoworlds_tokio` after
 //! the features the binary was built with (`benches/run.sh` runs both).
+//!
+//! Two floors, measured in the same run so the report can say what bounds a
+//! ratio: `futures_lite_entering_tokio` (entering a tokio context around the
+//! cheapest poll loop) and `wake_floor` (two threads handing a token back
+//! and forth with park/unpark).
 
 mod common;
 
@@ -66,6 +71,15 @@ where
 {
     let handle = SHARED.handle().clone();
     group.bench_function("tokio_handle", |b| b.iter(|| handle.block_on(make())));
+    // The floor of any `block_on` that runs the future in a tokio context, as
+    // ours does with feature `tokio`: enter the context, then the cheapest
+    // poll loop there is.
+    group.bench_function("futures_lite_entering_tokio", |b| {
+        b.iter(|| {
+            let _context = handle.enter();
+            futures_lite::future::block_on(make())
+        });
+    });
     group.bench_function("tokio_fresh_runtime", |b| b.iter(|| fresh_runtime().block_on(make())));
     group.bench_function("background_thread", |b| b.iter(|| BACKGROUND.block_on(make())));
 }
@@ -92,9 +106,56 @@ fn block_on_timer(c: &mut Criterion) {
     tokio_contenders(&mut group, tokio_timer);
 }
 
+/// The machine's floor for a cross-thread hand-off between sleeping threads:
+/// this thread unparks a helper and parks until the helper unparks it back
+/// (two wake-ups, like an `unblock` round trip, or a `block_on` woken by a
+/// task that another sleeping thread must run first). Nothing that lets the
+/// waiting thread sleep can beat it; only spinning can.
+fn wake_floor(c: &mut Criterion) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::thread;
+
+    let request = Arc::new(AtomicBool::new(false));
+    let answer = Arc::new(AtomicBool::new(false));
+    let stop = Arc::new(AtomicBool::new(false));
+    let caller = thread::current();
+    let helper = {
+        let (request, answer, stop) =
+            (Arc::clone(&request), Arc::clone(&answer), Arc::clone(&stop));
+        thread::spawn(move || {
+            loop {
+                // Sleep until pinged (or told to stop), then answer.
+                while !request.swap(false, Ordering::AcqRel) {
+                    if stop.load(Ordering::Acquire) {
+                        return;
+                    }
+                    thread::park();
+                }
+                answer.store(true, Ordering::Release);
+                caller.unpark();
+            }
+        })
+    };
+    let mut group = c.benchmark_group("wake_floor");
+    group.bench_function("park_unpark_round_trip", |b| {
+        b.iter(|| {
+            request.store(true, Ordering::Release);
+            helper.thread().unpark();
+            while !answer.swap(false, Ordering::AcqRel) {
+                thread::park();
+            }
+        });
+    });
+    group.finish();
+    stop.store(true, Ordering::Release);
+    helper.thread().unpark();
+    helper.join().expect("the helper thread panicked");
+}
+
 criterion_group! {
     name = benches;
     config = common::criterion();
-    targets = block_on, block_on_timer
+    targets = block_on, block_on_timer, wake_floor
 }
 criterion_main!(benches);
