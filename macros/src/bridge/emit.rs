@@ -156,10 +156,12 @@ fn fresh(name: &str) -> syn::Ident {
 fn add_param_bounds(generics: &mut Generics, borrowed: &[syn::Ident]) {
     let idents: Vec<syn::Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
     for ident in idents {
-        let bounded: syn::Type = parse_quote!(#ident);
+        let is_param = |ty: &syn::Type| {
+            matches!(ty, syn::Type::Path(path) if path.qself.is_none() && path.path.is_ident(&ident))
+        };
         let in_where = generics.where_clause.as_mut().and_then(|clause| {
             clause.predicates.iter_mut().find_map(|predicate| match predicate {
-                syn::WherePredicate::Type(p) if p.bounded_ty == bounded => Some(&mut p.bounds),
+                syn::WherePredicate::Type(p) if is_param(&p.bounded_ty) => Some(&mut p.bounds),
                 _ => None,
             })
         });

@@ -74,10 +74,11 @@ impl<F: Future> Future for Watched<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        // Off: one relaxed load, then the plain poll. On: timed until the
-        // timer drops, also when the poll unwinds.
-        let _timer = config::settings().and_then(|s| registry::PollTimer::start(this.name, s));
-        this.future.poll(cx)
+        // Off: one relaxed load, then the plain poll.
+        match config::settings() {
+            None => this.future.poll(cx),
+            Some(settings) => registry::timed_poll(this.name, settings, || this.future.poll(cx)),
+        }
     }
 }
 

@@ -62,16 +62,15 @@ thread_local! {
     };
 }
 
-/// Times one poll of a watched future: pushes its frame when made, pops it
-/// when dropped (the poll returned or unwound) and reports it if slow.
-pub(super) struct PollTimer {
+/// Pops its frame when the poll returns (or unwinds) and reports it if slow.
+struct FrameGuard<'a> {
     /// The thread's stack.
-    polls: Arc<ThreadPolls>,
+    polls: &'a ThreadPolls,
     /// The thresholds in force when the poll started.
     settings: Settings,
 }
 
-impl Drop for PollTimer {
+impl Drop for FrameGuard<'_> {
     fn drop(&mut self) {
         let now = Instant::now();
         let mut frames = self.polls.frames();
@@ -95,22 +94,19 @@ impl Drop for PollTimer {
     }
 }
 
-impl PollTimer {
-    /// Starts timing a poll of the watched future `name`; `None` while the
-    /// thread's locals are destroyed (the poll then runs untimed). Not
-    /// generic, so a watched future adds only a call to the user's build.
-    pub(super) fn start(name: &'static str, settings: Settings) -> Option<Self> {
-        // A clone of this thread's stack handle (one atomic increment, only
-        // while on).
-        let polls = LOCAL.try_with(Arc::clone).ok()?;
-        polls.frames().push(Frame {
-            name,
-            start: Instant::now(),
-            nested: Duration::ZERO,
-            stuck_reported: false,
-        });
-        Some(PollTimer { polls, settings })
-    }
+/// Runs `poll`, the poll of the watched future `name`, timing it.
+pub(super) fn timed_poll<R>(name: &'static str, settings: Settings, poll: impl FnOnce() -> R) -> R {
+    // A clone of this thread's stack handle (one atomic increment, only while
+    // on); fails only while the thread's locals are destroyed: poll untimed.
+    let Ok(polls) = LOCAL.try_with(Arc::clone) else { return poll() };
+    polls.frames().push(Frame {
+        name,
+        start: Instant::now(),
+        nested: Duration::ZERO,
+        stuck_reported: false,
+    });
+    let _guard = FrameGuard { polls: &polls, settings };
+    poll()
 }
 
 /// The monitor thread, once started.
