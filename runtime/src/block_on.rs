@@ -17,10 +17,11 @@
 //! reset) is set up. The wait loop is not generic over the future (it polls
 //! through a `&mut dyn FnMut`), so each blocking twin adds only the small
 //! first-poll code to the user's build.
-//! The wait parks at once. Spinning first (bounded, adaptive) was measured
-//! and lost on the loaded 2-core VM the benchmarks run on: a spinning waiter
-//! holds the core its waker needs (two threads ping-ponging: 4 µs per round
-//! trip with park/unpark, a 16–100 µs median when spinning).
+//!
+//! The wait spins briefly before it parks (bounded and adaptive, see
+//! [`spin`]): a `block_on` of a future completed by a tokio task on another
+//! core then returns in a quarter of the time of tokio's `Handle::block_on`
+//! on the benchmark VM (`benches/block_on.rs`, group `block_on_tokio_task`).
 //!
 //! Misuse — a `block_on` from inside async code — is detected before anything
 //! runs: inside another `block_on`'s poll on this thread (always), or on a
@@ -29,6 +30,7 @@
 //! some other executor's poll (tokio, smol, async-std) is not detected.
 
 mod error;
+mod spin;
 #[cfg(all(test, loom))]
 mod loom;
 
@@ -258,6 +260,8 @@ struct Flags {
     /// How many `block_on`s are waiting on this thread (nested ones are
     /// reached through thread-sensitive jobs run while waiting).
     depth: Cell<usize>,
+    /// Whether and how long to spin before parking.
+    spin: spin::Spin,
 }
 
 impl Wait {
@@ -269,15 +273,18 @@ impl Wait {
         Wait { signal, waker }
     }
 
-    /// Parks until the waker fires, running this thread's pending
-    /// thread-sensitive jobs first and whenever the thread is unparked.
-    fn wait(&self) {
+    /// Waits until the waker fires — spinning briefly, then parked (see
+    /// [`spin`]) — running this thread's pending thread-sensitive jobs first
+    /// and whenever the thread is unparked.
+    fn wait(&self, spin: &spin::Spin) {
         loop {
             crate::thread_sensitive::run_pending_on_this_thread();
             if self.signal.notified.swap(false, Ordering::AcqRel) {
                 return;
             }
-            thread::park();
+            if !spin.wait_for(&self.signal.notified) {
+                thread::park();
+            }
         }
     }
 }
@@ -286,7 +293,9 @@ thread_local! {
     /// This thread's `block_on` state, created the first time it blocks.
     static WAIT: Wait = Wait::new();
     /// This thread's flags.
-    static FLAGS: Flags = const { Flags { polling: Cell::new(false), depth: Cell::new(0) } };
+    static FLAGS: Flags = const {
+        Flags { polling: Cell::new(false), depth: Cell::new(0), spin: spin::Spin::new() }
+    };
 }
 
 /// The slow path of `run_in`: polls with this thread's waker until
@@ -339,7 +348,7 @@ fn wait_until_ready(wait: &Wait, poll_once: PollOnce<'_>) {
                 }
                 return;
             }
-            wait.wait();
+            wait.wait(&flags.spin);
         }
     });
 }
