@@ -30,9 +30,9 @@
 //! some other executor's poll (tokio, smol, async-std) is not detected.
 
 mod error;
-mod spin;
 #[cfg(all(test, loom))]
 mod loom;
+mod spin;
 
 use std::cell::Cell;
 use std::future::Future;

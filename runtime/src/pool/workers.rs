@@ -3,11 +3,13 @@
 //!
 //! Idle workers sleep on one condvar; a submit wakes one (`notify_one`) or, if
 //! none sleeps, starts a thread while below the maximum. A worker that runs
-//! out of jobs sleeps at once: spinning briefly for the next job first (to
-//! save the futex wake of a `loop { unblock(..).await }`) was measured and
-//! gained nothing on the loaded 2-core VM the benchmarks run on, where the
-//! spinner holds the core the submitting task needs. Workers are detached,
-//! never joined: process exit does not wait for them or for queued jobs.
+//! out of jobs first spins for the next one for up to 50 µs (one worker at a
+//! time, never on a single core; see [`Pool::spin`]): a submit that finds it
+//! spinning hands it the job with a store, no wake-up. That is the affinity of
+//! a `loop { unblock(..).await }`: on the benchmark VM, where waking a
+//! sleeping thread costs 10–60 µs, it cut the round trip to ~0.4× tokio's
+//! `spawn_blocking` (`benches/unblock.rs`). Workers are detached, never
+//! joined: process exit does not wait for them or for queued jobs.
 //!
 //! The maximum bounds the threads that can run jobs. A pool thread parked in
 //! `block_on` (a job that waits for async code, which may itself wait for
@@ -19,8 +21,9 @@ use std::cell::Cell;
 use std::collections::VecDeque;
 use std::num::NonZeroUsize;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::task::Job;
 use crate::sync::{Condvar, Mutex, MutexGuard, thread};
@@ -62,6 +65,11 @@ pub(super) struct State {
     pub(super) sleeping: usize,
     /// Wake-ups sent to sleeping threads and not yet consumed.
     notified: usize,
+    /// Threads spinning for a job before they sleep (see [`Pool::spin`]).
+    spinning: usize,
+    /// Queued jobs handed to spinning threads (no wake-up sent for them) and
+    /// not yet claimed by one.
+    spin_claims: usize,
     /// The most threads ever live at once.
     pub(super) peak: usize,
     /// The number of the next thread (`twoworlds-N`).
@@ -81,6 +89,9 @@ pub(super) struct Pool {
     state: Mutex<State>,
     /// Idle workers wait here for jobs.
     work: Condvar,
+    /// `State::spin_claims`, for the spinning thread to watch without the
+    /// lock.
+    claims: AtomicUsize,
 }
 
 /// The pool, configured from the environment on first use.
@@ -96,6 +107,8 @@ impl Pool {
                 blocked: 0,
                 sleeping: 0,
                 notified: 0,
+                spinning: 0,
+                spin_claims: 0,
                 peak: 0,
                 next_id: 1,
                 max,
@@ -104,6 +117,7 @@ impl Pool {
                 closing: false,
             }),
             work: Condvar::new(),
+            claims: AtomicUsize::new(0),
         }
     }
 
@@ -158,7 +172,12 @@ impl Pool {
     pub(super) fn submit(&'static self, job: Arc<dyn Job>) {
         let mut state = self.lock();
         state.queue.push_back(job);
-        if state.sleeping > state.notified {
+        if state.spinning > state.spin_claims {
+            // A thread that just finished a job is spinning for the next:
+            // it takes this one, no wake-up needed.
+            state.spin_claims += 1;
+            self.claims.store(state.spin_claims, Ordering::Release);
+        } else if state.sleeping > state.notified {
             state.notified += 1;
             drop(state);
             self.work.notify_one();
@@ -172,6 +191,12 @@ impl State {
     /// Live threads that count against the maximum.
     fn running(&self) -> usize {
         self.live.saturating_sub(self.blocked)
+    }
+
+    /// Threads that will take a queued job without being started: sleeping
+    /// ones not yet woken, and spinning ones not yet handed a job.
+    fn idle_takers(&self) -> usize {
+        (self.sleeping - self.notified) + (self.spinning - self.spin_claims)
     }
 
     /// Whether one more thread may start.
@@ -230,7 +255,7 @@ impl Blocked {
         }
         let mut state = lock();
         state.blocked += 1;
-        if state.queue.len() > state.sleeping - state.notified && state.has_room() {
+        if state.queue.len() > state.idle_takers() && state.has_room() {
             POOL.start_worker(state);
         }
         Some(Blocked(()))
@@ -306,6 +331,13 @@ impl Pool {
                 state.live -= 1;
                 return;
             }
+            if state.spinning < max_spinners() {
+                state = self.spin(state);
+                if !state.queue.is_empty() {
+                    continue;
+                }
+                // No job came (or another thread took it): sleep.
+            }
             state.sleeping += 1;
             let timeout = state.idle_timeout;
             let (woken, waited) =
@@ -320,6 +352,61 @@ impl Pool {
             }
         }
     }
+}
+
+impl Pool {
+    /// Spins for up to [`SPIN_FOR`] for a job handed to spinning threads
+    /// (the affinity of a `loop { unblock(..).await }`: the thread that ran
+    /// the last job is still awake for the next, which then costs no wake-up
+    /// of a sleeping thread). Returns the state, locked, with a claimed job
+    /// queued if this thread took one.
+    fn spin<'a>(&'a self, mut state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+        state.spinning += 1;
+        drop(state);
+        let start = Instant::now();
+        let mut seen = false;
+        while !seen && start.elapsed() < SPIN_FOR {
+            for _ in 0..PAUSES_PER_CLOCK_READ {
+                if self.claims.load(Ordering::Acquire) > 0 {
+                    seen = true;
+                    break;
+                }
+                std::hint::spin_loop();
+            }
+        }
+        let mut state = self.lock();
+        state.spinning -= 1;
+        // Take a claim if this thread saw one, or if there are now more
+        // claims than spinning threads left to take them.
+        if state.spin_claims > 0 && (seen || state.spin_claims > state.spinning) {
+            state.spin_claims -= 1;
+            self.claims.store(state.spin_claims, Ordering::Release);
+        }
+        state
+    }
+}
+
+/// How long a worker out of jobs spins for the next before it sleeps.
+const SPIN_FOR: Duration = Duration::from_micros(50);
+
+/// Pauses between two looks at the clock while spinning.
+const PAUSES_PER_CLOCK_READ: u32 = 32;
+
+/// How many workers may spin at once: one on a machine with more than one
+/// core (so a burst's end does not turn every idle worker into a spinner),
+/// none on one core (the spinner would hold the core the submitter needs).
+#[cfg(not(loom))]
+fn max_spinners() -> usize {
+    static MAX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *MAX.get_or_init(|| {
+        usize::from(std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
+    })
+}
+
+/// Model tests: no spinning (the models explore the condvar hand-off).
+#[cfg(loom)]
+fn max_spinners() -> usize {
+    0
 }
 
 /// Sets the maximum number of pool threads, overriding the default and
