@@ -8,10 +8,12 @@
 //! 1 ms tokio timer. Our contender is `twoworlds` or `twoworlds_tokio` after
 //! the features the binary was built with (`benches/run.sh` runs both).
 //!
-//! Two floors, measured in the same run so the report can say what bounds a
-//! ratio: `futures_lite_entering_tokio` (entering a tokio context around the
-//! cheapest poll loop) and `wake_floor` (two threads handing a token back
-//! and forth with park/unpark).
+//! Floors, measured in the same run so the report can say what bounds a
+//! ratio: `busy_poll_floor` (a loop that polls without ever sleeping: no
+//! `block_on` returns sooner), `futures_lite_entering_tokio` (entering a tokio
+//! context around the cheapest poll loop) and `wake_floor` (two threads
+//! handing a token back and forth with park/unpark: the cost of waking a
+//! sleeping thread, twice).
 
 mod common;
 
@@ -60,7 +62,22 @@ where
     group.bench_function("futures_lite", |b| b.iter(|| futures_lite::future::block_on(make())));
     group.bench_function("futures_executor", |b| b.iter(|| futures::executor::block_on(make())));
     group.bench_function("pollster", |b| b.iter(|| pollster::block_on(make())));
+    group.bench_function("busy_poll_floor", |b| b.iter(|| busy_poll(make())));
     tokio_contenders(group, make);
+}
+
+/// The floor of any `block_on`: polls in a loop with a no-op waker and never
+/// sleeps, so it returns the moment the future can complete (burning its core
+/// meanwhile: not an executor anyone should use).
+fn busy_poll<F: Future>(fut: F) -> F::Output {
+    let mut fut = std::pin::pin!(fut);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(out) = fut.as_mut().poll(&mut cx) {
+            return out;
+        }
+        std::hint::spin_loop();
+    }
 }
 
 /// Benchmarks the tokio-based peers (they all provide a tokio context).
