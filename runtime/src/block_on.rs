@@ -74,6 +74,7 @@ const BLOCK_ON: &str = "twoworlds::block_on";
 /// what to do instead; the panic points at the caller. [`try_block_on`]
 /// returns the same as an error. Panics of the future propagate unchanged.
 #[track_caller]
+#[inline]
 pub fn block_on<F: Future>(fut: F) -> F::Output {
     block_on_named(BLOCK_ON, fut)
 }
@@ -104,6 +105,7 @@ pub fn try_block_on<F: Future>(fut: F) -> Result<F::Output, BlockOnError> {
 /// ```
 #[doc(hidden)]
 #[track_caller]
+#[inline]
 pub fn block_on_named<F: Future>(twin: &'static str, fut: F) -> F::Output {
     match check() {
         Ok(place) => run_in(place, fut),
