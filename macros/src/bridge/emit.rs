@@ -147,6 +147,11 @@ fn fresh(name: &str) -> syn::Ident {
     syn::Ident::new(&format!("__twoworlds_{name}"), Span::mixed_site())
 }
 
+/// Whether `ty` is the bare type parameter `ident`.
+fn is_type_param(ty: &syn::Type, ident: &syn::Ident) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.qself.is_none() && path.path.is_ident(ident))
+}
+
 /// Input: `fn f<T: Display, U>(x: &T, y: U) where U: Debug` — Output: the
 /// same generics with `Send + 'static` on every type parameter (and
 /// `ToOwned<Owned: Send + 'static>` on those passed as `&T`), each added
@@ -156,12 +161,11 @@ fn fresh(name: &str) -> syn::Ident {
 fn add_param_bounds(generics: &mut Generics, borrowed: &[syn::Ident]) {
     let idents: Vec<syn::Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
     for ident in idents {
-        let is_param = |ty: &syn::Type| {
-            matches!(ty, syn::Type::Path(path) if path.qself.is_none() && path.path.is_ident(&ident))
-        };
         let in_where = generics.where_clause.as_mut().and_then(|clause| {
             clause.predicates.iter_mut().find_map(|predicate| match predicate {
-                syn::WherePredicate::Type(p) if is_param(&p.bounded_ty) => Some(&mut p.bounds),
+                syn::WherePredicate::Type(p) if is_type_param(&p.bounded_ty, &ident) => {
+                    Some(&mut p.bounds)
+                }
                 _ => None,
             })
         });
