@@ -43,6 +43,7 @@
 mod block_on;
 mod context;
 mod pool;
+mod spin;
 mod sync;
 mod thread_sensitive;
 #[cfg(feature = "tokio")]

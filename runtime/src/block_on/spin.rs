@@ -1,16 +1,11 @@
-//! Spin-then-park: a `block_on` about to park first watches its wake-up flag
-//! for a bounded while ([`SPIN_FOR`]), so a wake-up that comes soon — a tokio
-//! task finishing on another core, a pool job returning — costs a store and a
-//! load instead of waking a sleeping thread (on the benchmark VM, waking a
-//! thread whose core went idle costs 10–60 µs). Measured on the benchmark VM
-//! (`block_on_tokio_task` against tokio's `Handle::block_on`): spinning ≈ 10 µs
-//! gained nothing, ≈ 20 µs halved the median, ≈ 50 µs quartered it.
+//! Spin-then-park, per thread: a `block_on` about to park first watches its
+//! wake-up flag for a bounded while (see `crate::spin`), so a wake-up that
+//! comes soon — a tokio task finishing on another core, a pool job returning
+//! — costs a store and a load instead of waking a sleeping thread.
 //!
 //! Kept honest about CPU:
-//! - never on a single-core machine, where the spinner would hold the only
-//!   core its waker needs;
-//! - bounded: at most [`SPIN_FOR`] per wait, by the clock (a `spin_loop`
-//!   pause takes 10–150 cycles depending on the CPU);
+//! - never on a single-core machine, and at most `crate::spin::SPIN_FOR` per
+//!   wait;
 //! - adaptive per thread: after [`MISSES_BEFORE_BACKOFF`] spins in a row that
 //!   ended in a park anyway (the thread waits on timers, I/O, slow work), it
 //!   parks at once for the next [`BACKOFF_WAITS`] waits, then tries again.
@@ -21,16 +16,9 @@
 
 use std::cell::Cell;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
 
+use crate::spin::{multi_core, spin_until};
 use crate::sync::AtomicBool;
-
-/// How long a wait spins before it parks.
-const SPIN_FOR: Duration = Duration::from_micros(50);
-
-/// Pauses between two looks at the clock (≈ 1 µs at the ~26 ns per pause
-/// measured on the benchmark machine).
-const PAUSES_PER_CLOCK_READ: u32 = 32;
 
 /// Spins in a row that may end in a park before the thread stops spinning.
 const MISSES_BEFORE_BACKOFF: u8 = 8;
@@ -62,18 +50,9 @@ impl Spin {
             self.skip.set(self.skip.get() - 1);
             return false;
         }
-        let start = Instant::now();
-        loop {
-            for _ in 0..PAUSES_PER_CLOCK_READ {
-                if flag.load(Ordering::Acquire) {
-                    self.misses.set(0);
-                    return true;
-                }
-                std::hint::spin_loop();
-            }
-            if start.elapsed() >= SPIN_FOR {
-                break;
-            }
+        if spin_until(|| flag.load(Ordering::Acquire)) {
+            self.misses.set(0);
+            return true;
         }
         // Missed: after a few misses in a row, stop spinning for a while.
         let misses = self.misses.get() + 1;
@@ -85,19 +64,6 @@ impl Spin {
         }
         false
     }
-}
-
-/// Whether this machine has more than one core (asked once).
-#[cfg(not(loom))]
-fn multi_core() -> bool {
-    static MULTI_CORE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *MULTI_CORE.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
-}
-
-/// Model tests: never spin (loom explores the park/unpark interleavings).
-#[cfg(loom)]
-fn multi_core() -> bool {
-    false
 }
 
 #[cfg(all(test, not(loom)))]

@@ -23,9 +23,10 @@ use std::num::NonZeroUsize;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::task::Job;
+use crate::spin::{multi_core, spin_until};
 use crate::sync::{Condvar, Mutex, MutexGuard, thread};
 
 /// The maximum number of pool threads unless configured otherwise (like
@@ -355,7 +356,7 @@ impl Pool {
 }
 
 impl Pool {
-    /// Spins for up to [`SPIN_FOR`] for a job handed to spinning threads
+    /// Spins for up to `crate::spin::SPIN_FOR` for a job handed to spinning threads
     /// (the affinity of a `loop { unblock(..).await }`: the thread that ran
     /// the last job is still awake for the next, which then costs no wake-up
     /// of a sleeping thread). Returns the state, locked, with a claimed job
@@ -363,17 +364,7 @@ impl Pool {
     fn spin<'a>(&'a self, mut state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
         state.spinning += 1;
         drop(state);
-        let start = Instant::now();
-        let mut seen = false;
-        while !seen && start.elapsed() < SPIN_FOR {
-            for _ in 0..PAUSES_PER_CLOCK_READ {
-                if self.claims.load(Ordering::Acquire) > 0 {
-                    seen = true;
-                    break;
-                }
-                std::hint::spin_loop();
-            }
-        }
+        let seen = spin_until(|| self.claims.load(Ordering::Acquire) > 0);
         let mut state = self.lock();
         state.spinning -= 1;
         // Take a claim if this thread saw one, or if there are now more
@@ -386,27 +377,11 @@ impl Pool {
     }
 }
 
-/// How long a worker out of jobs spins for the next before it sleeps.
-const SPIN_FOR: Duration = Duration::from_micros(50);
-
-/// Pauses between two looks at the clock while spinning.
-const PAUSES_PER_CLOCK_READ: u32 = 32;
-
 /// How many workers may spin at once: one on a machine with more than one
 /// core (so a burst's end does not turn every idle worker into a spinner),
 /// none on one core (the spinner would hold the core the submitter needs).
-#[cfg(not(loom))]
 fn max_spinners() -> usize {
-    static MAX: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *MAX.get_or_init(|| {
-        usize::from(std::thread::available_parallelism().is_ok_and(|n| n.get() > 1))
-    })
-}
-
-/// Model tests: no spinning (the models explore the condvar hand-off).
-#[cfg(loom)]
-fn max_spinners() -> usize {
-    0
+    usize::from(multi_core())
 }
 
 /// Sets the maximum number of pool threads, overriding the default and
