@@ -7,7 +7,8 @@
 use std::str::FromStr as _;
 
 use libfuzzer_sys::fuzz_target;
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
+use twoworlds_fuzz::has_compile_error;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&split, rest)) = data.split_first() else { return };
@@ -39,13 +40,4 @@ fn check(name: &str, args: &TokenStream, item: &TokenStream, output: TokenStream
     } else {
         assert!(has_compile_error(&output), "#[{name}({args})] {item}\n→ {output}\nno error");
     }
-}
-
-/// Whether `tokens` invoke `compile_error!` anywhere.
-fn has_compile_error(tokens: &TokenStream) -> bool {
-    let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    tokens.windows(2).any(|pair| {
-        matches!(&pair[0], TokenTree::Ident(i) if i == "compile_error")
-            && matches!(&pair[1], TokenTree::Punct(p) if p.as_char() == '!')
-    }) || tokens.iter().any(|t| matches!(t, TokenTree::Group(g) if has_compile_error(&g.stream())))
 }

@@ -10,6 +10,8 @@
 mod bridge;
 #[path = "../../macros/src/common/mod.rs"]
 mod common;
+#[path = "../../macros/src/robustness/compile_error.rs"]
+mod compile_error;
 #[path = "../../macros/src/dual/mod.rs"]
 mod dual;
 #[path = "../../macros/src/lint/mod.rs"]
@@ -25,4 +27,10 @@ pub fn bridge(args: TokenStream, item: TokenStream) -> TokenStream {
 /// `#[dual(args)] item`, as the proc macro expands it.
 pub fn dual(args: TokenStream, item: TokenStream) -> TokenStream {
     dual::expand(args, item)
+}
+
+/// Whether `tokens` invoke `compile_error!` anywhere (the robustness
+/// harness's check, shared).
+pub fn has_compile_error(tokens: &TokenStream) -> bool {
+    compile_error::has_compile_error(tokens)
 }

@@ -6,7 +6,9 @@ use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
+
+use super::compile_error::has_compile_error;
 
 /// An expansion function: `bridge::expand` or `dual::expand`.
 pub(super) type Expand = fn(TokenStream, TokenStream) -> TokenStream;
@@ -68,15 +70,6 @@ pub(super) fn run(expand: Expand, args: &TokenStream, item: &TokenStream) -> Out
         Ok(output) if has_compile_error(&output) => Outcome::Rejected,
         Ok(output) => Outcome::Unparsable(format!("no compile_error! for a non-item: {output}")),
     }
-}
-
-/// Whether `tokens` invoke `compile_error!` anywhere.
-fn has_compile_error(tokens: &TokenStream) -> bool {
-    let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    tokens.windows(2).any(|pair| {
-        matches!(&pair[0], TokenTree::Ident(i) if i == "compile_error")
-            && matches!(&pair[1], TokenTree::Punct(p) if p.as_char() == '!')
-    }) || tokens.iter().any(|t| matches!(t, TokenTree::Group(g) if has_compile_error(&g.stream())))
 }
 
 /// Whether `output` parses as items, and whether one of them is the
