@@ -73,7 +73,6 @@ pub fn clear_tokio_handle() -> Option<Handle> {
 ///   `Ok(None)`: run in that context as it is;
 /// - no context → `Ok(Some(handle))` to enter: the installed handle, else the
 ///   shared runtime (`Err(NoTokioRuntime)` if it could not be built).
-#[inline]
 pub(crate) fn check_and_pick() -> Result<Option<Cow<'static, Handle>>, BlockOnErrorKind> {
     if Handle::try_current().is_ok() {
         return if is_driving_tasks() { Err(BlockOnErrorKind::InsideTokio) } else { Ok(None) };
