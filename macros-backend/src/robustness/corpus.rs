@@ -5,7 +5,7 @@
 //! The crates are the registry packages of the workspace's `Cargo.lock`,
 //! found under `$CARGO_HOME/registry/src/*/<name>-<version>/` (they are
 //! there after any build). Run it with the counts shown:
-//! `cargo test -p twoworlds-macros --release --lib robustness::corpus -- --nocapture`.
+//! `cargo test -p twoworlds-macros-backend --release --lib robustness::corpus -- --nocapture`.
 //! A debug build reads an even sample of [`DEBUG_MAX_FILES`] files;
 //! `TWOWORLDS_CORPUS_MAX_FILES=n` sets the bound.
 

@@ -10,6 +10,7 @@ mod args;
 mod forms;
 mod ir;
 mod markers;
+pub(crate) use markers::outside as markers_outside;
 mod replace;
 mod rewrite;
 #[cfg(test)]

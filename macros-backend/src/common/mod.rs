@@ -2,6 +2,8 @@
 //! together, and messages for unknown options that list the valid ones and
 //! suggest the nearest.
 
+pub(crate) mod compile_error;
+
 use proc_macro2::{Span, TokenStream};
 use std::fmt::Write as _;
 

@@ -8,7 +8,7 @@ use std::sync::Once;
 
 use proc_macro2::TokenStream;
 
-use super::compile_error::has_compile_error;
+use crate::common::compile_error::has_compile_error;
 
 /// An expansion function: `bridge::expand` or `dual::expand`.
 pub(super) type Expand = fn(TokenStream, TokenStream) -> TokenStream;

@@ -1,5 +1,5 @@
 //! Whether an expansion reports an error: shared by the robustness harness
-//! and the fuzz target (`fuzz/src/lib.rs` includes this file by path).
+//! and the fuzz target (through the crate's `has_compile_error`).
 
 use proc_macro2::{TokenStream, TokenTree};
 

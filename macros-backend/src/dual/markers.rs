@@ -19,6 +19,7 @@
 //! positions of the ones after it; named fields are the safe choice.
 
 mod attr;
+pub(crate) mod outside;
 mod per_world;
 
 use crate::common::Errors;

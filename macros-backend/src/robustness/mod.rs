@@ -5,6 +5,5 @@
 //! fuzzed by `fuzz/fuzz_targets/expand.rs`.
 
 mod adversarial;
-mod compile_error;
 mod corpus;
 mod harness;
