@@ -48,6 +48,7 @@ mod sync;
 mod thread_sensitive;
 #[cfg(feature = "tokio")]
 mod tokio_context;
+mod twin;
 pub mod watchdog;
 
 pub use block_on::{BlockOnError, BlockOnErrorKind, block_on, try_block_on};
@@ -62,14 +63,19 @@ pub use thread_sensitive::{
 };
 #[cfg(feature = "tokio")]
 pub use tokio_context::{clear_tokio_handle, set_tokio_handle};
+pub use twin::DualFuture;
 pub use watchdog::watch;
 
 /// Items used by code that `#[dual]` and `#[bridge]` generate. Not public API:
 /// names and signatures may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__settle_await as settle_await;
     pub use crate::block_on::{block_on_named, try_block_on_named};
     pub use crate::pool::unblock_named;
     pub use crate::thread_sensitive::unblock_thread_sensitive_named;
+    pub use crate::twin::settle;
+    pub use crate::twin::settle::{call_once, run_twin};
+    pub use crate::twin::{Branch, Dual, DualFuture, World};
     pub use crate::watchdog::watch;
 }

@@ -131,15 +131,11 @@ fn instrument(
     label: &str,
     options: &Options,
 ) {
-    crate::lint::instrument_async_fn(
-        attrs,
-        sig,
-        body,
-        label,
-        &options.private_path(),
-        options.allow(),
-        &crate::lint::Imports::default(),
-    );
+    let private = options.private_path();
+    let imports = crate::lint::Imports::default();
+    let at =
+        crate::lint::Site { label, private: &private, allow: options.allow(), imports: &imports };
+    crate::lint::instrument_async_fn(attrs, sig, body, &at);
 }
 
 /// The twins of `methods`, skipping `#[bridge(skip)]` ones and reporting

@@ -15,10 +15,11 @@
 //! parameter, the `#[dual]` item itself), with arguments, twice, or both
 //! markers on one node, is an error spanned on it. Outside a `#[dual]` item
 //! the facade's own `only_async`, `only_blocking` and `per_world!` are
-//! errors (see `markers/outside.rs`, included by the crate root). Removing a tuple-struct field shifts the
+//! errors (see [`outside`]). Removing a tuple-struct field shifts the
 //! positions of the ones after it; named fields are the safe choice.
 
 mod attr;
+pub(crate) use attr::is_blocking_only;
 pub(crate) mod outside;
 mod per_world;
 

@@ -1,22 +1,32 @@
 //! `#[dual]`: one async body, a blocking twin by transformation.
 //!
-//! [`expand`] parses the options ([`args`]) and the item, picks the form
-//! ([`forms`]), and each form rewrites a copy of its async fns into blocking
-//! twins ([`rewrite`]) after resolving per-world code ([`markers`]) and
-//! path replacements ([`replace`]). Every error of one invocation is
-//! reported together, beside a best-effort expansion.
+//! The pipeline, like `#[bridge]`'s: [`expand`] parses the options
+//! ([`options`]) and the item and picks the form ([`forms`]). Each form
+//! splits the item into its two worlds ([`worlds`]: per-world code resolved
+//! by [`markers`], path replacements by [`replace`], every async fn numbered
+//! by [`fn_ids`]), makes blocking twins of the blocking copy ([`twin`], with
+//! the body rewrite in [`rewrite`]: every `.await` settled by the *type* of
+//! what it awaits), and hands the async copy to [`instrument`], which lints
+//! and watches each async fn and makes it return its `#[dual]` future — the
+//! future that runs the fn's blocking twin when another blocking twin awaits
+//! it ([`ir::Branch`]). Every error of one invocation is reported together,
+//! beside a best-effort expansion.
 
-mod args;
+mod fn_ids;
 mod forms;
+mod instrument;
 mod ir;
 mod markers;
 pub(crate) use markers::outside as markers_outside;
+mod options;
 mod replace;
 mod rewrite;
 #[cfg(test)]
 mod robustness;
 #[cfg(test)]
 mod tests;
+mod twin;
+mod worlds;
 
 use crate::common::Errors;
 use proc_macro2::TokenStream;
@@ -28,7 +38,7 @@ use syn::Item;
 #[allow(clippy::needless_pass_by_value)] // the signature of every expansion fn
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
-    let args = args::parse(args, &mut errors);
+    let args = options::parse(args, &mut errors);
     let item = match syn::parse2::<Item>(item.clone()) {
         Ok(item) => item,
         Err(error) => {
@@ -40,7 +50,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let expanded = match &item {
         Item::Fn(function) => forms::fn_::expand(function, &args, &mut errors),
         Item::Impl(imp) if imp.trait_.is_some() => {
-            forms::trait_::expand_impl(imp, &args, &mut errors)
+            forms::trait_impl::expand(imp, &args, &mut errors)
         }
         Item::Impl(imp) => forms::impl_::expand(imp, &args, &mut errors),
         Item::Trait(tr) => forms::trait_::expand(tr, &args, &mut errors),

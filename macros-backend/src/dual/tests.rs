@@ -14,6 +14,12 @@ fn pretty(args: TokenStream, item: TokenStream) -> String {
     }
 }
 
+/// `text` without whitespace: macro arguments are pretty-printed with
+/// token spacing, so checks compare squashed text.
+fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Snapshots the expansion under `ui-tests/expand/dual/<name>.snap`.
 macro_rules! snapshot {
     ($name:literal, ($($args:tt)*), $($item:tt)*) => {{
@@ -48,24 +54,83 @@ fn fn_form() {
     );
     assert!(out.contains("pub fn blocking_fetch(x: u32) -> u32"), "{out}");
     assert!(out.contains("Blocking twin of [`fetch`]."), "{out}");
-    let twin = out.split("pub fn blocking_fetch").nth(1).unwrap();
-    assert!(!twin.contains("await") && !twin.contains("async"), "{out}");
+    let (original, twin) = out.split_once("pub fn blocking_fetch").unwrap();
+    assert!(original.contains("-> impl ::core::future::Future<Output = u32>"), "{out}");
+    assert!(original.contains("+ ::twoworlds::__private::DualFuture"), "{out}");
+    assert!(original.contains("Branch::Blocking(blocking_fetch(x))"), "{out}");
+    assert!(!twin.contains(".await") && !twin.contains("async"), "{out}");
     assert!(twin.contains("let c = { a + b };"), "{out}");
     assert!(twin.contains("(|| {"), "{out}");
 }
 
 #[test]
-fn fn_form_bridges_foreign_awaits_and_renames_recursion() {
+fn fn_form_settles_every_await_and_renames_nothing() {
     let out = pretty(
         quote!(),
         quote!(
             async fn f(n: u32) -> u32 {
-                if n == 0 { g().await } else { f(n - 1).await }
+                if n == 0 { g().await } else { Box::pin(f(n - 1)).await }
             }
         ),
     );
-    assert!(out.contains("::twoworlds::__private::block_on_named("), "{out}");
-    assert!(out.contains("blocking_f(n - 1)"), "{out}");
+    let twin = out.split("fn blocking_f").nth(1).unwrap();
+    assert_eq!(twin.matches("settle_await!").count(), 2, "{out}");
+    assert!(twin.contains("Box::pin(f(n - 1))"), "the twin calls the future's own twin: {out}");
+    assert!(!twin.contains("block_on"), "{out}");
+}
+
+#[test]
+fn generic_fns_call_their_twin_with_a_turbofish_unless_an_impl_argument_forbids_it() {
+    let out = pretty(
+        quote!(),
+        quote!(
+            async fn f<T: Default, const N: usize>(x: T) -> T {
+                x
+            }
+        ),
+    );
+    assert!(out.contains("Branch::Blocking(blocking_f::<T, N>(x))"), "{out}");
+    let out = pretty(
+        quote!(),
+        quote!(
+            async fn f<T>(x: T, y: impl Copy) -> T {
+                x
+            }
+        ),
+    );
+    assert!(out.contains("Branch::Blocking(blocking_f(x, y))"), "{out}");
+}
+
+#[test]
+fn a_twin_whose_signature_differs_is_inlined_in_the_future() {
+    let out = pretty(
+        quote!(),
+        quote!(
+            async fn f<F: Future<Output = u8>>(x: F) -> u8 {
+                x.await
+            }
+        ),
+    );
+    assert!(out.contains("fn blocking_f(x: u8) -> u8"), "{out}");
+    let original = out.split("fn blocking_f").next().unwrap();
+    assert!(original.contains("::twoworlds::__private::call_once(move || {"), "{out}");
+    assert!(!original.contains("blocking_f("), "{out}");
+}
+
+#[test]
+fn pattern_arguments_live_in_the_future_under_a_name() {
+    let out = pretty(
+        quote!(),
+        quote!(
+            async fn f((a, b): (u8, u8), _: Guard) -> u8 {
+                a + b
+            }
+        ),
+    );
+    assert!(out.contains("__arg0: (u8, u8),\n    __arg1: Guard,\n)"), "{out}");
+    assert!(out.contains("let (a, b) = __arg0;"), "{out}");
+    assert!(out.contains("Branch::Blocking(blocking_f(__arg0, __arg1))"), "{out}");
+    assert!(out.contains("fn blocking_f((a, b): (u8, u8), _: Guard) -> u8"), "{out}");
 }
 
 #[test]
@@ -83,7 +148,8 @@ fn impl_form() {
         }
     );
     assert!(out.contains("pub fn blocking_get(&self, k: u32) -> u32"), "{out}");
-    assert!(out.contains("self.blocking_len(k)"), "{out}");
+    assert!(out.contains("Branch::Blocking(Self::blocking_get(self, k))"), "{out}");
+    assert!(out.contains("Branch::Blocking(Self::get_now(self))"), "{out}");
     assert!(out.contains("pub fn get_now(&self)"), "{out}");
     assert!(!out.contains("blocking_only_async"), "{out}");
     assert!(!out.contains("blocking_sync_one"), "{out}");
@@ -103,7 +169,13 @@ fn trait_forms() {
         }
     );
     assert!(out.contains("pub trait BlockingStore"), "{out}");
-    assert!(out.contains("+ ::core::marker::Send"), "{out}");
+    let declared = out.split("pub trait BlockingStore").next().unwrap();
+    assert_eq!(declared.matches("::core::marker::Send").count(), 2, "{out}");
+    assert_eq!(declared.matches("::twoworlds::__private::DualFuture").count(), 2, "{out}");
+    assert!(
+        out.contains("impl<__TwoworldsSelf: Store> BlockingStore for __TwoworldsSelf"),
+        "{out}"
+    );
     let out = snapshot!("trait_impl_form", (),
         impl Store for Memory {
             async fn get(&self, k: u32) -> Option<u32> { self.map.get(&k).copied() }
@@ -111,8 +183,44 @@ fn trait_forms() {
             fn name(&self) -> &'static str { "memory" }
         }
     );
-    assert!(out.contains("impl BlockingStore for Memory"), "{out}");
-    assert!(out.contains("<Self as BlockingStore>::get(self, k)"), "{out}");
+    assert!(!out.contains("BlockingStore"), "the blanket impl of the trait provides it: {out}");
+    assert_eq!(out.matches("#[allow(refining_impl_trait)]").count(), 2, "{out}");
+    assert_eq!(out.matches("::twoworlds::__private::call_once(move || {").count(), 2, "{out}");
+}
+
+#[test]
+fn the_blanket_impl_forwards_every_item_with_the_trait_s_generics() {
+    let out = pretty(
+        quote!(),
+        quote!(
+            pub trait Store<'a, K: Hash = u8>: Sync
+            where
+                Self: Sized,
+            {
+                type Err;
+                type Page<'p>: Iterator
+                where
+                    Self: 'p;
+                const N: usize;
+                fn name(&self) -> &str;
+                async fn get<Q: Copy>(&self, (k, q): (K, Q)) -> Result<u8, Self::Err>;
+            }
+        ),
+    );
+    let blanket = squash(out.split("impl<'a, K: Hash,").nth(1).unwrap());
+    let of = "<__TwoworldsSelf as Store<'a, K>>";
+    for part in [
+        "__TwoworldsSelf: Store<'a, K>> BlockingStore<'a, K> for __TwoworldsSelf",
+        "where __TwoworldsSelf: Sized",
+        &format!("type Err = {of}::Err;"),
+        &format!("type Page<'p> = {of}::Page<'p> where Self: 'p;"),
+        &format!("const N: usize = {of}::N;"),
+        &format!("{of}::name(self)"),
+        &format!("fn get<Q: Copy>(&self, __arg1: (K, Q))"),
+        &format!("{of}::get::<Q>(self, __arg1)"),
+    ] {
+        assert!(blanket.contains(&squash(part)), "{part}: {out}");
+    }
 }
 
 #[test]
@@ -147,6 +255,9 @@ fn mod_form() {
     assert!(out.contains("pub fn twice(c: &super::Client) -> u32"), "{out}");
     assert!(out.contains("pub(in super::super) use super::COUNT;"), "{out}");
     assert!(out.contains("Blocking twin of [`super::super::inner::twice`]"), "{out}");
+    // The originals' futures run their blocking bodies where they are.
+    let original = out.split("pub mod blocking").next().unwrap();
+    assert_eq!(original.matches("::twoworlds::__private::call_once(move || {").count(), 3, "{out}");
 }
 
 #[test]
@@ -199,14 +310,6 @@ fn errors_come_with_the_item_and_never_panic() {
             ),
         ),
         (
-            quote!(strict),
-            quote!(
-                async fn f() {
-                    g().await
-                }
-            ),
-        ),
-        (
             quote!(),
             quote!(
                 struct S;
@@ -239,11 +342,13 @@ fn replaced_callees_are_sync_and_lose_their_await() {
             }
         ),
     );
-    let twin = out.split("fn blocking_f").nth(1).unwrap();
-    assert!(twin.contains("std::thread::sleep(d);"), "{out}");
-    assert!(twin.contains("crate::sio::len(p);"), "{out}");
-    assert!(twin.contains("std::fs::read(p)?.len()"), "{out}");
-    assert_eq!(twin.matches("block_on_named").count(), 1, "{out}");
+    let twin = squash(out.split("fn blocking_f").nth(1).unwrap());
+    // The paths are replaced; whether the result is sync is the type's business.
+    assert!(twin.contains("std::thread::sleep(d)"), "{out}");
+    assert!(twin.contains("crate::sio::len(p)"), "{out}");
+    assert!(twin.contains("std::fs::read(p)"), "{out}");
+    assert!(!twin.contains("tokio") && !twin.contains("aio"), "{out}");
+    assert_eq!(twin.matches("settle_await!").count(), 4, "{out}");
 }
 
 #[test]
@@ -261,7 +366,7 @@ fn raw_identifiers_do_not_panic() {
             }
         ),
     );
-    assert!(out.contains("fn r#match(&self) -> u8 {\n        self.r#match()\n"), "{out}");
+    assert!(out.contains("fn r#match(&self) -> u8 {"), "{out}");
 }
 
 #[test]
@@ -297,33 +402,37 @@ fn mod_skip_shares_items_and_statics_point_at_the_originals() {
     assert!(!out.contains("__twoworlds_skip") && !out.contains("dual("), "{out}");
     assert!(copy.contains("pub use super::Error;"), "{out}");
     assert!(copy.contains("pub use super::g;"), "{out}");
-    assert!(copy.contains("block_on_named"), "{out}");
     assert!(copy.contains("pub use super::super::n::S;"), "{out}");
     assert!(copy.contains("pub use super::super::n::C;"), "{out}");
     assert!(copy.contains("pub fn a(&self)") && !copy.contains("fn b("), "{out}");
 }
 
 #[test]
-fn trait_calls_through_the_trait_name_reach_the_blocking_trait() {
+fn trait_calls_through_the_trait_name_reach_the_blocking_trait_in_its_defaults() {
     let out = pretty(
         quote!(),
-        quote!(impl Store for X {
-            async fn get(&self) -> u8 { 1 }
-            async fn two(&self) -> u8 { Store::get(self).await + Self::get(self).await }
-        }),
+        quote!(
+            trait Store {
+                async fn get(&self) -> u8;
+                async fn two(&self) -> u8 {
+                    Store::get(self).await + <Self as Store>::get(self).await
+                }
+            }
+        ),
     );
-    let copy = out.split("impl BlockingStore for X").nth(1).unwrap();
-    assert!(
-        copy.contains("BlockingStore::get(self) + <Self as BlockingStore>::get(self)"),
-        "{out}"
-    );
-    assert!(out.contains("<Self as Store>::get(self).await"), "{out}");
-    assert!(!copy.contains("block_on"), "{out}");
+    let copy = out.split("trait BlockingStore").nth(1).unwrap();
+    let copy = squash(copy.split("impl<").next().unwrap());
+    assert!(copy.contains("BlockingStore::get(self)"), "{out}");
+    assert!(copy.contains("<SelfasBlockingStore>::get(self)"), "{out}");
+    // In the async trait's own future, the paths stay: they are its own.
+    let original = out.split("trait BlockingStore").next().unwrap();
+    assert!(original.contains("Store::get(self)"), "{out}");
+    assert!(!squash(original).contains("BlockingStore::get"), "{out}");
 }
 
 #[test]
 fn twin_attributes_turn_async_tests_into_tests() {
-    use super::forms::twin_attrs;
+    use super::twin::twin_attrs;
     let attrs: Vec<syn::Attribute> = vec![
         syn::parse_quote!(#[doc = " Docs."]),
         syn::parse_quote!(#[tokio::test(flavor = "multi_thread")]),

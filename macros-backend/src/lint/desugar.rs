@@ -8,51 +8,82 @@
 //! handwritten async + sync pairs 0.52 s).
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::{Attribute, FnArg, Pat, Signature};
 
-// Input:  `async fn name<G>(self?, a: A, mut b: B) -> R where W`.
-// Output: `fn name<G>(self?, a: A, b: B) -> impl Future<Output = R> where W`,
+/// What [`desugar_async_fn`] gives back beside the rewritten signature.
+pub(crate) struct DesugaredArgs {
+    /// The statements that open the future's body and move every argument
+    /// into it: `let _ = &self; let a = a; let mut b = b; let (c, d) = __arg2;`.
+    pub(crate) moves: TokenStream,
+    /// The arguments, as a call of a fn with the same signature passes them:
+    /// `self`, `a`, `b`, `__arg2`.
+    pub(crate) call_args: Vec<TokenStream>,
+    /// The async fn's own output type (`-> R`), before the desugaring.
+    pub(crate) output: syn::ReturnType,
+}
+
+// Input:  `async fn name<G>(self?, a: A, mut b: B, (c, d): P) -> R where W`.
+// Output: `fn name<G>(self?, a: A, b: B, __arg2: P) -> impl Future<Output = R> where W`,
 //         and the statements that open the async block:
-//         `let _ = &self; let a = a; let mut b = b;`.
+//         `let _ = &self; let a = a; let mut b = b; let (c, d) = __arg2;`
+//         (the pattern argument only when `patterns`: else `None`).
 /// Turns `sig` into the signature of a fn returning the async fn's future,
 /// and returns the statements that move every argument into that future
 /// (as `async fn` does: an argument the body never uses still lives, and is
-/// dropped, with the future). `None`, with `sig` untouched, when an argument
-/// is a pattern other than a plain name (`_`, `(a, b)`, `ref x`) or the
-/// receiver is `mut self`, or when the fn has an attribute that is not one of
-/// rustc's inert ones ([`is_inert`]): an attribute macro after ours, such as
-/// `#[tokio::test]` or `#[tracing::instrument]`, expects an `async fn`. Those
-/// keep the nested shape, whose signature stays exactly as written.
-pub(super) fn desugar_async_fn(attrs: &[Attribute], sig: &mut Signature) -> Option<TokenStream> {
-    let plain = sig.inputs.iter().all(is_plain) && attrs.iter().all(is_inert);
-    if sig.asyncness.is_none() || !plain {
+/// dropped, with the future). `None`, with `sig` untouched, when the fn has
+/// an attribute that is not one of rustc's inert ones ([`is_inert`]): an
+/// attribute macro after ours, such as `#[tokio::test]` or
+/// `#[tracing::instrument]`, expects an `async fn`; and, unless `patterns`,
+/// when an argument is a pattern other than a plain name (`_`, `(a, b)`,
+/// `ref x`) or the receiver is `mut self`. Those keep the nested shape,
+/// whose signature stays exactly as written.
+pub(crate) fn desugar_async_fn(
+    attrs: &[Attribute],
+    sig: &mut Signature,
+    patterns: bool,
+) -> Option<DesugaredArgs> {
+    let plain = patterns || sig.inputs.iter().all(is_plain);
+    if sig.asyncness.is_none() || !plain || !attrs.iter().all(is_inert) {
         return None;
     }
     let mut moves = TokenStream::new();
-    for input in &mut sig.inputs {
+    let mut call_args = Vec::new();
+    for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
             FnArg::Receiver(receiver) => {
                 let token = receiver.self_token;
                 moves.extend(quote!(let _ = &#token;));
+                call_args.push(quote!(#token));
             }
-            FnArg::Typed(typed) => {
-                let Pat::Ident(pat) = &mut *typed.pat else { return None };
-                let mutability = pat.mutability.take();
-                let name = &pat.ident;
-                // `_guard` is meant to be unused: the move is no use of it.
-                // (The name keeps the user's span, so hygiene inside a
-                // `macro_rules!` and `unused_variables` work as for the fn.)
-                if name.to_string().starts_with('_') {
-                    moves.extend(quote!(#[allow(clippy::used_underscore_binding)]));
+            FnArg::Typed(typed) => match &mut *typed.pat {
+                Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                    let mutability = pat.mutability.take();
+                    let name = &pat.ident;
+                    // `_guard` is meant to be unused: the move is no use of it.
+                    // (The name keeps the user's span, so hygiene inside a
+                    // `macro_rules!` and `unused_variables` work as for the fn.)
+                    if name.to_string().starts_with('_') {
+                        moves.extend(quote!(#[allow(clippy::used_underscore_binding)]));
+                    }
+                    moves.extend(quote!(let #mutability #name = #name;));
+                    call_args.push(quote!(#name));
                 }
-                moves.extend(quote!(let #mutability #name = #name;));
-            }
+                pattern => {
+                    let name = format_ident!("__arg{}", index, span = Span::mixed_site());
+                    let pattern = std::mem::replace(pattern, syn::parse_quote!(#name));
+                    // Moved in under its own name first, so that what the
+                    // pattern leaves (`_`, `(a, _)`) lives with the future.
+                    moves.extend(quote!(let #name = #name; let #pattern = #name;));
+                    call_args.push(quote!(#name));
+                }
+            },
         }
     }
     sig.asyncness = None;
+    let output = sig.output.clone();
     sig.output = future_output(&sig.output);
-    Some(moves)
+    Some(DesugaredArgs { moves, call_args, output })
 }
 
 /// Whether `attr` is a built-in attribute that means the same on `async fn`
@@ -114,8 +145,8 @@ mod tests {
     /// The desugared signature and the moves, as strings.
     fn desugared(sig: &str) -> Option<(String, String)> {
         let mut sig: Signature = syn::parse_str(sig).unwrap();
-        let moves = desugar_async_fn(&[], &mut sig)?;
-        Some((sig.into_token_stream().to_string(), moves.to_string()))
+        let args = desugar_async_fn(&[], &mut sig, false)?;
+        Some((sig.into_token_stream().to_string(), args.moves.to_string()))
     }
 
     #[test]
@@ -151,11 +182,27 @@ mod tests {
     }
 
     #[test]
+    fn with_patterns_every_argument_is_named_and_destructured_in_the_future() {
+        let mut sig: Signature =
+            syn::parse_str("async fn f(mut self, (a, b): (u8, u8), _: G)").unwrap();
+        let args = desugar_async_fn(&[], &mut sig, true).unwrap();
+        let sig = sig.into_token_stream().to_string();
+        assert!(sig.starts_with("fn f (mut self , __arg1 : (u8 , u8) , __arg2 : G)"), "{sig}");
+        assert_eq!(
+            args.moves.to_string(),
+            "let _ = & self ; let __arg1 = __arg1 ; let (a , b) = __arg1 ; \
+             let __arg2 = __arg2 ; let _ = __arg2 ;"
+        );
+        let call: Vec<String> = args.call_args.iter().map(ToString::to_string).collect();
+        assert_eq!(call, ["self", "__arg1", "__arg2"]);
+    }
+
+    #[test]
     fn only_inert_attributes_let_it_desugar() {
         let desugars = |attr: TokenStream| {
             let attrs = [syn::parse_quote!(#attr)];
             let mut sig: Signature = syn::parse_quote!(async fn f(a: u8));
-            desugar_async_fn(&attrs, &mut sig).is_some()
+            desugar_async_fn(&attrs, &mut sig, false).is_some()
         };
         assert!(desugars(quote!(#[doc = "x"])));
         assert!(desugars(quote!(#[cfg(unix)])));

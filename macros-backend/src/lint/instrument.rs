@@ -1,14 +1,27 @@
 //! The one call both macros make on each async body they emit: lint it and
 //! let the watchdog time its polls.
 
-use super::desugar::desugar_async_fn;
+use super::desugar::{DesugaredArgs, desugar_async_fn};
 use super::{Allow, Imports, blocking_call_warnings, strip_allow_markers};
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::visit::Visit;
 
+/// Where an async body is instrumented: its name for the watchdog, the
+/// runtime's path, and what the lint may warn about.
+pub(crate) struct Site<'a> {
+    /// The fn's name after the module path in reports (`fetch`, `Client::fetch`).
+    pub(crate) label: &'a str,
+    /// `::twoworlds::__private`, or the `crate = path` override's.
+    pub(crate) private: &'a TokenStream,
+    /// What not to warn about.
+    pub(crate) allow: Allow,
+    /// The `use` items around the fn.
+    pub(crate) imports: &'a Imports,
+}
+
 // Input: `async fn name(args) -> T { stmts }`.
-// Output, when the arguments are plain names (see `desugar`):
+// Output, when it desugars (see `desugar`):
 //     `fn name(args) -> impl Future<Output = T> {
 //          <one warning per blocking call>
 //          <private>::watch(concat!(module_path!(), "::", label), async move {
@@ -20,34 +33,95 @@ use syn::visit::Visit;
 //     <pin> stmts }).await }`;
 // either way with every `#[allow_blocking]` removed.
 /// Instruments an async fn: blocking-call warnings (unless `allow`), the
-/// watchdog wrapper, markers stripped. `label` names the fn in watchdog
-/// reports after the module path (`"fetch"`, `"Client::fetch"`); `private`
-/// is the path of the runtime's private items (`::twoworlds::__private`, or
-/// the `crate = path` override's).
+/// watchdog wrapper, markers stripped (`#[bridge]`'s async originals).
 pub(crate) fn instrument_async_fn(
     attrs: &[syn::Attribute],
     sig: &mut syn::Signature,
     body: &mut syn::Block,
-    label: &str,
-    private: &TokenStream,
-    allow: Allow,
-    imports: &Imports,
+    at: &Site<'_>,
 ) {
-    let warnings = blocking_call_warnings(body, allow, imports);
-    strip_allow_markers(body);
+    let warnings = warnings_of(body, at);
+    let pin = pin_output(&sig.output);
     let stmts = &body.stmts;
-    let pin_output = pin_output(&sig.output);
-    let name = quote!(::core::concat!(::core::module_path!(), "::", #label));
-    *body = match desugar_async_fn(attrs, sig) {
-        Some(moves) => syn::parse_quote! {{
-            #warnings
-            #private::watch(#name, async move { #moves #pin_output #(#stmts)* })
-        }},
+    let name = watch_name(at.label);
+    let private = at.private;
+    *body = match desugar_async_fn(attrs, sig, false) {
+        Some(args) => {
+            let moves = args.moves;
+            syn::parse_quote! {{
+                #warnings
+                #private::watch(#name, async move { #moves #pin #(#stmts)* })
+            }}
+        }
         None => syn::parse_quote! {{
             #warnings
-            #private::watch(#name, async move { #pin_output #(#stmts)* }).await
+            #private::watch(#name, async move { #pin #(#stmts)* }).await
         }},
     };
+}
+
+/// The blocking side of a `#[dual]` future, built from the desugared
+/// arguments (see [`dual_async_fn`]).
+pub(crate) type BlockingSide<'a> = &'a dyn Fn(&DesugaredArgs) -> TokenStream;
+
+// Input: `async fn name(args) -> T { stmts }`, and how to build its blocking side.
+// Output: `fn name(args) -> impl Future<Output = T> + DualFuture {
+//              <warnings>
+//              <private>::Dual::new(move |world| match world {
+//                  World::Async => Branch::Async(<private>::watch(.., async move {
+//                      <moves> <pin> stmts })),
+//                  World::Blocking => Branch::Blocking(<blocking side>),
+//              }) }`
+// The closure owns every argument (the async arm names them all), so they
+// live, and drop, with the future, as with `async fn`.
+/// Instruments an async fn of `#[dual]` into the fn returning its `Dual`
+/// future. `false`, with nothing changed, when the fn cannot be desugared
+/// (an attribute macro after ours expects an `async fn`).
+pub(crate) fn dual_async_fn(
+    attrs: &[syn::Attribute],
+    sig: &mut syn::Signature,
+    body: &mut syn::Block,
+    at: &Site<'_>,
+    blocking: BlockingSide<'_>,
+) -> bool {
+    let Some(args) = desugar_async_fn(attrs, sig, true) else { return false };
+    let warnings = warnings_of(body, at);
+    let pin = pin_output(&args.output);
+    let stmts = &body.stmts;
+    let name = watch_name(at.label);
+    let (private, moves) = (at.private, &args.moves);
+    let blocking = blocking(&args);
+    let world = syn::Ident::new("world", proc_macro2::Span::mixed_site());
+    *body = syn::parse_quote! {{
+        #warnings
+        #private::Dual::new(move |#world| match #world {
+            #private::World::Async => #private::Branch::Async(
+                #private::watch(#name, async move { #moves #pin #(#stmts)* })
+            ),
+            #private::World::Blocking => #private::Branch::Blocking(#blocking),
+        })
+    }};
+    let site = proc_macro2::Span::mixed_site();
+    let dual: syn::TypeParamBound = syn::parse_quote_spanned!(site=> #private::DualFuture);
+    if let syn::ReturnType::Type(_, ty) = &mut sig.output
+        && let syn::Type::Verbatim(tokens) = &mut **ty
+    {
+        tokens.extend(quote!(+ #dual));
+    }
+    true
+}
+
+/// The blocking-call warnings of `body`, whose `#[allow_blocking]` markers
+/// are then removed.
+fn warnings_of(body: &mut syn::Block, at: &Site<'_>) -> TokenStream {
+    let warnings = blocking_call_warnings(body, at.allow, at.imports);
+    strip_allow_markers(body);
+    warnings
+}
+
+/// `concat!(module_path!(), "::", label)`: the name the watchdog reports.
+fn watch_name(label: &str) -> TokenStream {
+    quote!(::core::concat!(::core::module_path!(), "::", #label))
 }
 
 /// A never-run `return` of a value of the fn's output type, so the `async`
@@ -57,7 +131,7 @@ pub(crate) fn instrument_async_fn(
 /// Box::new("a")` in a fn returning `Box<dyn Debug>` stops compiling
 /// (checked on 1.95; a single return site still coerces at the `.await`).
 /// Skipped for outputs naming `impl Trait` (not allowed in a `let` type).
-fn pin_output(output: &syn::ReturnType) -> TokenStream {
+pub(crate) fn pin_output(output: &syn::ReturnType) -> TokenStream {
     let syn::ReturnType::Type(_, ty) = output else { return TokenStream::new() };
     if mentions_impl_trait(ty) {
         return TokenStream::new();
@@ -79,7 +153,7 @@ fn pin_output(output: &syn::ReturnType) -> TokenStream {
 }
 
 /// Whether `ty` contains an `impl Trait`.
-fn mentions_impl_trait(ty: &syn::Type) -> bool {
+pub(crate) fn mentions_impl_trait(ty: &syn::Type) -> bool {
     /// Input: a type. Output: whether an `impl Trait` is in it.
     struct FindImpl(bool);
     impl<'ast> Visit<'ast> for FindImpl {
@@ -101,15 +175,9 @@ mod tests {
         let mut block: syn::Block = syn::parse_str(body).unwrap();
         let mut sig: syn::Signature = syn::parse_str(&format!("async fn f() {output}")).unwrap();
         let private = quote!(::twoworlds::__private);
-        instrument_async_fn(
-            &[],
-            &mut sig,
-            &mut block,
-            "f",
-            &private,
-            Allow::NONE,
-            &Imports::default(),
-        );
+        let imports = Imports::default();
+        let at = Site { label: "f", private: &private, allow: Allow::NONE, imports: &imports };
+        instrument_async_fn(&[], &mut sig, &mut block, &at);
         quote!(#sig #block).to_string()
     }
 

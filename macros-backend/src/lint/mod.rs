@@ -29,8 +29,11 @@ mod visit;
 use proc_macro2::{Span, TokenStream};
 use syn::visit::Visit as _;
 
+pub(crate) use desugar::DesugaredArgs;
 pub(crate) use imports::Imports;
-pub(crate) use instrument::instrument_async_fn;
+pub(crate) use instrument::{
+    Site, dual_async_fn, instrument_async_fn, mentions_impl_trait, pin_output,
+};
 pub(crate) use strip::{strip_allow_markers, take_allow_marker};
 
 /// The name of the per-statement marker and of the per-item option.

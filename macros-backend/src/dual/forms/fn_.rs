@@ -1,15 +1,13 @@
 //! `#[dual] async fn name` → `name` as written + `fn blocking_name`.
 
-use super::super::args::Args;
-use super::super::ir::Scope;
+use super::super::ir::Branches;
+use super::super::options::{Args, Form};
+use super::super::twin::{self, FnParts, Names};
+use super::super::{fn_ids, instrument, worlds};
 use crate::common::Errors;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Item, ItemFn, ReturnType, Type};
-
-/// Options that apply to the fn form.
-const FN_OPTIONS: &[&str] =
-    &["blocking", "strict", "crate", "replace", "tokio_to_std", "allow_blocking"];
 
 /// Whether `sig` is something `#[dual]` can make blocking: `async fn`, or a
 /// fn returning `impl Future`.
@@ -25,6 +23,21 @@ fn returns_impl_future(output: &ReturnType) -> bool {
         matches!(bound, syn::TypeParamBound::Trait(t)
             if t.path.segments.last().is_some_and(|s| s.ident == "Future"))
     })
+}
+
+/// Whether `sig` can only be a method or associated fn: it has a receiver or
+/// names `Self`.
+fn in_impl(sig: &syn::Signature) -> bool {
+    /// Finds `Self`.
+    struct FindSelf(bool);
+    impl syn::visit::Visit<'_> for FindSelf {
+        fn visit_ident(&mut self, ident: &syn::Ident) {
+            self.0 |= ident == "Self";
+        }
+    }
+    let mut find = FindSelf(sig.receiver().is_some());
+    syn::visit::Visit::visit_signature(&mut find, sig);
+    find.0
 }
 
 /// Checks what no form of fn may be: `const async`, and not async at all.
@@ -51,9 +64,13 @@ pub(crate) fn check_sig(sig: &syn::Signature, errors: &mut Errors) -> bool {
     true
 }
 
-/// Expands the fn form. `item` is the fn as written.
+// Input: `#[dual] async fn name(args) -> T { body }`.
+// Output: `fn name(args) -> impl Future<Output = T> + DualFuture { Dual::new(..) }`
+// (async world: the watched body; blocking world: `blocking_name(args)`) and
+// `fn blocking_name(args) -> T { <body, every .await settled by type> }`.
+/// Expands the fn form.
 pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> TokenStream {
-    args.reject_unless(FN_OPTIONS, "an async fn", errors);
+    args.check_form(Form::Fn, errors);
     let original = Item::Fn(function.clone());
     if !check_sig(&function.sig, errors) {
         return quote!(#original);
@@ -61,22 +78,29 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
     let name = &function.sig.ident;
     let twin_name = args.blocking.clone().unwrap_or_else(|| format_ident!("blocking_{}", name));
     if twin_name == *name {
-        errors.push(super::collision(&twin_name, name, "async fn"));
+        errors.push(twin::collision(&twin_name, name, "async fn"));
         return quote!(#original);
     }
-    let (mut async_copy, blocking) = super::prepare(&original, args, errors);
-    super::lint::instrument(&mut async_copy, args, &|_, _| false);
+    let (mut async_copy, blocking) = worlds::split(&original, args, errors);
     let Item::Fn(mut blocking) = blocking else { return quote!(#original) };
-    let mut scope = Scope::default();
-    scope.fns.insert(name.to_string(), twin_name.clone());
-    super::twin_fn(
-        &mut blocking.attrs,
-        &mut blocking.sig,
-        Some(&mut blocking.block),
-        (&twin_name, &name.to_string()),
-        &scope,
-        args,
-        errors,
-    );
+    let id = fn_ids::take(&mut blocking.attrs);
+    // A fn with a receiver or `Self` in its signature is a method (the fn
+    // form inside an impl): its twin is reached through `Self`.
+    let path: syn::Path = if in_impl(&blocking.sig) {
+        syn::parse_quote!(Self::#twin_name)
+    } else {
+        syn::Path::from(twin_name.clone())
+    };
+    let callee = twin::callee(path, &blocking.sig);
+    let parts = FnParts {
+        attrs: &mut blocking.attrs,
+        sig: &mut blocking.sig,
+        block: Some(&mut blocking.block),
+    };
+    let (link, label) = (name.to_string(), twin_name.to_string());
+    let names = Names { name: &twin_name, link: &link, label: &label };
+    let branch = twin::twin_fn(parts, &names, Some(callee), args, errors);
+    let branches: Branches = id.zip(branch).into_iter().collect();
+    instrument::instrument(&mut async_copy, args, &branches, &|_, _| false);
     quote!(#async_copy #blocking)
 }

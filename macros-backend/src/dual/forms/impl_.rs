@@ -2,23 +2,23 @@
 //! same impl; sync methods stay as they are; `#[dual(skip)]` on a method
 //! leaves it alone and `#[dual(blocking = name)]` names its twin.
 
-use super::super::args::{self, Args};
-use super::super::ir::Scope;
+use super::super::ir::Branches;
+use super::super::options::{self, Args, Form};
+use super::super::twin::{self, FnParts, Names};
+use super::super::{fn_ids, instrument, worlds};
 use super::fn_::is_async;
 use crate::common::Errors;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::HashMap;
-use syn::{ImplItem, Item, ItemImpl, Type};
+use syn::{ImplItem, Item, ItemImpl};
 
-/// Options that apply to an inherent impl.
-const IMPL_OPTIONS: &[&str] = &["strict", "crate", "replace", "tokio_to_std", "allow_blocking"];
-/// Options that apply to one method of it.
-const METHOD_OPTIONS: &[&str] = &["skip", "blocking", "allow_blocking"];
-
+// Input: `#[dual] impl T { async fn m(&self, a: A) -> R { body } .. }`.
+// Output: the impl, where `m` returns its `#[dual]` future (blocking world:
+// `Self::blocking_m(self, a)`), and beside it `fn blocking_m(&self, a: A) -> R`.
 /// Expands the inherent impl form.
 pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenStream {
-    args.reject_unless(IMPL_OPTIONS, "an inherent impl", errors);
+    args.check_form(Form::Impl, errors);
     let mut imp = imp.clone();
     let has_async = imp.items.iter().any(|i| matches!(i, ImplItem::Fn(f) if is_async(&f.sig)));
     let twins = method_twins(&mut imp, errors);
@@ -34,29 +34,29 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
     if twins.is_empty() {
         return quote!(#original);
     }
-    let mut scope = Scope::default();
-    scope.methods.clone_from(&twins);
-    scope.self_names.push("Self".to_owned());
-    if let Type::Path(path) = &*imp.self_ty
-        && let Some(last) = path.path.segments.last()
-    {
-        scope.self_names.push(last.ident.to_string());
+    let (mut async_copy, blocking) = worlds::split(&original, args, errors);
+    let Item::Impl(blocking) = blocking else { return quote!(#original) };
+    let owner = crate::common::owner_name(&imp.self_ty);
+    let mut branches = Branches::new();
+    let mut made = HashMap::new();
+    for item in blocking.items {
+        let ImplItem::Fn(mut f) = item else { continue };
+        let name = f.sig.ident.to_string();
+        let Some(twin_name) = twins.get(&name) else { continue };
+        let id = fn_ids::take(&mut f.attrs);
+        let callee = twin::callee(syn::parse_quote!(Self::#twin_name), &f.sig);
+        let parts = FnParts { attrs: &mut f.attrs, sig: &mut f.sig, block: Some(&mut f.block) };
+        let (link, label) = (format!("Self::{name}"), format!("{owner}::{twin_name}"));
+        let names = Names { name: twin_name, link: &link, label: &label };
+        let branch = twin::twin_fn(parts, &names, Some(callee), args, errors);
+        branches.extend(id.zip(branch));
+        made.insert(name, f);
     }
-    let (mut async_copy, blocking) = super::prepare(&original, args, errors);
-    super::lint::instrument(&mut async_copy, args, &|name, _| {
+    instrument::instrument(&mut async_copy, args, &branches, &|name, _| {
         name.is_some_and(|name| !twins.contains_key(&name.to_string()))
     });
-    let (Item::Impl(mut out), Item::Impl(blocking)) = (async_copy, blocking) else {
-        return quote!(#original);
-    };
-    let mut blocking_fns: HashMap<String, syn::ImplItemFn> = blocking
-        .items
-        .into_iter()
-        .filter_map(|item| match item {
-            ImplItem::Fn(f) => Some((f.sig.ident.to_string(), f)),
-            _ => None,
-        })
-        .collect();
+    let Item::Impl(mut out) = async_copy else { return quote!(#original) };
+    // Each twin right after its original.
     let items = std::mem::take(&mut out.items);
     for item in items {
         let name = match &item {
@@ -64,22 +64,9 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
             _ => None,
         };
         out.items.push(item);
-        let Some(name) = name else { continue };
-        let (Some(twin_name), Some(mut twin)) = (twins.get(&name), blocking_fns.remove(&name))
-        else {
-            continue;
-        };
-        let link = format!("Self::{name}");
-        super::twin_fn(
-            &mut twin.attrs,
-            &mut twin.sig,
-            Some(&mut twin.block),
-            (twin_name, &link),
-            &scope,
-            args,
-            errors,
-        );
-        out.items.push(ImplItem::Fn(twin));
+        if let Some(twin) = name.and_then(|name| made.remove(&name)) {
+            out.items.push(ImplItem::Fn(twin));
+        }
     }
     quote!(#out)
 }
@@ -99,8 +86,8 @@ fn method_twins(imp: &mut ItemImpl, errors: &mut Errors) -> HashMap<String, syn:
         .collect();
     for item in &mut imp.items {
         let ImplItem::Fn(method) = item else { continue };
-        let options = args::take_inner(&mut method.attrs, errors);
-        options.reject_unless(METHOD_OPTIONS, "a method of a #[dual] impl", errors);
+        let options = options::take_inner(&mut method.attrs, errors);
+        options.check_form(Form::Method, errors);
         if options.allow_blocking.is_some() {
             method.attrs.push(syn::parse_quote!(#[allow_blocking]));
         }
@@ -113,7 +100,7 @@ fn method_twins(imp: &mut ItemImpl, errors: &mut Errors) -> HashMap<String, syn:
         let name = &method.sig.ident;
         let twin = options.blocking.unwrap_or_else(|| format_ident!("blocking_{}", name));
         if let Some(taken) = existing.iter().find(|e| **e == twin) {
-            errors.push(super::collision(&twin, taken, "method"));
+            errors.push(twin::collision(&twin, taken, "method"));
             continue;
         }
         twins.insert(name.to_string(), twin);

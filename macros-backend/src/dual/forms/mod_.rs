@@ -6,24 +6,33 @@
 //! because they have the same names. `static`s are re-exported, not copied
 //! (one state, not two); `macro_rules!` stay in `m` (textual scope reaches
 //! the copy). `crate::` paths are kept as written: they name the async items.
+//!
+//! The `#[dual]` futures: a free async fn of `m` whose signature names none
+//! of `m`'s own types returns one whose blocking world calls its copy
+//! (`blocking::f(args)`), so another `#[dual]` item awaiting `m::f(..)`
+//! runs `m::blocking::f` instead of a `block_on` bridge. Methods, and fns
+//! over `m`'s own types, cannot be called that way: in the copy those
+//! types are other types (with their per-world fields, variants and
+//! replaced paths); their futures are plain, and awaiting them from another
+//! invocation's blocking twin bridges (reach the copy with `replace(m =>
+//! m::blocking)` instead).
 
-use super::super::args::Args;
-use super::super::ir::Scope;
+use super::super::ir::{Branch, Branches, FnId};
+use super::super::options::{Args, Form};
+use super::super::twin::{self, FnParts, Names};
+use super::super::{fn_ids, instrument, worlds};
 use super::fn_::is_async;
 use super::skip;
 use crate::common::Errors;
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
+use std::collections::HashSet;
 use syn::visit_mut::{self, VisitMut};
 use syn::{ImplItem, Item, ItemMod, TraitItem};
 
-/// Options that apply to an inline mod.
-const MOD_OPTIONS: &[&str] =
-    &["blocking", "send", "strict", "crate", "replace", "tokio_to_std", "allow_blocking"];
-
 /// Expands the mod form.
 pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> TokenStream {
-    args.reject_unless(MOD_OPTIONS, "an inline mod", errors);
+    args.check_form(Form::Mod, errors);
     let Some((_, items)) = &module.content else {
         errors.push(syn::Error::new(
             module.ident.span(),
@@ -38,7 +47,7 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
     let inner =
         args.blocking.clone().unwrap_or_else(|| syn::Ident::new("blocking", module.ident.span()));
     if let Some(taken) = items.iter().find_map(|item| item_ident(item).filter(|i| **i == inner)) {
-        errors.push(super::collision(&inner, taken, "item"));
+        errors.push(twin::collision(&inner, taken, "item"));
         return quote!(#module);
     }
     let mut module = module.clone();
@@ -46,9 +55,7 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         skip::mark(items, errors);
     }
     let items = module.content.as_ref().map_or(&[][..], |(_, items)| items);
-    let mut scope = Scope { any_path: true, ..Scope::default() };
-    collect(items, &mut scope);
-    if scope.fns.is_empty() && scope.methods.is_empty() {
+    if !has_async(items) {
         errors.push(syn::Error::new(
             module.mod_token.span,
             "#[dual] has nothing to transform: this module has no `async fn` (free or in an impl or trait)",
@@ -59,14 +66,26 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         return quote!(#module);
     }
     let original = Item::Mod(module.clone());
-    let (mut async_copy, blocking) = super::prepare(&original, args, errors);
-    super::lint::instrument(&mut async_copy, args, &|_, attrs| skip::is_marked(attrs));
-    let (Item::Mod(mut async_copy), Item::Mod(blocking)) = (async_copy, blocking) else {
-        return quote!(#original);
-    };
+    let (mut async_copy, blocking) = worlds::split(&original, args, errors);
+    let Item::Mod(blocking) = blocking else { return quote!(#original) };
     let mut copies = blocking.content.map(|(_, items)| items).unwrap_or_default();
-    let cx = Cx { scope: &scope, args, prefix: "super::".to_owned() };
-    copies = copies.into_iter().filter_map(|item| twin_item(item, &cx, errors)).collect();
+    let mut cx = Cx {
+        args,
+        prefix: "super::".to_owned(),
+        inner: &inner,
+        below: Vec::new(),
+        own_types: own_types(items),
+        branches: Branches::new(),
+    };
+    copies = copies.into_iter().filter_map(|item| twin_item(item, &mut cx, errors)).collect();
+    if let Item::Mod(m) = &mut async_copy
+        && let Some((_, items)) = &mut m.content
+        && args.send.is_some()
+    {
+        send_traits(items, args);
+    }
+    instrument::instrument(&mut async_copy, args, &cx.branches, &|_, attrs| skip::is_marked(attrs));
+    let Item::Mod(mut async_copy) = async_copy else { return quote!(#original) };
     let mut adjust = SuperAdjust { depth: 0 };
     for item in &mut copies {
         adjust.visit_item_mut(item);
@@ -77,9 +96,6 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
     let doc = format!("Blocking twins of the items of [`{}`](super).", module.ident);
     if let Some((_, items)) = &mut async_copy.content {
         skip::strip(items);
-        if args.send.is_some() {
-            send_traits(items);
-        }
         items.push(syn::parse_quote!(#[doc = #doc] pub mod #inner { #(#copies)* }));
     }
     quote!(#async_copy)
@@ -112,100 +128,192 @@ fn item_attrs_marked(item: &Item) -> bool {
     }
 }
 
-/// Records every async fn and async method of `items` (and nested mods),
-/// under their own names: the copies keep them.
-fn collect(items: &[Item], scope: &mut Scope) {
-    let same = |name: &syn::Ident| (name.to_string(), name.clone());
-    for item in items {
-        match item {
-            _ if item_attrs_marked(item) => {}
-            Item::Fn(f) if is_async(&f.sig) => scope.fns.extend([same(&f.sig.ident)]),
-            Item::Impl(imp) => scope.methods.extend(imp.items.iter().filter_map(|i| match i {
-                ImplItem::Fn(f) if is_async(&f.sig) && !skip::is_marked(&f.attrs) => {
-                    Some(same(&f.sig.ident))
-                }
-                _ => None,
-            })),
-            Item::Trait(tr) => scope.methods.extend(tr.items.iter().filter_map(|i| match i {
-                TraitItem::Fn(f) if is_async(&f.sig) => Some(same(&f.sig.ident)),
-                _ => None,
-            })),
-            Item::Mod(m) => collect(m.content.as_ref().map_or(&[][..], |(_, items)| items), scope),
-            _ => {}
+/// Whether `items` (or nested mods) have an async fn, free or in an impl or
+/// trait, that is not skipped.
+fn has_async(items: &[Item]) -> bool {
+    items.iter().any(|item| match item {
+        _ if item_attrs_marked(item) => false,
+        Item::Fn(f) => is_async(&f.sig),
+        Item::Impl(imp) => imp.items.iter().any(
+            |i| matches!(i, ImplItem::Fn(f) if is_async(&f.sig) && !skip::is_marked(&f.attrs)),
+        ),
+        Item::Trait(tr) => {
+            tr.items.iter().any(|i| matches!(i, TraitItem::Fn(f) if is_async(&f.sig)))
         }
-    }
+        Item::Mod(m) => has_async(m.content.as_ref().map_or(&[][..], |(_, items)| items)),
+        _ => false,
+    })
 }
 
-/// What the copy of one item needs to know.
+/// What the copy of one item needs to know, and what it found.
 struct Cx<'a> {
-    /// The invocation's items.
-    scope: &'a Scope,
-    /// Its options.
+    /// The invocation's options.
     args: &'a Args,
     /// The path from the copy's module to the original's (`super::`,
     /// `super::super::inner::`), for doc links.
     prefix: String,
+    /// The blocking copy's module name (`blocking`).
+    inner: &'a syn::Ident,
+    /// The nested modules between `m` and the item (`[inner]` for `m::inner::f`).
+    below: Vec<syn::Ident>,
+    /// The names of the types and traits the module defines (and copies):
+    /// in the copy, they name the copies.
+    own_types: HashSet<String>,
+    /// The blocking branch of each async fn of the async copy, as found.
+    branches: Branches,
 }
 
 impl Cx<'_> {
     /// Makes one async fn of the copy its blocking twin, in place, under the
     /// same name; `owner` is `""`, `"Type::"` or `"Trait::"`, for the doc
-    /// link back to the original.
-    fn twin_fn(
-        &self,
-        attrs: &mut Vec<syn::Attribute>,
-        sig: &mut syn::Signature,
-        block: Option<&mut syn::Block>,
-        owner: &str,
-        errors: &mut Errors,
-    ) {
-        let name = sig.ident.clone();
-        let link = format!("{}{owner}{name}", self.prefix);
-        super::twin_fn(attrs, sig, block, (&name, &link), self.scope, self.args, errors);
+    /// link back to the original. A free fn whose signature names none of
+    /// the module's own types can be called with its original's arguments:
+    /// its original's `#[dual]` future calls it (see the module docs).
+    /// Returns whether the original's future calls the copy.
+    fn twin_fn(&mut self, parts: FnParts<'_>, owner: &str, errors: &mut Errors) -> bool {
+        let id: Option<FnId> = fn_ids::take(parts.attrs);
+        let name = parts.sig.ident.clone();
+        let (link, label) =
+            (format!("{}{owner}{name}", self.prefix), format!("blocking::{owner}{name}"));
+        let callee = (owner.is_empty() && !mentions(parts.sig, &self.own_types)).then(|| {
+            let supers = self.below.iter().map(|_| quote!(super::));
+            let (inner, below) = (self.inner, &self.below);
+            let path: syn::Path = syn::parse_quote!(#(#supers)* #inner #(:: #below)* :: #name);
+            twin::callee(path, parts.sig)
+        });
+        let names = Names { name: &name, link: &link, label: &label };
+        let branch = twin::twin_fn(parts, &names, callee, self.args, errors);
+        if let (Some(id), Some(branch @ Branch::Call(_))) = (id, branch) {
+            self.branches.insert(id, branch);
+            return true;
+        }
+        false
     }
 }
 
+/// Whether `vis` keeps an item inside its own module.
+fn is_private(vis: &syn::Visibility) -> bool {
+    match vis {
+        syn::Visibility::Inherited => true,
+        syn::Visibility::Restricted(r) => r.in_token.is_none() && r.path.is_ident("self"),
+        syn::Visibility::Public(_) => false,
+    }
+}
+
+/// The names of the types and traits `items` (and nested mods) define,
+/// but those skipped (shared by both worlds).
+fn own_types(items: &[Item]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for item in items {
+        if item_attrs_marked(item) {
+            continue;
+        }
+        match item {
+            Item::Struct(i) if !skip::is_marked(&i.attrs) => names.insert(i.ident.to_string()),
+            Item::Enum(i) if !skip::is_marked(&i.attrs) => names.insert(i.ident.to_string()),
+            Item::Union(i) if !skip::is_marked(&i.attrs) => names.insert(i.ident.to_string()),
+            Item::Type(i) if !skip::is_marked(&i.attrs) => names.insert(i.ident.to_string()),
+            Item::Trait(i) => names.insert(i.ident.to_string()),
+            Item::Mod(m) => {
+                names.extend(own_types(m.content.as_ref().map_or(&[][..], |(_, items)| items)));
+                false
+            }
+            _ => false,
+        };
+    }
+    names
+}
+
+/// Whether `sig` names `Self` or one of `names` anywhere.
+fn mentions(sig: &syn::Signature, names: &HashSet<String>) -> bool {
+    /// Finds the names.
+    struct Find<'a>(&'a HashSet<String>, bool);
+    impl syn::visit::Visit<'_> for Find<'_> {
+        fn visit_ident(&mut self, ident: &syn::Ident) {
+            let text = ident.to_string();
+            self.1 |= text == "Self" || self.0.contains(&text);
+        }
+    }
+    let mut find = Find(names, false);
+    syn::visit::Visit::visit_signature(&mut find, sig);
+    find.1
+}
+
 /// The blocking copy of one item of the module (`None`: not copied).
-fn twin_item(item: Item, cx: &Cx<'_>, errors: &mut Errors) -> Option<Item> {
+fn twin_item(item: Item, cx: &mut Cx<'_>, errors: &mut Errors) -> Option<Item> {
     let mut item = item;
-    let (scope, args) = (cx.scope, cx.args);
     match &mut item {
         Item::Fn(f) if is_async(&f.sig) && super::fn_::check_sig(&f.sig, errors) => {
-            cx.twin_fn(&mut f.attrs, &mut f.sig, Some(&mut f.block), "", errors);
+            let parts = FnParts { attrs: &mut f.attrs, sig: &mut f.sig, block: Some(&mut f.block) };
+            if cx.twin_fn(parts, "", errors) && is_private(&f.vis) {
+                // The original's future calls it from `m`, outside the copy.
+                f.vis = syn::parse_quote!(pub(crate));
+            }
         }
         Item::Impl(imp) => {
             let ty = &imp.self_ty;
-            let ty = quote!(#ty).to_string().replace(' ', "");
+            let owner = format!("{}::", quote!(#ty).to_string().replace(' ', ""));
             for item in &mut imp.items {
                 let ImplItem::Fn(f) = item else { continue };
                 if is_async(&f.sig) {
-                    let owner = format!("{ty}::");
-                    cx.twin_fn(&mut f.attrs, &mut f.sig, Some(&mut f.block), &owner, errors);
+                    let parts =
+                        FnParts { attrs: &mut f.attrs, sig: &mut f.sig, block: Some(&mut f.block) };
+                    let _ = cx.twin_fn(parts, &owner, errors);
                 }
             }
         }
         Item::Trait(tr) => {
-            let trait_name = tr.ident.to_string();
+            let owner = format!("{}::", tr.ident);
             for item in &mut tr.items {
                 let TraitItem::Fn(f) = item else { continue };
                 if is_async(&f.sig) {
-                    let owner = format!("{trait_name}::");
-                    cx.twin_fn(&mut f.attrs, &mut f.sig, f.default.as_mut(), &owner, errors);
+                    let parts =
+                        FnParts { attrs: &mut f.attrs, sig: &mut f.sig, block: f.default.as_mut() };
+                    let _ = cx.twin_fn(parts, &owner, errors);
                 }
             }
         }
         Item::Macro(_) => return None,
         Item::Mod(m) => {
-            let prefix = format!("super::{}{}::", cx.prefix, m.ident);
-            let inner = Cx { scope, args, prefix };
+            let outer = std::mem::take(&mut cx.prefix);
+            cx.prefix = format!("super::{outer}{}::", m.ident);
+            cx.below.push(m.ident.clone());
             if let Some((_, items)) = &mut m.content {
                 let taken = std::mem::take(items);
-                *items = taken.into_iter().filter_map(|i| twin_item(i, &inner, errors)).collect();
+                *items = taken.into_iter().filter_map(|i| twin_item(i, cx, errors)).collect();
             }
+            cx.below.pop();
+            cx.prefix = outer;
         }
         _ => {}
     }
     Some(item)
+}
+
+/// Under `send`: the futures of the async methods of every trait in `items`
+/// (and nested mods) are declared `Send`, as the trait form does.
+fn send_traits(items: &mut [Item], args: &Args) {
+    for item in items {
+        match item {
+            Item::Trait(tr) => {
+                let names: Vec<String> = tr
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        TraitItem::Fn(f) if is_async(&f.sig) => Some(f.sig.ident.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                super::trait_::declare_futures(tr, &names, args, false);
+            }
+            Item::Mod(m) => {
+                if let Some((_, items)) = &mut m.content {
+                    send_traits(items, args);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The path from the copy of nested module `inner` to its original, given
@@ -229,21 +337,6 @@ fn reexport_statics(items: &mut [Item], original: &syn::Path) {
                 let inner = nested_original(original, &m.ident);
                 if let Some((_, items)) = &mut m.content {
                     reexport_statics(items, &inner);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Applies the `send` desugaring to every trait in `items` (and nested mods).
-fn send_traits(items: &mut [Item]) {
-    for item in items {
-        match item {
-            Item::Trait(tr) => tr.items.iter_mut().for_each(super::trait_::send_desugar),
-            Item::Mod(m) => {
-                if let Some((_, items)) = &mut m.content {
-                    send_traits(items);
                 }
             }
             _ => {}

@@ -6,7 +6,7 @@
 //! The options are taken off before the copies are made, leaving a private
 //! marker attribute ([`MARKER`]) that [`strip`] and [`resolve`] consume.
 
-use super::super::args;
+use super::super::options::{self, Form};
 use crate::common::Errors;
 use proc_macro2::Span;
 use syn::{ImplItem, Item};
@@ -26,13 +26,8 @@ pub(crate) fn mark(items: &mut [Item], errors: &mut Errors) {
     // `allow_blocking` (the per-item allow of the blocking-call lint) goes
     // on what holds fns: a fn, an impl or trait and its methods, a mod.
     let take = |attrs: &mut Vec<syn::Attribute>, holds_fns: bool, errors: &mut Errors| {
-        let options = args::take_inner(attrs, errors);
-        if holds_fns {
-            let allowed = &["skip", "allow_blocking"];
-            options.reject_unless(allowed, "an item inside a #[dual] mod", errors);
-        } else {
-            options.reject_unless(&["skip"], "this item inside a #[dual] mod", errors);
-        }
+        let options = options::take_inner(attrs, errors);
+        options.check_form(if holds_fns { Form::ModItemWithFns } else { Form::ModItem }, errors);
         if options.skip.is_some() {
             attrs.push(syn::parse_quote!(#[#marker]));
         }

@@ -1,24 +1,22 @@
-//! `#[dual] trait Store { .. }` → `Store` + `trait BlockingStore` (same
-//! method names, sync); `#[dual] impl Store for X { .. }` → the impl + `impl
-//! BlockingStore for X`. With `send`, the async trait's methods return
-//! `impl Future<Output = T> + Send` (as trait-variant does).
+//! `#[dual] trait Store { .. }` → the async `Store`, whose async methods
+//! return `impl Future<Output = T> + DualFuture` (so generic code gets their
+//! blocking twins too), + `trait BlockingStore` (same method names, sync;
+//! default bodies for hand-written sync impls) + the blanket
+//! `impl<S: Store> BlockingStore for S` ([`super::blanket`]): every
+//! implementor of `Store` is a `BlockingStore`, and no impl ever needs to
+//! name `BlockingStore`. With `send`, the async methods' futures are also
+//! `Send` (as trait-variant does), default methods' included.
 
-use super::super::args::{self, Args};
-use super::super::ir::Scope;
-use super::super::rewrite::calls::QualifySelfCalls;
+use super::super::ir::Branches;
+use super::super::options::{self, Args, Form};
+use super::super::twin::{self, FnParts, Names};
+use super::super::{fn_ids, instrument, worlds};
 use super::fn_::is_async;
 use crate::common::Errors;
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-use syn::visit_mut::VisitMut as _;
-use syn::{ImplItem, Item, ItemImpl, ItemTrait, TraitItem};
-
-/// Options that apply to a trait.
-const TRAIT_OPTIONS: &[&str] =
-    &["blocking", "send", "strict", "crate", "replace", "tokio_to_std", "allow_blocking"];
-/// Options that apply to a trait impl.
-const IMPL_OPTIONS: &[&str] =
-    &["blocking", "strict", "crate", "replace", "tokio_to_std", "allow_blocking"];
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::visit_mut::{self, VisitMut};
+use syn::{Item, ItemTrait, TraitItem};
 
 /// The blocking trait's name for a trait named `name`.
 fn blocking_name(name: &syn::Ident, args: &Args) -> syn::Ident {
@@ -26,38 +24,37 @@ fn blocking_name(name: &syn::Ident, args: &Args) -> syn::Ident {
 }
 
 /// Removes `#[dual(..)]` from the methods of a trait or trait impl (none applies there).
-fn no_method_options<'a>(
+pub(super) fn no_method_options<'a>(
     attrs: impl Iterator<Item = &'a mut Vec<syn::Attribute>>,
     errors: &mut Errors,
 ) {
     for attrs in attrs {
-        args::take_inner(attrs, errors).reject_unless(
-            &[],
-            "a method of a #[dual] trait or trait impl",
-            errors,
-        );
+        options::take_inner(attrs, errors).check_form(Form::TraitMethod, errors);
     }
 }
 
-/// A scope where the given async methods keep their names, and calls
-/// through the trait's name `from` go to the blocking trait `to`.
-fn same_name_scope(names: &[String], from: &syn::Ident, to: &syn::Ident) -> Scope {
-    let mut scope = Scope::default();
-    for name in names {
-        // Parsed, not `Ident::new`: a raw name (`r#type`) must not panic.
-        if let Ok(ident) = syn::parse_str::<syn::Ident>(name) {
-            scope.methods.insert(name.clone(), ident);
-        }
-    }
-    scope.self_names.push("Self".to_owned());
-    scope.self_names.push(from.to_string());
-    scope.trait_rename = Some((from.to_string(), to.clone()));
-    scope
+/// The names of the async methods of a trait or impl, whose signatures are
+/// checked on the way.
+pub(super) fn async_names<'a>(
+    sigs: impl Iterator<Item = &'a syn::Signature>,
+    errors: &mut Errors,
+) -> Vec<String> {
+    sigs.filter(|sig| is_async(sig) && super::fn_::check_sig(sig, errors))
+        .map(|sig| sig.ident.to_string())
+        .collect()
+}
+
+/// The signatures of a trait's fns.
+fn trait_sigs(tr: &ItemTrait) -> impl Iterator<Item = &syn::Signature> {
+    tr.items.iter().filter_map(|i| match i {
+        TraitItem::Fn(f) => Some(&f.sig),
+        _ => None,
+    })
 }
 
 /// Expands the trait form.
 pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenStream {
-    args.reject_unless(TRAIT_OPTIONS, "a trait", errors);
+    args.check_form(Form::Trait, errors);
     let mut tr = tr.clone();
     no_method_options(
         tr.items.iter_mut().filter_map(|i| match i {
@@ -66,16 +63,8 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
         }),
         errors,
     );
-    let async_names: Vec<String> = tr
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            TraitItem::Fn(f) if is_async(&f.sig) && super::fn_::check_sig(&f.sig, errors) => {
-                Some(f.sig.ident.to_string())
-            }
-            _ => None,
-        })
-        .collect();
+    let async_names = async_names(trait_sigs(&tr), errors);
+    super::hidden::in_trait(&mut tr.items);
     let original = Item::Trait(tr.clone());
     if async_names.is_empty() {
         errors.push(syn::Error::new(
@@ -86,152 +75,133 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
     }
     let twin_name = blocking_name(&tr.ident, args);
     if twin_name == tr.ident {
-        errors.push(super::collision(&twin_name, &tr.ident, "trait"));
+        errors.push(twin::collision(&twin_name, &tr.ident, "trait"));
         return quote!(#original);
     }
-    let scope = same_name_scope(&async_names, &tr.ident, &twin_name);
-    let (mut async_copy, blocking) = super::prepare(&original, args, errors);
-    let kept = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
-        name.is_some_and(|name| !async_names.contains(&name.to_string()))
-    };
-    super::lint::instrument(&mut async_copy, args, &kept);
+    let (async_copy, blocking) = worlds::split(&original, args, errors);
     let (Item::Trait(mut async_copy), Item::Trait(mut blocking)) = (async_copy, blocking) else {
         return quote!(#original);
     };
-    if args.send.is_some() {
-        async_copy.items.iter_mut().for_each(send_desugar);
-    }
-    let name = tr.ident.to_string();
-    blocking.ident = twin_name;
-    blocking.attrs = super::twin_attrs(&blocking.attrs, &name, false);
-    for item in &mut blocking.items {
-        let TraitItem::Fn(method) = item else { continue };
-        let method_name = method.sig.ident.clone();
-        if !async_names.contains(&method_name.to_string()) {
-            continue;
-        }
-        let link = format!("{name}::{method_name}");
-        super::twin_fn(
-            &mut method.attrs,
-            &mut method.sig,
-            method.default.as_mut(),
-            (&method_name, &link),
-            &scope,
-            args,
-            errors,
-        );
-    }
-    quote!(#async_copy #blocking)
-}
-
-/// Input: `async fn m(&self) -> T { body }` in a trait.
-/// Output: `fn m(&self) -> impl Future<Output = T> + Send { async move { body } }`.
-pub(crate) fn send_desugar(item: &mut TraitItem) {
-    let TraitItem::Fn(method) = item else { return };
-    if method.sig.asyncness.take().is_none() {
-        return;
-    }
-    let output = match &method.sig.output {
-        syn::ReturnType::Default => quote!(()),
-        syn::ReturnType::Type(_, ty) => quote!(#ty),
-    };
-    method.sig.output = syn::parse_quote!(
-        -> impl ::core::future::Future<Output = #output> + ::core::marker::Send
-    );
-    if let Some(body) = &mut method.default {
-        let stmts = &body.stmts;
-        *body = syn::parse_quote!({ async move { #(#stmts)* } });
-    }
-}
-
-/// Expands the trait impl form.
-pub(crate) fn expand_impl(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenStream {
-    args.reject_unless(IMPL_OPTIONS, "a trait impl", errors);
-    let mut imp = imp.clone();
-    no_method_options(
-        imp.items.iter_mut().filter_map(|i| match i {
-            ImplItem::Fn(f) => Some(&mut f.attrs),
-            _ => None,
-        }),
-        errors,
-    );
-    let all_names: Vec<String> = imp
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            ImplItem::Fn(f) => Some(f.sig.ident.to_string()),
-            _ => None,
-        })
-        .collect();
-    let async_names: Vec<String> = imp
-        .items
-        .iter()
-        .filter_map(|i| match i {
-            ImplItem::Fn(f) if is_async(&f.sig) && super::fn_::check_sig(&f.sig, errors) => {
-                Some(f.sig.ident.to_string())
-            }
-            _ => None,
-        })
-        .collect();
-    let original = Item::Impl(imp.clone());
-    let Some((trait_path, _)) = imp.trait_.clone() else { return quote!(#original) };
-    if async_names.is_empty() {
-        errors.push(syn::Error::new(
-            imp.impl_token.span,
-            "#[dual] has nothing to transform: this trait impl has no `async fn` method",
-        ));
-        return quote!(#original);
-    }
-    let mut blocking_path = trait_path.clone();
-    if let Some(last) = blocking_path.segments.last_mut() {
-        last.ident = blocking_name(&last.ident, args);
-    }
-    let (Some(from), Some(to)) = (trait_path.segments.last(), blocking_path.segments.last()) else {
-        return quote!(#original);
-    };
-    let scope = same_name_scope(&async_names, &from.ident, &to.ident);
-    let (mut async_copy, blocking) = super::prepare(&original, args, errors);
+    let branches = blocking_trait(&mut blocking, &tr.ident, &twin_name, &async_names, args, errors);
+    let mut async_item = Item::Trait(async_copy.clone());
     let kept = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
         name.is_some_and(|name| !async_names.contains(&name.to_string()))
     };
-    super::lint::instrument(&mut async_copy, args, &kept);
-    let (Item::Impl(mut async_copy), Item::Impl(mut blocking)) = (async_copy, blocking) else {
-        return quote!(#original);
-    };
-    if let Some((path, _)) = &mut blocking.trait_ {
-        path.clone_from(&blocking_path);
+    instrument::instrument(&mut async_item, args, &branches, &kept);
+    if let Item::Trait(instrumented) = async_item {
+        async_copy = instrumented;
     }
-    let trait_name = trait_path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-    for item in &mut blocking.items {
-        let ImplItem::Fn(method) = item else { continue };
-        let method_name = method.sig.ident.clone();
-        if async_names.contains(&method_name.to_string()) {
-            let link = format!("{trait_name}::{method_name}");
-            super::twin_fn(
-                &mut method.attrs,
-                &mut method.sig,
-                Some(&mut method.block),
-                (&method_name, &link),
-                &scope,
-                args,
-                errors,
-            );
-        }
-    }
-    qualify(&mut async_copy, &all_names, &trait_path);
-    qualify(&mut blocking, &all_names, &blocking_path);
-    quote!(#async_copy #blocking)
+    declare_futures(&mut async_copy, &async_names, args, true);
+    let blanket = super::blanket::impl_for(&async_copy, &blocking, &async_names, args, errors);
+    quote!(#async_copy #blocking #blanket)
 }
 
-/// Applies [`QualifySelfCalls`] to the methods of `imp` whose receiver is a reference.
-fn qualify(imp: &mut ItemImpl, methods: &[String], trait_path: &syn::Path) {
-    for item in &mut imp.items {
-        let ImplItem::Fn(method) = item else { continue };
-        let by_ref = method
-            .sig
-            .receiver()
-            .is_some_and(|r| matches!(r.kind, syn::ReceiverKind::Reference(..)));
-        QualifySelfCalls { methods, trait_path, method_calls: by_ref }
-            .visit_block_mut(&mut method.block);
+/// Makes `blocking` (the blocking copy of trait `name`) the blocking trait
+/// `twin_name`, and returns the branch each default async method of the
+/// async trait runs for its blocking twin.
+fn blocking_trait(
+    blocking: &mut ItemTrait,
+    name: &syn::Ident,
+    twin_name: &syn::Ident,
+    async_names: &[String],
+    args: &Args,
+    errors: &mut Errors,
+) -> Branches {
+    let mut branches = Branches::new();
+    blocking.ident = twin_name.clone();
+    blocking.attrs = twin::twin_attrs(&blocking.attrs, &name.to_string(), false);
+    for item in &mut blocking.items {
+        let TraitItem::Fn(method) = item else { continue };
+        let method_name = method.sig.ident.clone();
+        let id = fn_ids::take(&mut method.attrs);
+        if !async_names.contains(&method_name.to_string()) {
+            continue;
+        }
+        let (link, label) =
+            (format!("{name}::{method_name}"), format!("{twin_name}::{method_name}"));
+        // The async trait's future runs the body as written there; the
+        // blocking trait's default reaches its own trait by its own name.
+        if let (Some(id), Some(body)) = (id, &mut method.default) {
+            let settings = twin::settings(&label, args);
+            branches.insert(id, twin::inline_body(body.clone(), &settings, &mut Errors::default()));
+            OwnTraitPaths { from: name, to: twin_name }.visit_block_mut(body);
+        }
+        let parts = FnParts {
+            attrs: &mut method.attrs,
+            sig: &mut method.sig,
+            block: method.default.as_mut(),
+        };
+        let names = Names { name: &method_name, link: &link, label: &label };
+        twin::twin_fn(parts, &names, None, args, errors);
     }
+    branches
+}
+
+/// Input: an async method of the async trait, `async fn m(..) -> T;` (or
+/// already desugared with a default body).
+/// Output: `fn m(..) -> impl Future<Output = T> [+ Send] [+ DualFuture];`
+/// (`Send` under `send`, `DualFuture` when `dual`).
+pub(super) fn declare_futures(tr: &mut ItemTrait, async_names: &[String], args: &Args, dual: bool) {
+    let krate = args.krate();
+    let site = Span::mixed_site();
+    let send = args.send.map(|_| quote_spanned!(site=> + ::core::marker::Send));
+    let dual = dual.then(|| quote_spanned!(site=> + #krate::__private::DualFuture));
+    for item in &mut tr.items {
+        let TraitItem::Fn(method) = item else { continue };
+        if !async_names.contains(&method.sig.ident.to_string()) {
+            continue;
+        }
+        if method.default.is_none() && method.sig.asyncness.take().is_some() {
+            let output = match &method.sig.output {
+                syn::ReturnType::Default => quote!(()),
+                syn::ReturnType::Type(_, ty) => quote!(#ty),
+            };
+            let ty = quote_spanned!(site=>
+                impl ::core::future::Future<Output = #output> #send #dual
+            );
+            method.sig.output =
+                syn::ReturnType::Type(syn::Token![->](site), Box::new(syn::Type::Verbatim(ty)));
+        } else if let (Some(send), syn::ReturnType::Type(_, ty)) = (&send, &mut method.sig.output)
+            && let syn::Type::Verbatim(tokens) = &mut **ty
+        {
+            // A default method, desugared with its `Dual` future.
+            tokens.extend(send.clone());
+        }
+    }
+}
+
+/// Input: in a default body of the blocking trait, a path through the trait's
+/// own name (`Store::get(self, k)`, `<Self as Store>::get`).
+/// Output: the same through the blocking trait (`BlockingStore::get(self, k)`),
+/// which is what `Self` implements there. A path whose first segment is the
+/// trait's name names the trait inside its own definition.
+struct OwnTraitPaths<'a> {
+    /// The async trait's name.
+    from: &'a syn::Ident,
+    /// The blocking trait's name.
+    to: &'a syn::Ident,
+}
+
+impl VisitMut for OwnTraitPaths<'_> {
+    fn visit_expr_path_mut(&mut self, path: &mut syn::ExprPath) {
+        let through_trait = |path: &syn::Path, from: &syn::Ident| {
+            path.leading_colon.is_none()
+                && path.segments.len() >= 2
+                && path.segments.first().is_some_and(|s| s.ident == *from)
+        };
+        if let Some(qself) = &path.qself {
+            let position = qself.position;
+            if position == 1 && through_trait(&path.path, self.from) {
+                // `<Self as Store>::m`: the trait is the path's first segment.
+                path.path.segments[0].ident = self.to.clone();
+            }
+        } else if through_trait(&path.path, self.from) {
+            let span = path.path.segments[0].ident.span();
+            path.path.segments[0].ident = self.to.clone();
+            path.path.segments[0].ident.set_span(span);
+        }
+        visit_mut::visit_expr_path_mut(self, path);
+    }
+
+    fn visit_item_mut(&mut self, _: &mut Item) {}
 }

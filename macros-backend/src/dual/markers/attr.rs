@@ -26,6 +26,11 @@ fn marker_world(attr: &Attribute) -> Option<World> {
     }
 }
 
+/// Whether `attrs` mark their node `#[only_blocking]`.
+pub(crate) fn is_blocking_only(attrs: &[Attribute]) -> bool {
+    attrs.iter().any(|attr| marker_world(attr) == Some(World::Blocking))
+}
+
 /// Input: the attributes of a node where markers belong. Output: the same
 /// without markers, and the world the node stays in (`None`: both).
 /// Arguments, an inner `#![..]` form, a repeated marker and both markers on

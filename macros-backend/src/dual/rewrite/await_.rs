@@ -1,77 +1,56 @@
 //! What one `.await` becomes in the blocking twin.
 //!
 //! Input: `base.await`.
-//! Output, by what `base` is (see [`super::calls::classify`]):
+//! Output, by what `base` is *syntactically* only where the syntax decides:
 //! - `async { .. }` → the block, evaluated in place ([`super::async_block::awaited`]);
-//! - a call of this invocation (`helper(x)`, `self.get(k)`) → the twin's call;
-//! - a local that held such a future → the local;
 //! - a local that held an async block (now a closure) → `local()`;
-//! - anything else → `block_on_named("<twin>", base)`, or under `strict` an
-//!   error on the `.await` that says how to map it.
+//! - anything else → `settle_await!(settle, "<twin>", base)`: the *type* of
+//!   `base` decides, at compile time, between running a `#[dual]` future's
+//!   blocking twin, passing a value that is already sync through, and
+//!   bridging any other future with `block_on` (under `strict`:
+//!   `settle_strict`, a compile error that names the awaited type). See
+//!   `twoworlds_runtime`'s `twin::settle` for the dispatch.
+//!
+//! No name decides whether an `.await` is dropped: a wrong guess by name
+//! once turned `tx.send(v).await` into a future built and dropped.
 
 use super::Rewriter;
-use super::calls::{self, Kind};
-use quote::quote;
+use proc_macro2::Span;
 use syn::visit_mut::VisitMut as _;
 use syn::{Expr, ExprAwait};
 
-/// The attribute that marks an `.await` whose callee a `replace(..)` rule
-/// made sync (set in `forms::common`, removed here).
-pub(crate) const SYNC_MARKER: &str = "__twoworlds_sync";
-
 /// Rewrites one `.await` (see the module docs).
 pub(super) fn rewrite(rw: &mut Rewriter<'_>, mut awaited: ExprAwait) -> Expr {
-    let marked = take_marker(&mut awaited.attrs);
     let mut base = peel(std::mem::replace(&mut *awaited.base, Expr::PLACEHOLDER));
     if let Expr::Async(block) = base {
         return super::async_block::awaited(rw, block);
     }
-    let kind = if marked { Kind::Ours } else { calls::classify(rw, &mut base) };
+    if let Expr::Path(path) = &base
+        && path.qself.is_none()
+        && path.path.get_ident().is_some_and(|ident| rw.deferred.contains(&ident.to_string()))
+    {
+        return syn::parse_quote!(#base());
+    }
     rw.visit_expr_mut(&mut base);
-    match kind {
-        Kind::Ours => base,
-        Kind::Deferred => syn::parse_quote!(#base()),
-        Kind::Foreign => foreign(rw, &base, &awaited),
-    }
+    settle(rw, &base, &awaited)
 }
 
-/// Input: a foreign `base` that was awaited.
-/// Output: `block_on_named("<twin>", base)`; under `strict` also an error.
-fn foreign(rw: &mut Rewriter<'_>, base: &Expr, awaited: &ExprAwait) -> Expr {
-    if rw.twin.strict {
-        let (dot, await_token) = (awaited.dot_token, awaited.await_token);
-        rw.errors.push(syn::Error::new_spanned(
-            quote!(#dot #await_token),
-            format!(
-                "#[dual(strict)]: this `.await` is not on an item of this #[dual] invocation, \
-                 so `{}` has no sync equivalent for it\n\
-                 map it in one of these ways: \
-                 `replace(its::path => sync::path)` when a sync API mirrors it; \
-                 make the callee part of the same #[dual] impl, trait or mod so its twin is called; \
-                 or keep the code in one world with #[only_async] / #[only_blocking]; \
-                 without `strict` it is bridged through `block_on`",
-                rw.twin.label
-            ),
-        ));
-    }
-    rw.bridged = true;
-    let krate = &rw.twin.krate;
-    let label = &rw.twin.label;
+/// Input: `base` that was awaited (`base.await`).
+/// Output: `<krate>::__private::settle_await!(settle, concat!(module_path!(),
+/// "::", "<twin>"), base)`, spanned on the `.await`, so a strict error or a
+/// misuse panic points there.
+fn settle(rw: &Rewriter<'_>, base: &Expr, awaited: &ExprAwait) -> Expr {
     let span = awaited.await_token.span;
-    let bridge: Expr = syn::parse_quote_spanned! {span=>
-        #krate::__private::block_on_named(
+    let method = if rw.twin.strict { "settle_strict" } else { "settle" };
+    let method = syn::Ident::new(method, Span::mixed_site().located_at(span));
+    let (krate, label) = (&rw.twin.krate, &rw.twin.label);
+    syn::parse_quote_spanned! {span=>
+        #krate::__private::settle_await!(
+            #method,
             ::core::concat!(::core::module_path!(), "::", #label),
-            #base,
+            #base
         )
-    };
-    bridge
-}
-
-/// Removes the [`SYNC_MARKER`] attribute; whether it was there.
-fn take_marker(attrs: &mut Vec<syn::Attribute>) -> bool {
-    let before = attrs.len();
-    attrs.retain(|attr| !attr.path().is_ident(SYNC_MARKER));
-    attrs.len() != before
+    }
 }
 
 /// `(e)` and invisible groups → `e`.

@@ -4,21 +4,21 @@
 //! Output: `fn f() -> T`, and the body's tail is awaited (so evaluated).
 //!
 //! Input: `async fn run<F: Future<Output = T>>(f: F)` or `(f: impl Future<Output = T>)`.
-//! Output: `fn run(f: T)`, and `f.await` becomes `f`. Rejected with an error
+//! Output: `fn run(f: T)`, and `f.await` settles to `f` (a value). Rejected with an error
 //! when `F` is used any other way (`Vec<F>`, `&mut F`, a second bound that
 //! `T` may not meet), since the value has no such shape.
 
 use crate::common::Errors;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
-use syn::{FnArg, GenericParam, Pat, ReturnType, Signature, Type, TypeParamBound, WherePredicate};
+use syn::{FnArg, GenericParam, ReturnType, Signature, Type, TypeParamBound, WherePredicate};
 
 /// What [`sync_signature`] found.
 pub(super) struct SyncSignature {
     /// The fn returned `impl Future` without being async: await its tail.
     pub(super) await_tail: bool,
-    /// Params that held a future and now hold its value.
-    pub(super) ready_params: Vec<String>,
+    /// A param that held a future now holds its value.
+    pub(super) changed_params: bool,
 }
 
 /// The `T` of a `Future<Output = T>` bound, if `bounds` has one (`()` when
@@ -58,7 +58,7 @@ pub(super) fn sync_signature(
         **ty = output;
         await_tail = true;
     }
-    let mut ready_params = Vec::new();
+    let mut changed_params = false;
     let generic_futures = take_future_params(sig);
     for input in &mut sig.inputs {
         let FnArg::Typed(typed) = input else { continue };
@@ -73,14 +73,13 @@ pub(super) fn sync_signature(
         };
         if let Some(output) = output {
             *typed.ty = output;
-            if let Pat::Ident(ident) = &*typed.pat {
-                ready_params.push(ident.ident.to_string());
-            }
+            changed_params = true;
         }
     }
+    changed_params |= !generic_futures.is_empty();
     let mut leftover = Leftover { names: &generic_futures, errors };
     leftover.visit_signature(sig);
-    SyncSignature { await_tail, ready_params }
+    SyncSignature { await_tail, changed_params }
 }
 
 /// Removes `F: Future<Output = T>` type params (and their where clauses)

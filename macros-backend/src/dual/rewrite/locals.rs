@@ -1,28 +1,50 @@
-//! Locals that hold futures, found before the rewrite so that awaiting them
-//! later is rewritten right.
+//! Locals that hold async blocks, found before the rewrite so that awaiting
+//! them later is rewritten right.
 //!
-//! Input: `let a = helper(1); let b = async { .. }; let c = async |x| ..; a.await + b.await`.
-//! Output: `helper` renamed to its twin in `a`'s initializer; `a` and `c`
-//! recorded as ready (awaiting them drops the `.await`), `b` as deferred
-//! (awaiting it calls the closure it became).
+//! Input: `let b = async { .. }; .. b.await`.
+//! Output: `b` recorded as deferred: its block becomes a closure
+//! (`let b = || { .. };`) and awaiting it calls the closure (`b()`), so the
+//! body still runs where it was awaited, not where it was written. An async
+//! block bound to a local that is never awaited (handed on: `spawn(b)`)
+//! stays a future. Locals holding other futures need nothing: their
+//! `.await` is settled by type where it stands.
 
 use super::Rewriter;
-use super::calls::{self, Kind};
 use proc_macro2::{TokenStream, TokenTree};
 use std::collections::HashSet;
 use syn::visit::{self, Visit};
-use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Local, Pat};
 
-/// Records (and renames) the future-holding locals of `block` into `rw`.
-/// An async block becomes a deferred closure only when its local is awaited
-/// somewhere; a local handed on unawaited (`spawn(fut)`) keeps its future.
-pub(super) fn collect(block: &mut syn::Block, rw: &mut Rewriter<'_>) {
-    let mut locals = Locals { rw };
-    locals.visit_block_mut(block);
+/// Records the deferred locals of `block` into `rw`: those bound to an async
+/// block and awaited somewhere.
+pub(super) fn collect(block: &syn::Block, rw: &mut Rewriter<'_>) {
+    let mut bound = AsyncLocals::default();
+    bound.visit_block(block);
     let mut awaited = AwaitedLocals::default();
     awaited.visit_block(block);
-    rw.deferred.retain(|name| awaited.names.contains(name));
+    rw.deferred.extend(bound.names.into_iter().filter(|name| awaited.names.contains(name)));
+}
+
+/// The names bound to an async block by a `let`.
+#[derive(Default)]
+struct AsyncLocals {
+    /// The names.
+    names: HashSet<String>,
+}
+
+impl<'ast> Visit<'ast> for AsyncLocals {
+    fn visit_local(&mut self, local: &'ast Local) {
+        visit::visit_local(self, local);
+        let Some(name) = bound_name(&local.pat) else { return };
+        if let Some(init) = &local.init
+            && init.diverge.is_none()
+            && matches!(&*init.expr, Expr::Async(_))
+        {
+            self.names.insert(name);
+        }
+    }
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 /// The names `x` of every `x.await` in a body, also inside macro arguments.
@@ -66,36 +88,6 @@ fn awaited_in_tokens(tokens: TokenStream, names: &mut HashSet<String>) {
             _ => {}
         }
     }
-}
-
-/// The pre-pass over `let`s.
-struct Locals<'r, 'a> {
-    /// The rewriter whose `ready`/`deferred` sets are filled.
-    rw: &'r mut Rewriter<'a>,
-}
-
-impl VisitMut for Locals<'_, '_> {
-    fn visit_local_mut(&mut self, local: &mut Local) {
-        visit_mut::visit_local_mut(self, local);
-        let Some(name) = bound_name(&local.pat) else { return };
-        let Some(init) = &mut local.init else { return };
-        if init.diverge.is_some() {
-            return;
-        }
-        let expr = &mut *init.expr;
-        let is_async_closure = matches!(expr, Expr::Closure(c)
-            if c.asyncness.is_some() || matches!(&*c.body, Expr::Async(_)));
-        if matches!(expr, Expr::Async(_)) {
-            self.rw.deferred.insert(name);
-        } else if is_async_closure
-            || (matches!(expr, Expr::Call(_) | Expr::MethodCall(_))
-                && calls::classify(self.rw, expr) == Kind::Ours)
-        {
-            self.rw.ready.insert(name);
-        }
-    }
-
-    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
 
 /// `x`, `mut x`, `x: T` → `x`.

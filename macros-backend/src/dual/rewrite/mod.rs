@@ -1,24 +1,22 @@
-//! The blocking rewrite of one async fn: drop `async`, drop `.await`, call
-//! twins. Each transform is one small visitor in its own file:
-//! - [`await_`]: what an `.await` becomes (dropped, a twin call, a bridge, an error);
+//! The blocking rewrite of one async fn: drop `async`, settle every `.await`
+//! by type. Each transform is one small visitor in its own file:
+//! - [`await_`]: what an `.await` becomes (a block, a deferred call, or the
+//!   type-settled `settle_await!`);
 //! - [`async_block`]: `async { .. }` blocks and async closures;
 //! - [`macros`]: `.await` inside macro arguments;
-//! - [`calls`]: which awaited calls reach items of this invocation;
 //! - [`future_ty`]: `impl Future<Output = T>` and `F: Future` in signatures;
-//! - [`locals`]: locals that held futures.
+//! - [`locals`]: locals that held async blocks.
 
 mod async_block;
-pub(crate) mod await_;
-pub(crate) mod calls;
+mod await_;
 mod future_ty;
 mod locals;
 mod macros;
 #[cfg(test)]
 mod tests;
 
-use super::ir::{Scope, Twin};
+use super::ir::Twin;
 use crate::common::Errors;
-pub(crate) use await_::SYNC_MARKER;
 use std::collections::HashSet;
 use syn::visit_mut::{self, VisitMut};
 use syn::{Block, Expr, Signature};
@@ -26,44 +24,26 @@ use syn::{Block, Expr, Signature};
 /// Rewrites the body of a blocking twin in place (the `.await`s, async
 /// blocks and closures, macro arguments).
 pub(crate) struct Rewriter<'a> {
-    /// The items of this invocation.
-    scope: &'a Scope,
     /// Settings of this twin.
     twin: &'a Twin,
     /// Where errors go.
     errors: &'a mut Errors,
-    /// Locals (and params) that held a future and now hold its value:
-    /// `x.await` → `x`, and calls `f(..).await` → `f(..)` for closures.
-    ready: HashSet<String>,
     /// Locals that held an async block, now a closure: `x.await` → `x()`.
     deferred: HashSet<String>,
     /// Whether an awaited async block became a block or an immediately-called
     /// closure (the twin then allows `unused_braces` and
     /// `clippy::redundant_closure_call`).
-    pub(crate) closure_call: bool,
-    /// Whether a `block_on` bridge was generated.
-    pub(crate) bridged: bool,
-}
-
-impl<'a> Rewriter<'a> {
-    /// A rewriter for one twin.
-    pub(crate) fn new(scope: &'a Scope, twin: &'a Twin, errors: &'a mut Errors) -> Self {
-        Rewriter {
-            scope,
-            twin,
-            errors,
-            ready: HashSet::new(),
-            deferred: HashSet::new(),
-            closure_call: false,
-            bridged: false,
-        }
-    }
+    closure_call: bool,
 }
 
 /// What the rewrite of one fn produced beside the body.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Outcome {
     /// An awaited async block was rewritten (see [`Rewriter::closure_call`]).
     pub(crate) closure_call: bool,
+    /// The twin's signature differs from the original's beyond `async`: a
+    /// future parameter or an `impl Future` output became its value.
+    pub(crate) signature_changed: bool,
 }
 
 /// Turns `sig`/`block` of an async fn (or a fn returning `impl Future`)
@@ -71,23 +51,30 @@ pub(crate) struct Outcome {
 pub(crate) fn blocking_fn(
     sig: &mut Signature,
     block: Option<&mut Block>,
-    scope: &Scope,
     twin: &Twin,
     errors: &mut Errors,
 ) -> Outcome {
     let was_async = sig.asyncness.take().is_some();
     let signature = future_ty::sync_signature(sig, was_async, errors);
+    let signature_changed = signature.await_tail || signature.changed_params;
     let Some(block) = block else {
-        return Outcome { closure_call: false };
+        return Outcome { closure_call: false, signature_changed };
     };
     if signature.await_tail {
         await_tail(block);
     }
-    let mut rewriter = Rewriter::new(scope, twin, errors);
-    rewriter.ready.extend(signature.ready_params);
+    let closure_call = blocking_body(block, twin, errors);
+    Outcome { closure_call, signature_changed }
+}
+
+/// Rewrites the body of an async fn into its blocking body, in place, under
+/// the async fn's own signature (the body a `#[dual]` future runs inline
+/// when asked for its blocking twin). Returns [`Outcome::closure_call`].
+pub(crate) fn blocking_body(block: &mut Block, twin: &Twin, errors: &mut Errors) -> bool {
+    let mut rewriter = Rewriter { twin, errors, deferred: HashSet::new(), closure_call: false };
     locals::collect(block, &mut rewriter);
     rewriter.visit_block_mut(block);
-    Outcome { closure_call: rewriter.closure_call }
+    rewriter.closure_call
 }
 
 /// Input: the body of `fn f() -> impl Future<Output = T> { tail }`.

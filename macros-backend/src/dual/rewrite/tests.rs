@@ -1,71 +1,66 @@
 //! Unit tests of each rewrite, through [`super::blocking_fn`] on one fn.
 
-use super::super::ir::{Scope, Twin};
+use super::super::ir::Twin;
 use super::blocking_fn;
 use crate::common::Errors;
 use proc_macro2::TokenStream;
 use quote::{ToTokens as _, quote};
 
 /// The blocking twin of `function` (signature and body, as text) and the errors.
-fn twin_with(function: TokenStream, scope: &Scope, strict: bool) -> (String, Vec<String>) {
+fn twin_with(function: TokenStream, strict: bool) -> (String, Vec<String>) {
     let mut function: syn::ItemFn = syn::parse2(function).unwrap();
-    let twin = Twin {
-        label: "blocking_f".to_owned(),
-        strict,
-        krate: syn::parse_quote!(::twoworlds),
-        tokio_to_std: false,
-    };
+    let twin =
+        Twin { label: "blocking_f".to_owned(), strict, krate: syn::parse_quote!(::twoworlds) };
     let mut errors = Errors::default();
-    blocking_fn(&mut function.sig, Some(&mut function.block), scope, &twin, &mut errors);
+    blocking_fn(&mut function.sig, Some(&mut function.block), &twin, &mut errors);
     let text = function.to_token_stream().to_string();
     let messages = errors.finish().err().map(|e| e.into_iter().map(|e| e.to_string()).collect());
     (text, messages.unwrap_or_default())
 }
 
-/// [`twin_with`] with a scope holding `helper` → `blocking_helper` and the
-/// method `get` → `blocking_get`, not strict, without errors.
+/// [`twin_with`], not strict, without errors.
 fn twin(function: TokenStream) -> String {
-    let mut scope = Scope::default();
-    scope.fns.insert("helper".into(), syn::parse_quote!(blocking_helper));
-    scope.methods.insert("get".into(), syn::parse_quote!(blocking_get));
-    scope.self_names = vec!["Self".into(), "Client".into()];
-    let (text, errors) = twin_with(function, &scope, false);
+    let (text, errors) = twin_with(function, false);
     assert!(errors.is_empty(), "{errors:?}");
     text
 }
 
-#[test]
-fn await_on_own_items_calls_the_twins() {
-    let out = twin(quote!(
-        async fn f(&self) -> u32 {
-            helper(1).await + self.get(2).await + Self::get(3).await + Client::get(4).await
-        }
-    ));
-    assert!(out.contains("fn f (& self) -> u32"), "{out}");
-    assert!(out.contains("blocking_helper (1) + self . blocking_get (2) + Self :: blocking_get (3) + Client :: blocking_get (4)"), "{out}");
-    assert!(!out.contains("await") && !out.contains("block_on"), "{out}");
+/// The settling of `base` as the rewrite emits it, as text.
+fn settled(method: &str, base: &str) -> String {
+    format!(
+        ":: twoworlds :: __private :: settle_await ! ({method} , :: core :: concat ! \
+         (:: core :: module_path ! () , \"::\" , \"blocking_f\") , {base})"
+    )
 }
 
 #[test]
-fn await_on_anything_else_is_bridged_or_rejected_under_strict() {
+fn every_await_is_settled_by_type_and_nothing_is_renamed() {
     let out = twin(quote!(
-        async fn f() -> u32 {
-            other.get(1).await + g().await
+        async fn f(&self) -> u32 {
+            helper(1).await + self.get(2).await + Self::get(3).await + tx.send(4).await
         }
     ));
-    assert_eq!(out.matches("block_on_named").count(), 2, "{out}");
-    let (_, errors) = twin_with(
+    assert!(out.contains("fn f (& self) -> u32"), "{out}");
+    for base in ["helper (1)", "self . get (2)", "Self :: get (3)", "tx . send (4)"] {
+        assert!(out.contains(&settled("settle", base)), "{base}: {out}");
+    }
+    assert!(!out.contains(". await") && !out.contains("blocking_get"), "{out}");
+}
+
+#[test]
+fn under_strict_every_await_is_settled_strictly() {
+    let (out, errors) = twin_with(
         quote!(
             async fn f() {
                 g().await;
                 h().await
             }
         ),
-        &Scope::default(),
         true,
     );
-    assert_eq!(errors.len(), 2, "{errors:?}");
-    assert!(errors[0].contains("#[dual(strict)]") && errors[0].contains("replace("), "{errors:?}");
+    assert!(errors.is_empty(), "the type checker decides, not the macro: {errors:?}");
+    assert!(out.contains(&settled("settle_strict", "g ()")), "{out}");
+    assert!(out.contains(&settled("settle_strict", "h ()")), "{out}");
 }
 
 #[test]
@@ -106,11 +101,12 @@ fn async_closures_become_closures() {
     ));
     assert!(out.contains("let g = move | x : u32 | x + 1 ;"), "{out}");
     assert!(out.contains("let h = | x : u32 | (move | | { x * 2 }) () ;"), "{out}");
-    assert!(out.contains("g (1) + h (2)"), "{out}");
+    let sum = format!("{} + {}", settled("settle", "g (1)"), settled("settle", "h (2)"));
+    assert!(out.contains(&sum), "{out}");
 }
 
 #[test]
-fn locals_holding_own_futures_are_values() {
+fn locals_holding_futures_are_settled_where_they_are_awaited() {
     let out = twin(quote!(
         async fn f() -> u32 {
             let a = helper(1);
@@ -118,9 +114,11 @@ fn locals_holding_own_futures_are_values() {
             a.await + b.await
         }
     ));
-    assert!(out.contains("let a = blocking_helper (1) ;"), "{out}");
-    assert!(out.contains("let b = self . blocking_get (2) ;"), "{out}");
-    assert!(out.contains("a + b"), "{out}");
+    // The call still builds the future where it was written; its body runs
+    // where it is awaited, as in the async fn.
+    assert!(out.contains("let a = helper (1) ;"), "{out}");
+    assert!(out.contains("let b = self . get (2) ;"), "{out}");
+    assert!(out.contains(&format!("{} + {}", settled("settle", "a"), settled("settle", "b"))));
 }
 
 #[test]
@@ -134,9 +132,10 @@ fn macro_arguments_are_rewritten() {
             let plain = format!("{}", 1);
         }
     ));
-    assert!(!out.contains("await"), "{out}");
-    assert!(out.contains("vec ! [blocking_helper (4) ; 2]"), "{out}");
-    assert!(out.contains("matches ! (blocking_helper (5) , Some (_) | None)"), "{out}");
+    assert!(!out.contains(". await"), "{out}");
+    assert!(out.contains(&format!("vec ! [{} ; 2]", settled("settle", "helper (4)"))), "{out}");
+    let matched = format!("matches ! ({} , Some (_) | None)", settled("settle", "helper (5)"));
+    assert!(out.contains(&matched), "{out}");
     assert!(out.contains("format ! (\"{}\" , 1)"), "{out}");
 }
 
@@ -148,7 +147,6 @@ fn unparseable_macro_with_await_is_an_error() {
                 m!(x.await => y => z.await)
             }
         ),
-        &Scope::default(),
         false,
     );
     assert_eq!(errors.len(), 1, "{errors:?}");
@@ -172,12 +170,12 @@ fn impl_future_return_and_future_params_become_values() {
         }
     ));
     assert!(out.contains("fn f < G > (a : u8 , b : u16 , g : G) -> u8"), "{out}");
-    assert!(out.contains("{ a + b as u8 }"), "{out}");
+    let sum = format!("{} + {} as u8", settled("settle", "a"), settled("settle", "b"));
+    assert!(out.contains(&sum), "{out}");
     let (_, errors) = twin_with(
         quote!(
             async fn f<F: Future<Output = u8>>(a: &F) {}
         ),
-        &Scope::default(),
         false,
     );
     assert_eq!(errors.len(), 1, "{errors:?}");
@@ -195,7 +193,7 @@ fn nested_items_and_inner_closures() {
         }
     ));
     assert!(out.contains("async fn inner () -> u32 { 1 }"), "{out}");
-    assert!(out.contains("block_on_named"), "{out}");
+    assert!(out.contains(&settled("settle", "c ()")), "{out}");
 }
 
 #[test]

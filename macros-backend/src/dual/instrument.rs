@@ -1,13 +1,17 @@
-//! The blocking-call lint and the watchdog on what `#[dual]` keeps (see
-//! [`crate::lint`]): every `async fn` with a body in the async copy is linted
-//! and wrapped in `watch` under its name (`fetch`, `Client::fetch`), and the
-//! `#[allow_blocking]` markers (on a fn, method, impl, trait or mod: all of
-//! its fns; on a statement: that statement) are taken out of both copies, so
-//! they never reach rustc. The blocking twin is made from its own copy: it
-//! is never watched.
+//! The async copy's side of `#[dual]`: every `async fn` with a body in the
+//! async copy is linted (see [`crate::lint`]), wrapped in `watch` under its
+//! name (`fetch`, `Client::fetch`), and — when its form gave it a
+//! [`Branch`] — desugared into the fn returning its `#[dual]` future, whose
+//! blocking twin runs that branch. The `#[allow_blocking]` markers (on a fn,
+//! method, impl, trait or mod: all of its fns; on a statement: that
+//! statement) are taken out of both copies, so they never reach rustc. The
+//! blocking twin is made from its own copy: it is never watched.
 
-use super::super::args::Args;
-use crate::lint::{self, Allow, Imports};
+use super::fn_ids;
+use super::ir::{Branch, Branches};
+use super::options::Args;
+use crate::lint::{self, Allow, DesugaredArgs, Imports, Site};
+use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
 
@@ -17,14 +21,29 @@ use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
 pub(crate) type LeftAlone<'a> = &'a dyn Fn(Option<&syn::Ident>, &[Attribute]) -> bool;
 
 // Input: the async copy of the annotated item (fn, impl, trait, trait impl
-// or mod), per-world markers resolved.
-// Output: each `async fn` with a body, unless left alone, linted and its
-// body wrapped in `watch`; every `#[allow_blocking]` removed.
-/// Lints and watches the async fns of `item`, the async copy.
-pub(crate) fn instrument(item: &mut Item, args: &Args, left_alone: LeftAlone<'_>) {
+// or mod), per-world markers resolved, its async fns numbered.
+// Output: each `async fn` with a body, unless left alone, linted and watched,
+// and, with a branch, desugared into its `#[dual]` future; every
+// `#[allow_blocking]` and fn number removed.
+/// Lints, watches and makes `#[dual]` futures of the async fns of `item`,
+/// the async copy.
+pub(crate) fn instrument(
+    item: &mut Item,
+    args: &Args,
+    branches: &Branches,
+    left_alone: LeftAlone<'_>,
+) {
     let imports = Imports::default();
-    let cx = Cx { args, imports: &imports, allow_all: args.allow_blocking.is_some() };
+    let krate = args.krate();
+    let private = quote!(#krate::__private);
+    let cx = Cx {
+        private: &private,
+        branches,
+        imports: &imports,
+        allow_all: args.allow_blocking.is_some(),
+    };
     cx.item(item, left_alone);
+    fn_ids::strip(item);
 }
 
 // Input: the blocking copy of the annotated item.
@@ -68,8 +87,10 @@ pub(crate) fn strip_markers(item: &mut Item) {
 
 /// Where the fns being instrumented are.
 struct Cx<'a> {
-    /// The invocation's options (`crate`).
-    args: &'a Args,
+    /// `<krate>::__private`.
+    private: &'a TokenStream,
+    /// The blocking branch of each fn that gets a `#[dual]` future.
+    branches: &'a Branches,
     /// The `use` items of the module the fns are in.
     imports: &'a Imports,
     /// Whether an enclosing item allows every blocking call.
@@ -89,11 +110,17 @@ impl Cx<'_> {
                 let whole = left_alone(None, &imp.attrs);
                 let cx = self.inside(&mut imp.attrs, self.imports);
                 let owner = crate::common::owner_name(&imp.self_ty);
+                let trait_impl = imp.trait_.is_some();
                 for inner in &mut imp.items {
                     let ImplItem::Fn(f) = inner else { continue };
                     let skip = whole || left_alone(Some(&f.sig.ident), &f.attrs);
                     let label = (!skip).then(|| format!("{owner}::{}", f.sig.ident));
-                    cx.one_fn(&mut f.attrs, &mut f.sig, Some(&mut f.block), label);
+                    let dual = cx.one_fn(&mut f.attrs, &mut f.sig, Some(&mut f.block), label);
+                    if dual && trait_impl {
+                        // `impl Future + DualFuture` where the trait may say
+                        // `impl Future`: a deliberate refinement.
+                        f.attrs.push(syn::parse_quote!(#[allow(refining_impl_trait)]));
+                    }
                 }
             }
             Item::Trait(tr) => {
@@ -107,25 +134,26 @@ impl Cx<'_> {
                     cx.one_fn(&mut f.attrs, &mut f.sig, f.default.as_mut(), label);
                 }
             }
-            Item::Mod(m) => {
-                let whole = left_alone(None, &m.attrs);
-                let Some((_, items)) = &mut m.content else { return };
-                // A module sees its own `use` items, not its parent's.
-                let mut own = Imports::default();
-                for inner in items.iter() {
-                    if let Item::Use(item) = inner {
-                        own.add(item);
-                    }
-                }
-                let cx = self.inside(&mut m.attrs, &own);
-                let inner_alone = |name: Option<&syn::Ident>, attrs: &[Attribute]| {
-                    whole || left_alone(name, attrs)
-                };
-                for inner in items {
-                    cx.item(inner, &inner_alone);
-                }
-            }
+            Item::Mod(m) => self.module(m, left_alone),
             _ => {}
+        }
+    }
+
+    /// Instruments the fns of a module, which sees its own `use` items.
+    fn module(&self, m: &mut syn::ItemMod, left_alone: LeftAlone<'_>) {
+        let whole = left_alone(None, &m.attrs);
+        let Some((_, items)) = &mut m.content else { return };
+        let mut own = Imports::default();
+        for inner in items.iter() {
+            if let Item::Use(item) = inner {
+                own.add(item);
+            }
+        }
+        let cx = self.inside(&mut m.attrs, &own);
+        let inner_alone =
+            |name: Option<&syn::Ident>, attrs: &[Attribute]| whole || left_alone(name, attrs);
+        for inner in items {
+            cx.item(inner, &inner_alone);
         }
     }
 
@@ -136,30 +164,66 @@ impl Cx<'_> {
         Self: 'b,
     {
         let marked = lint::take_allow_marker(attrs);
-        Cx { args: self.args, imports, allow_all: self.allow_all || marked }
+        Cx {
+            private: self.private,
+            branches: self.branches,
+            imports,
+            allow_all: self.allow_all || marked,
+        }
     }
 
     /// Takes the fn's own `#[allow_blocking]` off; with a `label`, lints and
-    /// watches its body if it is an `async fn`, else only strips the markers
-    /// in it. (A fn returning `impl Future` without `async` is left as is:
-    /// its future is whatever the body builds.)
+    /// watches its body if it is an `async fn` (as its `#[dual]` future when
+    /// it has a branch: then `true`), else only strips the markers in it. (A
+    /// fn returning `impl Future` without `async` is left as is: its future
+    /// is whatever the body builds.)
     fn one_fn(
         &self,
         attrs: &mut Vec<Attribute>,
         sig: &mut Signature,
         body: Option<&mut Block>,
         label: Option<String>,
-    ) {
+    ) -> bool {
         let marked = lint::take_allow_marker(attrs);
-        let Some(body) = body else { return };
+        let id = fn_ids::take(attrs);
+        let Some(body) = body else { return false };
         let (Some(label), Some(_)) = (label, sig.asyncness) else {
             lint::strip_allow_markers(body);
-            return;
+            return false;
         };
         let allow = if marked || self.allow_all { Allow::ALL } else { Allow::NONE };
-        let krate = self.args.krate();
-        let private = quote!(#krate::__private);
-        lint::instrument_async_fn(attrs, sig, body, &label, &private, allow, self.imports);
+        let at = Site { label: &label, private: self.private, allow, imports: self.imports };
+        if let Some(branch) = id.and_then(|id| self.branches.get(&id)) {
+            let side = |args: &DesugaredArgs| blocking_side(branch, args, self.private);
+            if lint::dual_async_fn(attrs, sig, body, &at, &side) {
+                if matches!(branch, Branch::Inline { closure_call: true, .. }) {
+                    attrs.push(syn::parse_quote!(
+                        #[allow(unused_braces, clippy::redundant_closure_call)]
+                    ));
+                }
+                return true;
+            }
+        }
+        lint::instrument_async_fn(attrs, sig, body, &at);
+        false
+    }
+}
+
+/// Input: a fn's [`Branch`] and its desugared arguments.
+/// Output: what its `#[dual]` future's blocking world evaluates:
+/// `blocking_fetch(a, b)`, or
+/// `<private>::call_once(move || { <moves> <output pin> body })`.
+fn blocking_side(branch: &Branch, args: &DesugaredArgs, private: &TokenStream) -> TokenStream {
+    match branch {
+        Branch::Call(callee) => {
+            let call_args = &args.call_args;
+            quote!(#callee(#(#call_args),*))
+        }
+        Branch::Inline { body, .. } => {
+            let (moves, stmts) = (&args.moves, &body.stmts);
+            let pin = lint::pin_output(&args.output);
+            quote!(#private::call_once(move || { #moves #pin #(#stmts)* }))
+        }
     }
 }
 

@@ -1,6 +1,8 @@
-//! The options of `#[dual(..)]`, parsed into [`Args`]. Every bad option is
-//! reported (all of them, not just the first) with the valid ones listed and
-//! a near match suggested; parsing then goes on with the next option.
+//! The options of `#[dual(..)]`: one typed set ([`Opt`]) shared by every
+//! form, parsed into [`Args`]. Every bad option is reported (all of them, not
+//! just the first) with the valid ones listed and a near match suggested;
+//! parsing then goes on with the next option. Each place an option can be
+//! written ([`Form`]) says which options it takes, as typed lists.
 
 use super::replace::Replacements;
 use crate::common::{Errors, unknown_option};
@@ -9,9 +11,115 @@ use syn::ext::IdentExt as _;
 use syn::parse::{ParseStream, Parser as _};
 use syn::{Ident, Path, Token};
 
-/// Every option `#[dual]` accepts, as spelled by the user.
-pub(crate) const OPTIONS: &[&str] =
-    &["blocking", "strict", "send", "skip", "crate", "replace", "tokio_to_std", "allow_blocking"];
+/// One option of `#[dual(..)]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Opt {
+    /// `blocking = name`.
+    Blocking,
+    /// `strict`.
+    Strict,
+    /// `send`.
+    Send,
+    /// `skip`.
+    Skip,
+    /// `crate = path`.
+    Crate,
+    /// `replace(a => b, ..)`.
+    Replace,
+    /// `tokio_to_std`.
+    TokioToStd,
+    /// `allow_blocking`.
+    AllowBlocking,
+}
+
+impl Opt {
+    /// Every option, in the order the errors list them.
+    const ALL: [Opt; 8] = [
+        Opt::Blocking,
+        Opt::Strict,
+        Opt::Send,
+        Opt::Skip,
+        Opt::Crate,
+        Opt::Replace,
+        Opt::TokioToStd,
+        Opt::AllowBlocking,
+    ];
+
+    /// The option as the user spells it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Opt::Blocking => "blocking",
+            Opt::Strict => "strict",
+            Opt::Send => "send",
+            Opt::Skip => "skip",
+            Opt::Crate => "crate",
+            Opt::Replace => "replace",
+            Opt::TokioToStd => "tokio_to_std",
+            Opt::AllowBlocking => "allow_blocking",
+        }
+    }
+
+    /// The option spelled `name`.
+    fn from_name(name: &str) -> Option<Opt> {
+        Opt::ALL.into_iter().find(|opt| opt.name() == name)
+    }
+}
+
+/// A place where `#[dual(..)]` options are written, and the options it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// `#[dual] async fn`.
+    Fn,
+    /// `#[dual] impl T { .. }`.
+    Impl,
+    /// `#[dual(..)]` on a method of a `#[dual]` impl.
+    Method,
+    /// `#[dual] trait T { .. }`.
+    Trait,
+    /// `#[dual] impl T for X { .. }`.
+    TraitImpl,
+    /// `#[dual(..)]` on a method of a `#[dual]` trait or trait impl.
+    TraitMethod,
+    /// `#[dual] mod m { .. }`.
+    Mod,
+    /// `#[dual(..)]` on a fn, impl, trait, mod or method inside a `#[dual] mod`.
+    ModItemWithFns,
+    /// `#[dual(..)]` on another item inside a `#[dual] mod`.
+    ModItem,
+}
+
+impl Form {
+    /// The options this place takes.
+    pub(crate) fn options(self) -> &'static [Opt] {
+        use Opt::{AllowBlocking, Blocking, Crate, Replace, Send, Skip, Strict, TokioToStd};
+        match self {
+            Form::Fn => &[Blocking, Strict, Crate, Replace, TokioToStd, AllowBlocking],
+            Form::Impl | Form::TraitImpl => &[Strict, Crate, Replace, TokioToStd, AllowBlocking],
+            Form::Method => &[Skip, Blocking, AllowBlocking],
+            Form::Trait | Form::Mod => {
+                &[Blocking, Send, Strict, Crate, Replace, TokioToStd, AllowBlocking]
+            }
+            Form::TraitMethod => &[],
+            Form::ModItemWithFns => &[Skip, AllowBlocking],
+            Form::ModItem => &[Skip],
+        }
+    }
+
+    /// The place, in an error message.
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            Form::Fn => "an async fn",
+            Form::Impl => "an inherent impl",
+            Form::Method => "a method of a #[dual] impl",
+            Form::Trait => "a trait",
+            Form::TraitImpl => "a trait impl",
+            Form::TraitMethod => "a method of a #[dual] trait or trait impl",
+            Form::Mod => "an inline mod",
+            Form::ModItemWithFns => "an item inside a #[dual] mod",
+            Form::ModItem => "this item inside a #[dual] mod",
+        }
+    }
+}
 
 /// The parsed options of one `#[dual(..)]` attribute.
 pub(crate) struct Args {
@@ -32,10 +140,8 @@ pub(crate) struct Args {
     pub(crate) replacements: Replacements,
     /// Whether any replacement was asked for.
     pub(crate) has_replacements: bool,
-    /// `tokio_to_std`: the preset is on (its io methods become sync).
-    pub(crate) tokio_to_std: bool,
     /// Where each given option was spelled, to reject the ones a form does not take.
-    pub(crate) given: Vec<(String, Span)>,
+    pub(crate) given: Vec<(Opt, Span)>,
 }
 
 impl Args {
@@ -50,7 +156,6 @@ impl Args {
             krate: None,
             replacements: Replacements::new(),
             has_replacements: false,
-            tokio_to_std: false,
             given: Vec::new(),
         }
     }
@@ -60,19 +165,20 @@ impl Args {
         self.krate.clone().unwrap_or_else(|| syn::parse_quote!(::twoworlds))
     }
 
-    /// Reports every given option that is not in `allowed` for `form`.
-    pub(crate) fn reject_unless(&self, allowed: &[&str], form: &str, errors: &mut Errors) {
-        for (name, span) in &self.given {
-            if !allowed.contains(&name.as_str()) {
-                errors.push(syn::Error::new(
-                    *span,
-                    format!(
-                        "option `{name}` does not apply to {form}\n\
-                         options for {form}: {}",
-                        allowed.join(", ")
-                    ),
-                ));
+    /// Reports every given option that `form` does not take.
+    pub(crate) fn check_form(&self, form: Form, errors: &mut Errors) {
+        let allowed = form.options();
+        for (opt, span) in &self.given {
+            if allowed.contains(opt) {
+                continue;
             }
+            let names: Vec<&str> = allowed.iter().map(|opt| opt.name()).collect();
+            let (name, place) = (opt.name(), form.describe());
+            let valid = if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+            errors.push(syn::Error::new(
+                *span,
+                format!("option `{name}` does not apply to {place}\noptions for {place}: {valid}"),
+            ));
         }
     }
 }
@@ -121,38 +227,40 @@ fn skip_to_comma(input: ParseStream<'_>) {
 fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
     let name = Ident::parse_any(input)?;
     let key = name.to_string();
-    if let Some((_, first)) = args.given.iter().find(|(given, _)| *given == key) {
+    let Some(opt) = Opt::from_name(&key) else {
+        let all: Vec<&str> = Opt::ALL.iter().map(|opt| opt.name()).collect();
+        return Err(unknown_option("dual", &key, name.span(), &all));
+    };
+    if let Some((_, first)) = args.given.iter().find(|(given, _)| *given == opt) {
         let mut error = syn::Error::new(name.span(), format!("option `{key}` is given twice"));
         error.combine(syn::Error::new(*first, format!("first `{key}` is here")));
         return Err(error);
     }
-    match key.as_str() {
-        "blocking" => {
+    match opt {
+        Opt::Blocking => {
             input.parse::<Token![=]>()?;
             args.blocking = Some(input.parse()?);
         }
-        "strict" => args.strict = Some(name.span()),
-        "send" => args.send = Some(name.span()),
-        "skip" => args.skip = Some(name.span()),
-        "allow_blocking" => args.allow_blocking = Some(name.span()),
-        "crate" => {
+        Opt::Strict => args.strict = Some(name.span()),
+        Opt::Send => args.send = Some(name.span()),
+        Opt::Skip => args.skip = Some(name.span()),
+        Opt::AllowBlocking => args.allow_blocking = Some(name.span()),
+        Opt::Crate => {
             input.parse::<Token![=]>()?;
             args.krate = Some(Path::parse_mod_style(input)?);
         }
-        "replace" => {
+        Opt::Replace => {
             let content;
             syn::parenthesized!(content in input);
             args.replacements.parse_list(&content)?;
             args.has_replacements = true;
         }
-        "tokio_to_std" => {
+        Opt::TokioToStd => {
             args.replacements.add_tokio_to_std();
             args.has_replacements = true;
-            args.tokio_to_std = true;
         }
-        _ => return Err(unknown_option("dual", &key, name.span(), OPTIONS)),
     }
-    args.given.push((key, name.span()));
+    args.given.push((opt, name.span()));
     Ok(())
 }
 

@@ -1,0 +1,156 @@
+//! What every form does to one async fn of the blocking copy: make it a
+//! blocking twin ([`twin_fn`]) or a blocking body ([`inline_body`]), and the
+//! [`Branch`] its async original's `#[dual]` future runs.
+
+use super::ir::{Branch, Twin};
+use super::options::Args;
+use super::rewrite;
+use crate::common::Errors;
+use syn::{Attribute, Block, Ident, Signature};
+
+/// The settings of the twin named `label` (for diagnostics).
+pub(crate) fn settings(label: &str, args: &Args) -> Twin {
+    Twin { label: label.to_owned(), strict: args.strict.is_some(), krate: args.krate() }
+}
+
+/// One async fn of the blocking copy, in place.
+pub(crate) struct FnParts<'a> {
+    /// Its attributes.
+    pub(crate) attrs: &'a mut Vec<Attribute>,
+    /// Its signature.
+    pub(crate) sig: &'a mut Signature,
+    /// Its body (`None`: a trait method without a default).
+    pub(crate) block: Option<&'a mut Block>,
+}
+
+/// How a twin is named: in the code, in its docs, in diagnostics.
+pub(crate) struct Names<'a> {
+    /// The twin fn's name.
+    pub(crate) name: &'a Ident,
+    /// The intra-doc link back to the async original (`fetch`, `Self::get`).
+    pub(crate) link: &'a str,
+    /// The twin in messages, after the module path (`blocking_fetch`,
+    /// `BlockingStore::get`).
+    pub(crate) label: &'a str,
+}
+
+/// Makes `f` (a copy of an async fn) its blocking twin named `names.name`,
+/// with attributes from [`twin_attrs`] linking to `names.link`. Returns the
+/// [`Branch`] of the async original: a call of the twin through `callee`
+/// when given and the signatures match, else the body, rewritten under the
+/// async signature.
+pub(crate) fn twin_fn(
+    f: FnParts<'_>,
+    names: &Names<'_>,
+    callee: Option<syn::ExprPath>,
+    args: &Args,
+    errors: &mut Errors,
+) -> Option<Branch> {
+    let (name, link) = (names.name, names.link);
+    let twin = settings(names.label, args);
+    let original = f.block.as_deref().cloned();
+    let outcome = rewrite::blocking_fn(f.sig, f.block, &twin, errors);
+    f.sig.ident = name.clone();
+    *f.attrs = twin_attrs(f.attrs, link, outcome.closure_call);
+    let original = original?;
+    match callee {
+        Some(callee) if !outcome.signature_changed => Some(Branch::Call(callee)),
+        _ => Some(inline_body(original, &twin, &mut Errors::default())),
+    }
+}
+
+/// The blocking body of an async fn, rewritten under its own (async)
+/// signature: what its `#[dual]` future runs inline. Errors were reported
+/// by the twin made from the same body, hence `errors` apart.
+pub(crate) fn inline_body(mut body: Block, twin: &Twin, errors: &mut Errors) -> Branch {
+    let closure_call = rewrite::blocking_body(&mut body, twin, errors);
+    Branch::Inline { body, closure_call }
+}
+
+/// Input: the path of a twin (`blocking_fetch`, `Self::blocking_get`) and
+/// its signature. Output: the path a call uses, with the fn's type and const
+/// parameters as a turbofish (`blocking_fetch::<T, N>`) so nothing is left
+/// to inference, unless an `impl Trait` argument forbids a turbofish.
+pub(crate) fn callee(mut path: syn::Path, sig: &Signature) -> syn::ExprPath {
+    let params: Vec<&Ident> = sig
+        .generics
+        .params
+        .iter()
+        .filter_map(|param| match param {
+            syn::GenericParam::Type(ty) => Some(&ty.ident),
+            syn::GenericParam::Const(c) => Some(&c.ident),
+            syn::GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    let impl_arg = sig.inputs.iter().any(|input| {
+        matches!(input, syn::FnArg::Typed(typed) if crate::lint::mentions_impl_trait(&typed.ty))
+    });
+    if !params.is_empty()
+        && !impl_arg
+        && let Some(last) = path.segments.last_mut()
+    {
+        last.arguments = syn::PathArguments::AngleBracketed(syn::parse_quote!(::<#(#params),*>));
+    }
+    syn::ExprPath { attrs: Vec::new(), qself: None, path }
+}
+
+/// The attributes of a blocking twin: the original's (docs, `cfg`, lints,
+/// `must_use`, `inline`, ..) minus async test/main attributes (`#[test]`
+/// added in place of an async test one), plus a doc line linking to `link`.
+pub(crate) fn twin_attrs(attrs: &[Attribute], link: &str, closure_call: bool) -> Vec<Attribute> {
+    let mut out = Vec::new();
+    let mut dropped_test = false;
+    let mut has_test = false;
+    let mut has_docs = false;
+    for attr in attrs {
+        let path = attr.path();
+        let last = path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        if path.segments.len() >= 2 && (last == "test" || last == "main") {
+            dropped_test |= last == "test";
+            continue;
+        }
+        has_test |= path.is_ident("test");
+        has_docs |= path.is_ident("doc");
+        out.push(attr.clone());
+    }
+    if dropped_test && !has_test {
+        out.push(syn::parse_quote!(#[test]));
+    }
+    if has_docs {
+        out.push(syn::parse_quote!(#[doc = ""]));
+    }
+    let doc_line = format!("Blocking twin of [`{link}`].");
+    out.push(syn::parse_quote!(#[doc = #doc_line]));
+    // The async original's callers were not asked for `#[must_use]` (its
+    // future is must-use by itself); the twin should not ask either. Its
+    // signature is the original's, where an owned argument is idiomatic (the
+    // future captures it), so clippy must not ask the twin to borrow it.
+    if closure_call {
+        out.push(syn::parse_quote!(
+            #[allow(
+                unused_braces,
+                clippy::must_use_candidate,
+                clippy::needless_pass_by_value,
+                clippy::redundant_closure_call
+            )]
+        ));
+    } else {
+        out.push(syn::parse_quote!(
+            #[allow(clippy::must_use_candidate, clippy::needless_pass_by_value)]
+        ));
+    }
+    out
+}
+
+/// The error for a twin name that is already taken.
+pub(crate) fn collision(twin: &Ident, existing: &Ident, what: &str) -> syn::Error {
+    let mut error = syn::Error::new(
+        twin.span(),
+        format!(
+            "#[dual]: the blocking twin `{twin}` would collide with the {what} `{existing}`\n\
+             rename one of them, or name the twin with `#[dual(blocking = other_name)]`"
+        ),
+    );
+    error.combine(syn::Error::new(existing.span(), format!("`{existing}` is defined here")));
+    error
+}

@@ -1,0 +1,187 @@
+//! The future of a `#[dual]` async fn, which also knows its blocking twin.
+//!
+//! `#[dual]` turns `async fn fetch(a: A) -> T { body }` into a fn returning
+//! `impl Future<Output = T> + DualFuture`: a [`Dual`] holding one closure
+//! that owns the arguments and can start either world. Polled, it starts the
+//! async body; handed to [`DualFuture::run_blocking`], it runs the blocking
+//! body instead, on this thread, with no executor. That is how a blocking
+//! twin that awaits *another* `#[dual]` item — of the same invocation,
+//! another one, a supertrait or another crate — calls that item's blocking
+//! twin without knowing its name: [`settle`] dispatches on the awaited type.
+//!
+//! Why one closure with a [`World`] argument, not two closures: both worlds
+//! need the same arguments, owned, and only one of them runs; a closure
+//! captures them once (as the `async fn` would), and each world moves them
+//! out. It also keeps the `async` path lazy: the async body's future is
+//! built at the first poll, exactly when an `async fn`'s body would start.
+
+pub mod settle;
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A future that can also run as its blocking twin: what a `#[dual]` async
+/// fn or method returns (`impl Future<Output = T> + DualFuture`).
+///
+/// You rarely use it by hand: a `#[dual]` blocking twin awaiting such a
+/// future runs [`run_blocking`](DualFuture::run_blocking) instead of a
+/// `block_on` bridge, and `#[dual]` traits declare it on their methods so
+/// generic code gets it too. Implemented by the futures `#[dual]` and
+/// `#[bridge]` emit, and forwarded through `&mut F`, `Box<F>` and `Pin<P>`.
+///
+/// ```
+/// use std::pin::pin;
+/// use twoworlds_runtime::DualFuture as _;
+///
+/// // What `#[twoworlds::dual] async fn double(x: u32) -> u32 { x * 2 }` returns:
+/// fn double(x: u32) -> impl Future<Output = u32> + twoworlds_runtime::DualFuture {
+///     use twoworlds_runtime::__private::{Branch, Dual, World};
+///     Dual::new(move |world| match world {
+///         World::Async => Branch::Async(async move { x * 2 }),
+///         World::Blocking => Branch::Blocking(x * 2),
+///     })
+/// }
+///
+/// assert_eq!(pin!(double(21)).run_blocking(), 42); // no executor involved
+/// assert_eq!(twoworlds_runtime::block_on(double(21)), 42);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the future of a `#[dual]` async fn",
+    label = "this future has no blocking twin",
+    note = "a method of a `#[dual]` trait must return the future of a `#[dual]` fn: put \
+            `#[twoworlds::dual]` on the impl (one body, both worlds), or `#[twoworlds::bridge]` \
+            (the blocking world runs the async body through `block_on`)"
+)]
+pub trait DualFuture: Future {
+    /// Runs the blocking twin of this future on the current thread and
+    /// returns its output, instead of polling it.
+    ///
+    /// # Panics
+    /// If the future was already polled: its async body has started, and
+    /// the blocking twin cannot take over half-way.
+    fn run_blocking(self: Pin<&mut Self>) -> Self::Output;
+}
+
+/// Which world a [`Dual`]'s closure is asked to start.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum World {
+    /// Build the async body's future (the first poll).
+    Async,
+    /// Run the blocking body now and return its output.
+    Blocking,
+}
+
+/// What a [`Dual`]'s closure returns: the async body's future, or the
+/// blocking body's output.
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum Branch<F: Future> {
+    /// The async body, not yet polled.
+    Async(F),
+    /// The blocking body's output.
+    Blocking(F::Output),
+}
+
+pin_project_lite::pin_project! {
+    /// The future of a `#[dual]` async fn (see [`DualFuture`]).
+    #[doc(hidden)]
+    #[must_use = "futures do nothing unless you `.await` or poll them"]
+    #[project = DualProj]
+    #[project_replace = DualReplace]
+    #[derive(Debug)]
+    pub enum Dual<S, F> {
+        /// Not started: the closure that owns the arguments.
+        Start { start: S },
+        /// Started by a poll: the async body's future.
+        Running { #[pin] future: F },
+        /// Taken by the blocking twin.
+        Taken,
+    }
+}
+
+impl<S, F> Dual<S, F>
+where
+    S: FnOnce(World) -> Branch<F>,
+    F: Future,
+{
+    /// The future of a `#[dual]` fn whose arguments `start` owns.
+    #[inline]
+    pub fn new(start: S) -> Self {
+        Dual::Start { start }
+    }
+}
+
+impl<S, F> Future for Dual<S, F>
+where
+    S: FnOnce(World) -> Branch<F>,
+    F: Future,
+{
+    type Output = F::Output;
+
+    #[inline]
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        if let DualProj::Start { .. } = self.as_mut().project() {
+            // First poll: build the async body from the owned arguments.
+            if let DualReplace::Start { start } = self.as_mut().project_replace(Dual::Taken) {
+                match start(World::Async) {
+                    Branch::Async(future) => self.set(Dual::Running { future }),
+                    // (Never emitted; defined anyway: the value is the output.)
+                    Branch::Blocking(output) => return Poll::Ready(output),
+                }
+            }
+        }
+        match self.project() {
+            DualProj::Running { future } => future.poll(cx),
+            _ => panic!("a `#[dual]` future was polled after its blocking twin took it"),
+        }
+    }
+}
+
+impl<S, F> DualFuture for Dual<S, F>
+where
+    S: FnOnce(World) -> Branch<F>,
+    F: Future,
+{
+    #[inline]
+    fn run_blocking(self: Pin<&mut Self>) -> F::Output {
+        match self.project_replace(Dual::Taken) {
+            DualReplace::Start { start } => match start(World::Blocking) {
+                Branch::Blocking(output) => output,
+                // (Never emitted; defined anyway: bridge the async body.)
+                Branch::Async(future) => crate::block_on(future),
+            },
+            _ => panic!(
+                "the blocking twin of a `#[dual]` future was asked to run after the future \
+                 was polled (or already taken): await it, or call the blocking twin on a new one"
+            ),
+        }
+    }
+}
+
+impl<F: DualFuture + Unpin + ?Sized> DualFuture for &mut F {
+    #[inline]
+    fn run_blocking(self: Pin<&mut Self>) -> F::Output {
+        Pin::new(&mut **self.get_mut()).run_blocking()
+    }
+}
+
+impl<F: DualFuture + Unpin + ?Sized> DualFuture for Box<F> {
+    #[inline]
+    fn run_blocking(self: Pin<&mut Self>) -> F::Output {
+        Pin::new(&mut **self.get_mut()).run_blocking()
+    }
+}
+
+impl<P> DualFuture for Pin<P>
+where
+    P: std::ops::DerefMut<Target: DualFuture>,
+{
+    #[inline]
+    fn run_blocking(self: Pin<&mut Self>) -> <Self as Future>::Output {
+        self.as_deref_mut().run_blocking()
+    }
+}
+
+#[cfg(test)]
+mod tests;
