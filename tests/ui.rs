@@ -1,9 +1,18 @@
 //! Compile-fail and compile-pass cases of the macros, under `ui-tests/`.
-//! Bless changed `.stderr` files with `TRYBUILD=overwrite cargo test --test ui`.
+//! Bless changed `.stderr` files with `TRYBUILD=overwrite cargo test --test ui`;
+//! run some only with `UI_CASES=dual/fail/strict*` (a glob under `ui-tests/`,
+//! for both kinds).
 
 #[test]
 fn ui() {
     let cases = trybuild::TestCases::new();
-    cases.compile_fail("ui-tests/*/fail/*.rs");
-    cases.pass("ui-tests/*/pass/*.rs");
+    match std::env::var("UI_CASES") {
+        Ok(only) => {
+            cases.compile_fail(format!("ui-tests/{only}"));
+        }
+        Err(_) => {
+            cases.compile_fail("ui-tests/*/fail/*.rs");
+            cases.pass("ui-tests/*/pass/*.rs");
+        }
+    }
 }

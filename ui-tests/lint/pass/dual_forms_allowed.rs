@@ -49,8 +49,8 @@ trait Store {
     }
 }
 
+// `BlockingStore` comes with it (the trait's blanket impl).
 impl Store for Client {}
-impl BlockingStore for Client {}
 
 /// An API.
 #[twoworlds::dual]

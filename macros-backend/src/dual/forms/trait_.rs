@@ -108,6 +108,7 @@ fn blocking_trait(
     errors: &mut Errors,
 ) -> Branches {
     let mut branches = Branches::new();
+    let blocking_items: Vec<String> = blocking.items.iter().filter_map(item_name).collect();
     blocking.ident = twin_name.clone();
     blocking.attrs = twin::twin_attrs(&blocking.attrs, &name.to_string(), false);
     for item in &mut blocking.items {
@@ -124,7 +125,9 @@ fn blocking_trait(
         if let (Some(id), Some(body)) = (id, &mut method.default) {
             let settings = twin::settings(&label, args);
             branches.insert(id, twin::inline_body(body.clone(), &settings, &mut Errors::default()));
-            OwnTraitPaths { from: name, to: twin_name }.visit_block_mut(body);
+            let mut paths =
+                OwnTraitPaths { from: name, to: twin_name, items: &blocking_items, errors };
+            paths.visit_block_mut(body);
         }
         let parts = FnParts {
             attrs: &mut method.attrs,
@@ -180,6 +183,42 @@ struct OwnTraitPaths<'a> {
     from: &'a syn::Ident,
     /// The blocking trait's name.
     to: &'a syn::Ident,
+    /// The blocking trait's items: a path to another is an error.
+    items: &'a [String],
+    /// Where errors go.
+    errors: &'a mut Errors,
+}
+
+impl OwnTraitPaths<'_> {
+    /// Renames the first segment of `path` (through the async trait) to the
+    /// blocking trait, or reports that the blocking trait lacks the item.
+    fn rename(&mut self, path: &mut syn::Path) {
+        let item = path.segments[1].ident.to_string();
+        if !self.items.contains(&item) {
+            self.errors.push(syn::Error::new_spanned(
+                &*path,
+                format!(
+                    "#[dual]: in the blocking trait `{to}`, this path would name `{to}::{item}`, \
+                     which `{to}` does not have (is `{item}` #[only_async]?)\n\
+                     keep this call in the async world with #[only_async] or `per_world!`",
+                    to = self.to
+                ),
+            ));
+        }
+        let span = path.segments[0].ident.span();
+        path.segments[0].ident = self.to.clone();
+        path.segments[0].ident.set_span(span);
+    }
+}
+
+/// The name a trait item defines.
+fn item_name(item: &TraitItem) -> Option<String> {
+    match item {
+        TraitItem::Fn(f) => Some(f.sig.ident.to_string()),
+        TraitItem::Type(t) => Some(t.ident.to_string()),
+        TraitItem::Const(c) => Some(c.ident.to_string()),
+        _ => None,
+    }
 }
 
 impl VisitMut for OwnTraitPaths<'_> {
@@ -189,16 +228,10 @@ impl VisitMut for OwnTraitPaths<'_> {
                 && path.segments.len() >= 2
                 && path.segments.first().is_some_and(|s| s.ident == *from)
         };
-        if let Some(qself) = &path.qself {
-            let position = qself.position;
-            if position == 1 && through_trait(&path.path, self.from) {
-                // `<Self as Store>::m`: the trait is the path's first segment.
-                path.path.segments[0].ident = self.to.clone();
-            }
-        } else if through_trait(&path.path, self.from) {
-            let span = path.path.segments[0].ident.span();
-            path.path.segments[0].ident = self.to.clone();
-            path.path.segments[0].ident.set_span(span);
+        // `Store::m` or `<Self as Store>::m`: the trait is the path's first segment.
+        let qualified_by_trait = path.qself.as_ref().is_none_or(|qself| qself.position == 1);
+        if qualified_by_trait && through_trait(&path.path, self.from) {
+            self.rename(&mut path.path);
         }
         visit_mut::visit_expr_path_mut(self, path);
     }

@@ -43,7 +43,10 @@ fn settle(rw: &Rewriter<'_>, base: &Expr, awaited: &ExprAwait) -> Expr {
     let span = awaited.await_token.span;
     let method = if rw.twin.strict { "settle_strict" } else { "settle" };
     let method = syn::Ident::new(method, Span::mixed_site().located_at(span));
-    let (krate, label) = (&rw.twin.krate, &rw.twin.label);
+    // The whole call carries the `.await`'s span (the crate path too: a
+    // macro call's span starts at its path), so rustc points there.
+    let krate = respan(&rw.twin.krate, span);
+    let label = &rw.twin.label;
     syn::parse_quote_spanned! {span=>
         #krate::__private::settle_await!(
             #method,
@@ -51,6 +54,22 @@ fn settle(rw: &Rewriter<'_>, base: &Expr, awaited: &ExprAwait) -> Expr {
             #base
         )
     }
+}
+
+/// `path` with every token at `span`.
+fn respan(path: &syn::Path, span: Span) -> syn::Path {
+    let mut path = path.clone();
+    if let Some(colon) = &mut path.leading_colon {
+        colon.spans = [span; 2];
+    }
+    for pair in path.segments.pairs_mut() {
+        let (segment, punct) = pair.into_tuple();
+        segment.ident.set_span(span);
+        if let Some(punct) = punct {
+            punct.spans = [span; 2];
+        }
+    }
+    path
 }
 
 /// `(e)` and invisible groups → `e`.
