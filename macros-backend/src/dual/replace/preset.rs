@@ -4,6 +4,7 @@
 //! | tokio | std |
 //! |---|---|
 //! | `tokio::fs::{canonicalize, copy, create_dir, create_dir_all, hard_link, metadata, read, read_link, read_to_string, remove_dir, remove_dir_all, remove_file, rename, set_permissions, symlink_metadata, write}` | `std::fs::` the same name |
+//! | `tokio::fs::{File, OpenOptions}` | `std::fs::` the same name |
 //! | `tokio::fs::try_exists` | `std::fs::exists` |
 //! | `tokio::fs::symlink` | `std::os::unix::fs::symlink` |
 //! | `tokio::fs::{symlink_dir, symlink_file}` | `std::os::windows::fs::` the same name |
@@ -17,9 +18,15 @@
 //! | `tokio::io::{BufReader, BufWriter, copy, empty, sink, repeat, stdin, stdout, stderr}` | `std::io::` the same name |
 //! | `tokio::io::{Error, ErrorKind, Result, SeekFrom}` | `std::io::` the same name (tokio re-exports them) |
 //!
-//! Left out on purpose, because the two APIs differ in use: `tokio::fs::File`,
-//! `OpenOptions` and `read_dir` (its `next_entry().await` is not an
-//! iterator), `tokio::sync` (std's locks return `LockResult`),
+//! The blocking twin settles every `.await` by type, so a mapped API whose
+//! use differs from tokio's is a compile error there, never another
+//! program: `File` and `OpenOptions` are mapped (their common methods,
+//! `open`, `create`, `metadata`, `sync_all`, `set_len`, `append`, have the
+//! same shape; `read`/`write` come through the mapped io traits).
+//!
+//! Left out on purpose, because the two APIs differ in use: `read_dir` (its
+//! `next_entry().await` is not an iterator), `tokio::sync` (std's locks
+//! return `LockResult`; tokio's work in both worlds as they are),
 //! `tokio::time::{Instant, timeout, interval}`. Methods that only tokio's
 //! extension traits have (`read_u32`, `write_all_buf`, ..) have no std
 //! counterpart either; write such calls per world (`per_world!`).
@@ -43,6 +50,8 @@ pub(super) const TOKIO_TO_STD: &[(&str, &str)] = &[
     ("tokio::fs::set_permissions", "::std::fs::set_permissions"),
     ("tokio::fs::symlink_metadata", "::std::fs::symlink_metadata"),
     ("tokio::fs::write", "::std::fs::write"),
+    ("tokio::fs::File", "::std::fs::File"),
+    ("tokio::fs::OpenOptions", "::std::fs::OpenOptions"),
     ("tokio::fs::try_exists", "::std::fs::exists"),
     ("tokio::fs::symlink", "::std::os::unix::fs::symlink"),
     ("tokio::fs::symlink_dir", "::std::os::windows::fs::symlink_dir"),
