@@ -6,13 +6,10 @@
 #[test]
 fn ui() {
     let cases = trybuild::TestCases::new();
-    match std::env::var("UI_CASES") {
-        Ok(only) => {
-            cases.compile_fail(format!("ui-tests/{only}"));
-        }
-        Err(_) => {
-            cases.compile_fail("ui-tests/*/fail/*.rs");
-            cases.pass("ui-tests/*/pass/*.rs");
-        }
+    if let Ok(only) = std::env::var("UI_CASES") {
+        cases.compile_fail(format!("ui-tests/{only}"));
+    } else {
+        cases.compile_fail("ui-tests/*/fail/*.rs");
+        cases.pass("ui-tests/*/pass/*.rs");
     }
 }

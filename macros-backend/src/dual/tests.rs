@@ -216,7 +216,7 @@ fn the_blanket_impl_forwards_every_item_with_the_trait_s_generics() {
         &format!("type Page<'p> = {of}::Page<'p> where Self: 'p;"),
         &format!("const N: usize = {of}::N;"),
         &format!("{of}::name(self)"),
-        &format!("fn get<Q: Copy>(&self, __arg1: (K, Q))"),
+        "fn get<Q: Copy>(&self, __arg1: (K, Q))",
         &format!("{of}::get::<Q>(self, __arg1)"),
     ] {
         assert!(blanket.contains(&squash(part)), "{part}: {out}");

@@ -78,7 +78,7 @@ pub(crate) type BlockingSide<'a> = &'a dyn Fn(&DesugaredArgs) -> TokenStream;
 /// future. `false`, with nothing changed, when the fn cannot be desugared
 /// (an attribute macro after ours expects an `async fn`).
 pub(crate) fn dual_async_fn(
-    attrs: &[syn::Attribute],
+    attrs: &mut Vec<syn::Attribute>,
     sig: &mut syn::Signature,
     body: &mut syn::Block,
     at: &Site<'_>,
@@ -108,7 +108,19 @@ pub(crate) fn dual_async_fn(
     {
         tokens.extend(quote!(+ #dual));
     }
+    attrs.push(implied_future_bound());
+    if args.call_args.iter().any(|arg| arg.to_string().starts_with('_')) {
+        // The blocking world passes `_guard` on to the twin: no use of it.
+        attrs.push(syn::parse_quote!(#[allow(clippy::used_underscore_binding)]));
+    }
     true
+}
+
+/// `impl Future<Output = T> + DualFuture` says `Future` twice to clippy
+/// (`DualFuture: Future`), but reads better in the docs than
+/// `impl DualFuture<Output = T>`.
+pub(crate) fn implied_future_bound() -> syn::Attribute {
+    syn::parse_quote!(#[allow(clippy::implied_bounds_in_impls)])
 }
 
 /// The blocking-call warnings of `body`, whose `#[allow_blocking]` markers

@@ -32,7 +32,7 @@ use syn::visit::Visit as _;
 pub(crate) use desugar::DesugaredArgs;
 pub(crate) use imports::Imports;
 pub(crate) use instrument::{
-    Site, dual_async_fn, instrument_async_fn, mentions_impl_trait, pin_output,
+    Site, dual_async_fn, implied_future_bound, instrument_async_fn, mentions_impl_trait, pin_output,
 };
 pub(crate) use strip::{strip_allow_markers, take_allow_marker};
 

@@ -108,7 +108,7 @@ pub fn run_twin<F: DualFuture>(future: F) -> F::Output {
 /// Calls `body` once: the blocking body a `#[dual]` future runs inline, as a
 /// closure so that its `return` and `?` leave the body, not the future's
 /// constructor.
-#[inline(always)]
+#[inline]
 pub fn call_once<T>(body: impl FnOnce() -> T) -> T {
     body()
 }

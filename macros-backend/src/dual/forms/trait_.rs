@@ -164,6 +164,9 @@ pub(super) fn declare_futures(tr: &mut ItemTrait, async_names: &[String], args: 
             );
             method.sig.output =
                 syn::ReturnType::Type(syn::Token![->](site), Box::new(syn::Type::Verbatim(ty)));
+            if dual.is_some() {
+                method.attrs.push(crate::lint::implied_future_bound());
+            }
         } else if let (Some(send), syn::ReturnType::Type(_, ty)) = (&send, &mut method.sig.output)
             && let syn::Type::Verbatim(tokens) = &mut **ty
         {
