@@ -6,6 +6,8 @@ benches/run.sh for the zero-cost bench (`#[dual]` blocking twin vs
 hand-written sync).
 
 Usage: compare_code.py <binary> <module::a> <module::b> <fn>...
+A `<fn>` of the form `name_a=name_b` compares differently named functions
+(`checksum=blocking_checksum`: a hand-written fn against a `#[dual]` twin).
 """
 
 import re
@@ -39,7 +41,9 @@ def instructions(binary, module, name):
 def main():
     binary, a, b, *names = sys.argv[1:]
     for name in names:
-        code_a, code_b = instructions(binary, a, name), instructions(binary, b, name)
+        name_a, _, name_b = name.partition("=")
+        name_b = name_b or name_a
+        code_a, code_b = instructions(binary, a, name_a), instructions(binary, b, name_b)
         if not code_a or not code_b:
             print(f"{name}: not found")
         elif code_a == code_b:

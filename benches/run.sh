@@ -37,6 +37,11 @@ echo "== machine code of the zero-cost twins" >&2
 zero_cost_bin=$(ls -t "$target"/release/deps/zero_cost-* | grep -v '\.d$' | head -1)
 python3 benches/compare_code.py "$zero_cost_bin" zero_cost::hand zero_cost::work::blocking \
     checksum round_trip | tee "$report/zero_cost_code.txt"
+# The same loop as separately annotated fns: the twin reaches `mix`'s twin
+# through its `#[dual]` future (settled by type), not by a rename.
+python3 benches/compare_code.py "$zero_cost_bin" zero_cost::hand zero_cost::separate \
+    checksum=blocking_checksum | sed 's/^checksum=blocking_checksum/checksum (separate #[dual] fns)/' \
+    | tee -a "$report/zero_cost_code.txt"
 
 echo "== build time" >&2
 BUILD_TIME_TSV="$report/build_time.tsv" bash benches/build_time.sh --cold | tee "$report/build_time.txt"

@@ -46,6 +46,29 @@ mod work {
     }
 }
 
+/// The checksum again, as separately annotated fns: the twin of `checksum`
+/// awaits `mix`'s `#[dual]` future, which the settling runs as `mix`'s own
+/// twin.
+mod separate {
+    /// One FNV-1a step.
+    #[allow(clippy::unused_async)]
+    #[twoworlds::dual]
+    pub(crate) async fn mix(hash: u64, byte: u8) -> u64 {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    }
+
+    /// FNV-1a of `data`, a call of [`mix`] per byte.
+    #[inline(never)]
+    #[twoworlds::dual]
+    pub(crate) async fn checksum(data: &[u8]) -> u64 {
+        let mut hash = 0xcbf2_9ce4_8422_2325;
+        for &byte in data {
+            hash = mix(hash, byte).await;
+        }
+        hash
+    }
+}
+
 /// The same functions, written by hand in sync Rust.
 mod hand {
     /// One FNV-1a step.
@@ -109,6 +132,10 @@ fn zero_cost(c: &mut Criterion) {
         b.iter(|| work::blocking::checksum(black_box(&bytes)));
     });
     group.bench_function("handwritten_sync", |b| b.iter(|| hand::checksum(black_box(&bytes))));
+    assert_eq!(separate::blocking_checksum(&bytes), expected, "separate twins disagree");
+    group.bench_function("separate_dual_fns_blocking_twin", |b| {
+        b.iter(|| separate::blocking_checksum(black_box(&bytes)));
+    });
     group.finish();
 
     let small = data(4 * 1024);
