@@ -3,7 +3,9 @@
 //! (`cargo metadata` names the unpacked source in cargo's registry cache);
 //! the source is copied to a work directory and its manifest gets a
 //! `twoworlds` path dependency and an empty `[workspace]` (so the copy is its
-//! own workspace wherever it lies). Nothing is vendored in the repository.
+//! own workspace wherever it lies). Nothing is vendored in the repository;
+//! only each crate's `Cargo.lock` is (`locks/`), so that its dependencies do
+//! not move under the figures (nor past the toolchain) with new releases.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -43,6 +45,9 @@ pub(crate) struct Source {
     pub(crate) version: String,
     /// The directory of its `Cargo.toml` (never written to).
     pub(crate) dir: PathBuf,
+    /// Its committed lock file (`locks/<name>-<version>.lock`), for pinned
+    /// crates: the whole dependency graph pinned too.
+    pub(crate) lock: Option<PathBuf>,
 }
 
 impl Source {
@@ -60,7 +65,7 @@ pub(crate) fn local(dir: &Path) -> Result<Source, String> {
         package[key].as_str().map(str::to_owned).ok_or(format!("no {key} in {}", dir.display()))
     };
     let dir = dir.canonicalize().map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(Source { name: text("name")?, version: text("version")?, dir })
+    Ok(Source { name: text("name")?, version: text("version")?, dir, lock: None })
 }
 
 /// `cargo metadata --format-version 1` of `manifest`, with `extra` arguments.
@@ -100,21 +105,43 @@ pub(crate) fn fetch(krate: &Pinned, work: &Path) -> Result<Source, String> {
         .ok_or_else(|| {
             format!("{} {} is not in cargo metadata's output", krate.name, krate.version)
         })?;
-    Ok(Source { name: krate.name.to_owned(), version: krate.version.to_owned(), dir })
+    let lock = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("locks/{}-{}.lock", krate.name, krate.version));
+    Ok(Source {
+        name: krate.name.to_owned(),
+        version: krate.version.to_owned(),
+        dir,
+        lock: Some(lock),
+    })
 }
 
-/// Copies the pristine source `from` to `to` (replacing it) and adds the
+/// Copies the pristine source of `krate` to `to` (replacing it), adds the
 /// `twoworlds` dependency at `twoworlds` and a `[workspace]` to the copy's
-/// manifest. Returns the copy's manifest path.
-pub(crate) fn prepare(from: &Path, to: &Path, twoworlds: &Path) -> Result<PathBuf, String> {
+/// manifest, and puts the committed lock file in, if there is one. Returns
+/// the copy's manifest path.
+pub(crate) fn prepare(krate: &Source, to: &Path, twoworlds: &Path) -> Result<PathBuf, String> {
     if to.exists() {
         fs::remove_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
     }
-    copy_tree(from, to)?;
+    copy_tree(&krate.dir, to)?;
     let manifest = to.join("Cargo.toml");
     let text = fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
     write(&manifest, &patch_manifest(&text, twoworlds))?;
+    if let Some(lock) = krate.lock.as_ref().filter(|l| l.exists()) {
+        fs::copy(lock, to.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;
+    }
     Ok(manifest)
+}
+
+/// After a successful check of the copy at `dir`: saves its `Cargo.lock` as
+/// the committed lock of `krate` when there is none yet (the first run
+/// pins the graph; delete the file to re-resolve).
+pub(crate) fn keep_lock(krate: &Source, dir: &Path) -> Result<(), String> {
+    let Some(lock) = krate.lock.as_ref().filter(|l| !l.exists()) else { return Ok(()) };
+    fs::create_dir_all(lock.parent().unwrap_or(dir)).map_err(|e| e.to_string())?;
+    fs::copy(dir.join("Cargo.lock"), lock).map_err(|e| format!("{}: {e}", lock.display()))?;
+    eprintln!("   wrote {} (commit it)", lock.display());
+    Ok(())
 }
 
 /// `manifest` with a `twoworlds` path dependency and an empty `[workspace]`

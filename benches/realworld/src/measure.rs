@@ -94,7 +94,7 @@ pub(crate) fn baseline(
     print_cfg: &str,
 ) -> Result<Subject, String> {
     let dir = work.join(krate.dir_name());
-    let manifest = crates::prepare(&krate.dir, &dir, twoworlds)?;
+    let manifest = crates::prepare(&krate, &dir, twoworlds)?;
     let check = cargo_check(&manifest, target)?;
     if !check.success || !check.ours.is_empty() || !check.foreign.is_empty() {
         let errors: Vec<&str> = check.ours.iter().map(|d| d.rendered.as_str()).collect();
@@ -105,6 +105,7 @@ pub(crate) fn baseline(
             check.stderr_tail
         ));
     }
+    crates::keep_lock(&krate, &dir)?;
     let rmeta = check.rmeta.ok_or("cargo reported no .rmeta for the crate")?;
     let dep_info = check::dep_info_path(&rmeta).ok_or("no dep-info path")?;
     let dep_info =
