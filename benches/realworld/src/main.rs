@@ -164,14 +164,18 @@ fn run(args: &Args) -> Result<bool, String> {
     let text = render(&subjects, &results, &twoworlds, started.elapsed().as_secs_f64(), &logs);
     print!("{text}");
     crates::write(&logs.join("items.tsv"), &items_tsv(&subjects, &results))?;
-    Ok(results.iter().flat_map(|(_, o)| o).map(|o| o.verdicts.iter()).all(|mut v| {
-        !v.any(|v| {
-            matches!(
-                v,
-                Some(Verdict::Failed { class: diag::Class::Panic | diag::Class::Unparsable, .. })
-            )
-        })
-    }))
+    Ok(!results.iter().flat_map(|(_, outcomes)| outcomes).any(macro_broke))
+}
+
+/// Whether the macro panicked or emitted unparsable output in `outcome`
+/// (on an item, or in an error no item owns: the unmodified crate compiled).
+fn macro_broke(outcome: &Outcome) -> bool {
+    let broke = |class: diag::Class| class <= diag::Class::Unparsable;
+    outcome
+        .verdicts
+        .iter()
+        .any(|v| matches!(v, Some(Verdict::Failed { class, .. }) if broke(*class)))
+        || outcome.unattributed.iter().any(|d| broke(d.class()))
 }
 
 /// `rustc --print cfg`: the target's cfgs (`unix`, `target_os="linux"`, …).
