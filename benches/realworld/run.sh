@@ -4,8 +4,8 @@
 # by cargo, never vendored), checks them with `cargo check` (the real proc
 # macro, through rustc) and prints the figures per crate and in total.
 #
-#   bash benches/realworld/run.sh            # full form: 5 crates × default, strict, tokio_to_std (~75 s built, ~6.5 min cold)
-#   bash benches/realworld/run.sh --short    # CI: bb8 + deadpool, default options (~10 s built, ~75 s cold)
+#   bash benches/realworld/run.sh            # full form: 5 crates × default, strict, tokio_to_std (70–90 s built, 5–6.5 min cold)
+#   bash benches/realworld/run.sh --short    # CI: bb8 + deadpool, default options (5–10 s built, 75–100 s cold)
 #   bash benches/realworld/run.sh --crates bb8,mobc --options default,strict
 #   bash benches/realworld/run.sh --path some/local/crate
 #
