@@ -153,7 +153,9 @@ mod store {
             self.0.get(k as usize).copied()
         }
         async fn get_or(&self, k: u32, d: u32) -> u32 {
-            Self::get(self, k).await.or(Store::get(self, k).await).unwrap_or(d) + 1
+            // Both `Store` and `BlockingStore` are in scope here (this module
+            // defines them) and `Memory` implements both: name the trait.
+            <Self as Store>::get(self, k).await.or(Store::get(self, k).await).unwrap_or(d) + 1
         }
         fn name(&self) -> &'static str {
             "memory"

@@ -102,7 +102,12 @@ pub(crate) fn dual_async_fn(
         })
     }};
     let site = proc_macro2::Span::mixed_site();
-    let dual: syn::TypeParamBound = syn::parse_quote_spanned!(site=> #private::DualFuture);
+    let output = match &args.output {
+        syn::ReturnType::Default => quote!(()),
+        syn::ReturnType::Type(_, ty) => quote!(#ty),
+    };
+    let dual: syn::TypeParamBound =
+        syn::parse_quote_spanned!(site=> #private::DualFuture<Blocking = #output>);
     if let syn::ReturnType::Type(_, ty) = &mut sig.output
         && let syn::Type::Verbatim(tokens) = &mut **ty
     {

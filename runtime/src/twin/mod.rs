@@ -34,7 +34,7 @@ use std::task::{Context, Poll};
 /// use twoworlds_runtime::DualFuture as _;
 ///
 /// // What `#[twoworlds::dual] async fn double(x: u32) -> u32 { x * 2 }` returns:
-/// fn double(x: u32) -> impl Future<Output = u32> + twoworlds_runtime::DualFuture {
+/// fn double(x: u32) -> impl Future<Output = u32> + twoworlds_runtime::DualFuture<Blocking = u32> {
 ///     use twoworlds_runtime::__private::{Branch, Dual, World};
 ///     Dual::new(move |world| match world {
 ///         World::Async => Branch::Async(async move { x * 2 }),
@@ -53,13 +53,19 @@ use std::task::{Context, Poll};
             (the blocking world runs the async body through `block_on`)"
 )]
 pub trait DualFuture: Future {
+    /// What the blocking twin returns: the async fn's output, or its
+    /// blocking counterpart where the two differ (a fn returning
+    /// `impl Stream` has a blocking twin returning `impl Iterator`; an
+    /// `impl Trait` in the output is the twin's own type).
+    type Blocking;
+
     /// Runs the blocking twin of this future on the current thread and
     /// returns its output, instead of polling it.
     ///
     /// # Panics
     /// If the future was already polled: its async body has started, and
     /// the blocking twin cannot take over half-way.
-    fn run_blocking(self: Pin<&mut Self>) -> Self::Output;
+    fn run_blocking(self: Pin<&mut Self>) -> Self::Blocking;
 }
 
 /// Which world a [`Dual`]'s closure is asked to start.
@@ -76,11 +82,11 @@ pub enum World {
 /// blocking body's output.
 #[doc(hidden)]
 #[derive(Debug)]
-pub enum Branch<F: Future> {
+pub enum Branch<F, B> {
     /// The async body, not yet polled.
     Async(F),
     /// The blocking body's output.
-    Blocking(F::Output),
+    Blocking(B),
 }
 
 pin_project_lite::pin_project! {
@@ -100,9 +106,9 @@ pin_project_lite::pin_project! {
     }
 }
 
-impl<S, F> Dual<S, F>
+impl<S, F, B> Dual<S, F>
 where
-    S: FnOnce(World) -> Branch<F>,
+    S: FnOnce(World) -> Branch<F, B>,
     F: Future,
 {
     /// The future of a `#[dual]` fn whose arguments `start` owns.
@@ -112,9 +118,9 @@ where
     }
 }
 
-impl<S, F> Future for Dual<S, F>
+impl<S, F, B> Future for Dual<S, F>
 where
-    S: FnOnce(World) -> Branch<F>,
+    S: FnOnce(World) -> Branch<F, B>,
     F: Future,
 {
     type Output = F::Output;
@@ -126,8 +132,7 @@ where
             if let DualReplace::Start { start } = self.as_mut().project_replace(Dual::Taken) {
                 match start(World::Async) {
                     Branch::Async(future) => self.set(Dual::Running { future }),
-                    // (Never emitted; defined anyway: the value is the output.)
-                    Branch::Blocking(output) => return Poll::Ready(output),
+                    Branch::Blocking(_) => unreachable!("{MISMATCH}"),
                 }
             }
         }
@@ -138,18 +143,23 @@ where
     }
 }
 
-impl<S, F> DualFuture for Dual<S, F>
+/// The closure of a [`Dual`] answered the other world: a bug of the code
+/// that built it (`#[dual]` never does).
+const MISMATCH: &str = "a `Dual` future's closure answered another world than asked";
+
+impl<S, F, B> DualFuture for Dual<S, F>
 where
-    S: FnOnce(World) -> Branch<F>,
+    S: FnOnce(World) -> Branch<F, B>,
     F: Future,
 {
+    type Blocking = B;
+
     #[inline]
-    fn run_blocking(self: Pin<&mut Self>) -> F::Output {
+    fn run_blocking(self: Pin<&mut Self>) -> B {
         match self.project_replace(Dual::Taken) {
             DualReplace::Start { start } => match start(World::Blocking) {
                 Branch::Blocking(output) => output,
-                // (Never emitted; defined anyway: bridge the async body.)
-                Branch::Async(future) => crate::block_on(future),
+                Branch::Async(_) => unreachable!("{MISMATCH}"),
             },
             _ => panic!(
                 "the blocking twin of a `#[dual]` future was asked to run after the future \
@@ -160,15 +170,19 @@ where
 }
 
 impl<F: DualFuture + Unpin + ?Sized> DualFuture for &mut F {
+    type Blocking = F::Blocking;
+
     #[inline]
-    fn run_blocking(self: Pin<&mut Self>) -> F::Output {
+    fn run_blocking(self: Pin<&mut Self>) -> F::Blocking {
         Pin::new(&mut **self.get_mut()).run_blocking()
     }
 }
 
 impl<F: DualFuture + Unpin + ?Sized> DualFuture for Box<F> {
+    type Blocking = F::Blocking;
+
     #[inline]
-    fn run_blocking(self: Pin<&mut Self>) -> F::Output {
+    fn run_blocking(self: Pin<&mut Self>) -> F::Blocking {
         Pin::new(&mut **self.get_mut()).run_blocking()
     }
 }
@@ -177,8 +191,10 @@ impl<P> DualFuture for Pin<P>
 where
     P: std::ops::DerefMut<Target: DualFuture>,
 {
+    type Blocking = <P::Target as DualFuture>::Blocking;
+
     #[inline]
-    fn run_blocking(self: Pin<&mut Self>) -> <Self as Future>::Output {
+    fn run_blocking(self: Pin<&mut Self>) -> Self::Blocking {
         self.as_deref_mut().run_blocking()
     }
 }

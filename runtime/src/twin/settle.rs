@@ -101,7 +101,7 @@ impl<T> AlreadySync for Probe<T> {}
 /// Runs the blocking twin of `future` (a blanket blocking trait's method
 /// body: `run_twin(<T as Store>::get(self, k))`).
 #[inline]
-pub fn run_twin<F: DualFuture>(future: F) -> F::Output {
+pub fn run_twin<F: DualFuture>(future: F) -> F::Blocking {
     pin!(future).run_blocking()
 }
 
@@ -121,14 +121,14 @@ impl TwinKind {
     /// Runs `future`'s blocking twin.
     #[inline]
     #[track_caller]
-    pub fn settle<T: DualFuture>(self, future: T, _twin: &'static str) -> T::Output {
+    pub fn settle<T: DualFuture>(self, future: T, _twin: &'static str) -> T::Blocking {
         pin!(future).run_blocking()
     }
 
     /// As [`settle`](Self::settle): a twin call is sync, strict or not.
     #[inline]
     #[track_caller]
-    pub fn settle_strict<T: DualFuture>(self, future: T, twin: &'static str) -> T::Output {
+    pub fn settle_strict<T: DualFuture>(self, future: T, twin: &'static str) -> T::Blocking {
         self.settle(future, twin)
     }
 }
@@ -200,7 +200,7 @@ mod tests {
         };
     }
 
-    fn twin_of(x: u32) -> impl DualFuture<Output = u32> {
+    fn twin_of(x: u32) -> impl DualFuture<Output = u32, Blocking = u32> {
         Dual::new(move |world| match world {
             World::Async => Branch::Async(async move { panic!("the async body ran") }),
             World::Blocking => Branch::Blocking(x * 2),

@@ -6,7 +6,7 @@ use std::pin::pin;
 use std::rc::Rc;
 
 /// A `Dual` counting which world started, like `#[dual]` emits.
-fn counted(calls: &Rc<Cell<(u32, u32)>>, x: u32) -> impl DualFuture<Output = u32> {
+fn counted(calls: &Rc<Cell<(u32, u32)>>, x: u32) -> impl DualFuture<Output = u32, Blocking = u32> {
     let calls = Rc::clone(calls);
     Dual::new(move |world| match world {
         World::Async => Branch::Async(async move {

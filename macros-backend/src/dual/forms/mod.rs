@@ -11,7 +11,6 @@ pub(crate) mod fn_;
 mod hidden;
 pub(crate) mod impl_;
 pub(crate) mod mod_;
-mod qualify;
 mod skip;
 pub(crate) mod trait_;
 pub(crate) mod trait_impl;

@@ -148,7 +148,7 @@ pub(super) fn declare_futures(tr: &mut ItemTrait, async_names: &[String], args: 
     let krate = args.krate();
     let site = Span::mixed_site();
     let send = args.send.map(|_| quote_spanned!(site=> + ::core::marker::Send));
-    let dual = dual.then(|| quote_spanned!(site=> + #krate::__private::DualFuture));
+
     for item in &mut tr.items {
         let TraitItem::Fn(method) = item else { continue };
         if !async_names.contains(&method.sig.ident.to_string()) {
@@ -159,12 +159,15 @@ pub(super) fn declare_futures(tr: &mut ItemTrait, async_names: &[String], args: 
                 syn::ReturnType::Default => quote!(()),
                 syn::ReturnType::Type(_, ty) => quote!(#ty),
             };
+            let bound = dual.then(
+                || quote_spanned!(site=> + #krate::__private::DualFuture<Blocking = #output>),
+            );
             let ty = quote_spanned!(site=>
-                impl ::core::future::Future<Output = #output> #send #dual
+                impl ::core::future::Future<Output = #output> #send #bound
             );
             method.sig.output =
                 syn::ReturnType::Type(syn::Token![->](site), Box::new(syn::Type::Verbatim(ty)));
-            if dual.is_some() {
+            if dual {
                 method.attrs.push(crate::lint::implied_future_bound());
             }
         } else if let (Some(send), syn::ReturnType::Type(_, ty)) = (&send, &mut method.sig.output)

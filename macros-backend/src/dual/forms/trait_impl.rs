@@ -37,7 +37,6 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
         _ => None,
     });
     let async_names = async_names(sigs, errors);
-    super::qualify::self_calls(&mut imp);
     super::hidden::in_impl(&mut imp.items);
     let original = Item::Impl(imp.clone());
     if async_names.is_empty() {

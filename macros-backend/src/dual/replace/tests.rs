@@ -140,11 +140,11 @@ fn names_of_used_modules_are_followed() {
     assert_eq!(
         applied(
             &rules,
-            "mod m { use tokio::{fs, io as tio}; fn f() { fs::read(p); tio::BufReader::new(r); fs::File::open(p); } }",
+            "mod m { use tokio::{fs, io as tio}; fn f() { fs::read(p); tio::BufReader::new(r); fs::read_dir(p); } }",
         ),
         tokens(
             "mod m { #[allow(unused_imports)] use tokio::{fs, io as tio}; \
-             fn f() { ::std::fs::read(p); ::std::io::BufReader::new(r); fs::File::open(p); } }",
+             fn f() { ::std::fs::read(p); ::std::io::BufReader::new(r); fs::read_dir(p); } }",
         ),
     );
 }
@@ -218,7 +218,7 @@ fn the_preset_maps_the_one_to_one_apis() {
     );
     assert_eq!(
         applied(&rules, "fn f() { tokio::fs::read_dir(p); tokio::fs::File::open(p); }"),
-        tokens("fn f() { tokio::fs::read_dir(p); tokio::fs::File::open(p); }"),
+        tokens("fn f() { tokio::fs::read_dir(p); ::std::fs::File::open(p); }"),
     );
 }
 
