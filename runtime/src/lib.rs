@@ -76,17 +76,19 @@ pub mod watchdog;
 
 pub use block_on::{BlockOnError, BlockOnErrorKind, block_on, try_block_on};
 pub use context::{CallContext, ContextLocal, InCallContext, LocalScope};
-#[cfg(any(feature = "tokio", feature = "futures-io"))]
-pub use io::{DEFAULT_IO_CAPACITY, UnblockRead, UnblockWrite, unblock_read, unblock_write};
 #[cfg(feature = "futures-io")]
 pub use io::{BlockOnFuturesIo, block_on_futures_io};
 #[cfg(feature = "tokio")]
 pub use io::{BlockOnIo, block_on_io};
+#[cfg(any(feature = "tokio", feature = "futures-io"))]
+pub use io::{DEFAULT_IO_CAPACITY, UnblockRead, UnblockWrite, unblock_read, unblock_write};
 pub use pool::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads, pool_stats,
     set_idle_timeout, set_max_threads, unblock,
 };
-pub use stream::{BlockOnStream, DEFAULT_ITER_CAPACITY, UnblockIter, block_on_stream, unblock_iter};
+pub use stream::{
+    BlockOnStream, DEFAULT_ITER_CAPACITY, UnblockIter, block_on_stream, unblock_iter,
+};
 pub use thread_sensitive::{
     ThreadSensitiveError, ThreadSensitiveScope, thread_sensitive_scope,
     try_unblock_thread_sensitive, unblock_thread_sensitive,

@@ -123,8 +123,7 @@ impl<S: Source> Receiver<S> {
             closed: false,
             waker: None,
         };
-        let shared =
-            Shared { state: Mutex::new(state), source: Mutex::new(Some(source)), name };
+        let shared = Shared { state: Mutex::new(state), source: Mutex::new(Some(source)), name };
         Receiver { shared: Arc::new(shared), batch: VecDeque::new(), finished: false }
     }
 

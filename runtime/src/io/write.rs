@@ -246,7 +246,11 @@ impl<W: Write + Send + 'static> UnblockWrite<W> {
     }
 
     /// Registers the waker and makes sure a job will wake it.
-    fn wait<T>(&self, mut state: MutexGuard<'_, State>, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+    fn wait<T>(
+        &self,
+        mut state: MutexGuard<'_, State>,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<T>> {
         match &mut state.waker {
             Some(waker) if waker.will_wake(cx.waker()) => {}
             slot => *slot = Some(cx.waker().clone()),

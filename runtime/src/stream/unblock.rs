@@ -165,11 +165,7 @@ where
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        if self.receiver.is_terminated() {
-            (0, Some(0))
-        } else {
-            (self.receiver.buffered(), None)
-        }
+        if self.receiver.is_terminated() { (0, Some(0)) } else { (self.receiver.buffered(), None) }
     }
 }
 
