@@ -15,6 +15,7 @@
 #![cfg(any(feature = "tokio", feature = "futures-io"))]
 
 mod block_on;
+mod drain;
 mod read;
 mod write;
 

@@ -333,4 +333,22 @@ mod tests {
         assert!(first.is_pending() || matches!(first, Poll::Ready(Some(0))));
         assert!(receiver.shared.lock().running || !receiver.shared.lock().queue.is_empty());
     }
+
+    #[test]
+    fn a_job_dropped_unrun_ends_the_source_with_a_clear_panic_instead_of_a_hang() {
+        let (made, _produced) = mpsc::channel();
+        let mut receiver = Receiver::new("twoworlds::unblock_iter", Counter { next: 0, made }, 2);
+        receiver.shared.lock().running = true;
+        // What the pool does with a job when it can't start a thread.
+        drop(Job { shared: Some(Arc::clone(&receiver.shared)) });
+        let mut cx = Context::from_waker(Waker::noop());
+        let ended = std::panic::catch_unwind(AssertUnwindSafe(|| receiver.poll_next(&mut cx)));
+        let payload = ended.expect_err("the consumer is told");
+        let text = payload.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(
+            text.contains("`twoworlds::unblock_iter`: no pool thread could be started"),
+            "{text}"
+        );
+        assert!(matches!(receiver.poll_next(&mut cx), Poll::Ready(None)), "ended for good");
+    }
 }

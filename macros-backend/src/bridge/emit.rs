@@ -25,7 +25,7 @@ fn blocking(twin: &Twin) -> TokenStream {
     let Twin { vis, unsafety, ident, label, private, output, .. } = twin;
     let generics = &twin.generics;
     let where_clause = &generics.where_clause;
-    let docs = docs(twin, "Blocking twin of", blocking_how(twin));
+    let docs = docs(twin, "Blocking twin of", stream::blocking_how(twin));
     let attrs = carried(twin);
     let vis = visibility(twin, vis);
     let receiver = receiver_param(twin.receiver.as_ref());
@@ -58,18 +58,6 @@ fn blocking(twin: &Twin) -> TokenStream {
     }
 }
 
-/// The second half of a blocking twin's first doc line.
-fn blocking_how(twin: &Twin) -> &'static str {
-    if twin.stream.is_none() {
-        "runs it to completion on the calling thread."
-    } else if twin.original_async {
-        "runs it to completion on the calling thread, and each `next` of the iterator waits \
-         there for the stream's next item."
-    } else {
-        "each `next` of the iterator waits on the calling thread for the stream's next item."
-    }
-}
-
 /// The original's attributes the twin carries; `must_use` stays off a
 /// stream's or iterator's twin, whose type is `must_use` already (clippy's
 /// `double_must_use`).
@@ -91,11 +79,7 @@ fn asynchronous(twin: &Twin, thread_sensitive: bool) -> TokenStream {
         (format_ident!("unblock_named"), "a pool thread")
     };
     let how = if twin.stream.is_some() {
-        "runs it on a pool thread and yields its items as a stream, produced on the pool \
-         ahead of the consumer (batched, with back-pressure, stopped when the stream is \
-         dropped). Arguments are made owned before the stream is built, so the stream is \
-         `Send + 'static`."
-            .to_owned()
+        stream::ASYNC_HOW.to_owned()
     } else {
         format!(
             "runs it on {place} and resolves to its result. Arguments are made owned before \

@@ -210,6 +210,24 @@ pub(super) fn twin_output(streamed: &Streamed, private: &TokenStream) -> TokenSt
     }
 }
 
+/// The second half of the first doc line of an iterator fn's async twin.
+pub(super) const ASYNC_HOW: &str = "runs it on a pool thread and yields its items as a stream, \
+    produced on the pool ahead of the consumer (batched, with back-pressure, stopped when the \
+    stream is dropped). Arguments are made owned before the stream is built, so the stream is \
+    `Send + 'static`.";
+
+/// The second half of a blocking twin's first doc line.
+pub(super) fn blocking_how(twin: &super::ir::Twin) -> &'static str {
+    if twin.stream.is_none() {
+        "runs it to completion on the calling thread."
+    } else if twin.original_async {
+        "runs it to completion on the calling thread, and each `next` of the iterator waits \
+         there for the stream's next item."
+    } else {
+        "each `next` of the iterator waits on the calling thread for the stream's next item."
+    }
+}
+
 /// The `impl Trait` that `output` is (through parentheses), if it is one.
 fn impl_trait(output: &ReturnType) -> Option<&TypeImplTrait> {
     let ReturnType::Type(_, ty) = output else { return None };

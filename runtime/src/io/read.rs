@@ -102,7 +102,9 @@ impl<R: Read + Send + 'static> UnblockRead<R> {
             current: None,
             pos: 0,
             spare,
-            keep: chunks,
+            // Up to twice the capacity is in flight (the queue and the
+            // batch in hand): keep that many, so none is reallocated.
+            keep: 2 * chunks + 1,
         }
     }
 

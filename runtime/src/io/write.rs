@@ -8,16 +8,15 @@
 //! because what was accepted must still be written after the handle is
 //! dropped: the job is never cancelled.
 
-use std::any::Any;
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Write};
-use std::mem;
-use std::panic::{self, AssertUnwindSafe};
+use std::panic;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll, Waker, ready};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, ready};
 
+use super::drain::{Close, Failure, Job, Shared, State};
 use super::{CHUNK, DEFAULT_IO_CAPACITY};
 use crate::pool::spawn_detached;
 
@@ -92,68 +91,6 @@ pub struct UnblockWrite<W: Write + Send + 'static> {
     shared: Arc<Shared<W>>,
     /// The flush this handle is waiting for, if any.
     flush: Option<u64>,
-}
-
-/// Why the writer failed, reported once by the next call.
-enum Failure {
-    /// A write or flush returned an error.
-    Io(io::Error),
-    /// The writer panicked (it was dropped).
-    Panic(Box<dyn Any + Send>),
-    /// No pool thread could be started.
-    Lost,
-}
-
-/// Where the writer is in its life.
-#[derive(PartialEq, Eq)]
-enum Close {
-    /// Open.
-    Open,
-    /// To be dropped once everything is written and flushed.
-    Asked,
-    /// Dropped.
-    Done,
-}
-
-/// The state both sides lock.
-struct State {
-    /// Bytes accepted and not taken by the job yet; the last chunk fills up.
-    chunks: VecDeque<Vec<u8>>,
-    /// Bytes accepted and not yet written.
-    queued: usize,
-    /// Written chunks, emptied, for reuse.
-    spare: Vec<Vec<u8>>,
-    /// A job is queued or running.
-    running: bool,
-    /// Flushes asked for (a count).
-    flush_asked: u64,
-    /// The last flush asked for that is done.
-    flush_done: u64,
-    /// Whether the writer is to be, or was, dropped.
-    close: Close,
-    /// Reported by the next call.
-    failure: Option<Failure>,
-    /// The handle, waiting for room, a flush or the close.
-    waker: Option<Waker>,
-}
-
-/// Shared by the handle and the job.
-struct Shared<W> {
-    /// The hand-off.
-    state: Mutex<State>,
-    /// The writer, locked by the job while it runs; `None` once dropped.
-    writer: Mutex<Option<W>>,
-    /// The most bytes accepted and not yet written.
-    capacity: usize,
-    /// The size of a chunk.
-    chunk: usize,
-}
-
-impl<W> Shared<W> {
-    /// The hand-off, whoever panicked while holding it.
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
 }
 
 impl<W: Write + Send + 'static> UnblockWrite<W> {
@@ -357,118 +294,22 @@ fn failed(failure: Failure) -> io::Error {
 }
 
 /// The error of a write after the writer was closed (or panicked).
-fn closed() -> io::Error {
+pub(super) fn closed() -> io::Error {
     io::Error::new(io::ErrorKind::BrokenPipe, "`twoworlds::unblock_write`: the writer is closed")
 }
 
-/// What a job does next.
-enum Work {
-    /// Write these chunks, in order.
-    Write(VecDeque<Vec<u8>>),
-    /// Flush, completing the flushes asked for up to this one.
-    Flush(u64),
-    /// Drop the writer.
-    Close,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// One job: writes, flushes and closes until there is nothing left to do.
-/// Dropped unrun (no pool thread could be started), it reports
-/// [`Failure::Lost`].
-struct Job<W: Write + Send + 'static> {
-    /// Taken by [`Job::run`]; still here when the job is dropped unrun.
-    shared: Option<Arc<Shared<W>>>,
-}
-
-impl<W: Write + Send + 'static> Job<W> {
-    /// Runs on a pool thread.
-    fn run(mut self) {
-        let Some(shared) = self.shared.take() else { return };
-        let mut writer = shared.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        loop {
-            let mut state = shared.lock();
-            let work = if !state.chunks.is_empty() {
-                Work::Write(mem::take(&mut state.chunks))
-            } else if state.flush_done < state.flush_asked {
-                Work::Flush(state.flush_asked)
-            } else if state.close == Close::Asked {
-                Work::Close
-            } else {
-                state.running = false;
-                let waker = state.waker.take();
-                drop(state);
-                if let Some(waker) = waker {
-                    waker.wake();
-                }
-                return;
-            };
-            drop(state);
-            let outcome = panic::catch_unwind(AssertUnwindSafe(|| perform(&mut writer, &work)));
-            let mut state = shared.lock();
-            match work {
-                Work::Write(chunks) => {
-                    state.queued -= chunks.iter().map(Vec::len).sum::<usize>();
-                    let keep = shared.capacity.div_ceil(shared.chunk) + 1;
-                    for mut chunk in chunks {
-                        if state.spare.len() < keep {
-                            chunk.clear();
-                            state.spare.push(chunk);
-                        }
-                    }
-                }
-                Work::Flush(target) => state.flush_done = target,
-                Work::Close => state.close = Close::Done,
-            }
-            let failure = match outcome {
-                Ok(Ok(())) => None,
-                Ok(Err(error)) => Some(Failure::Io(error)),
-                Err(payload) => {
-                    drop(writer.take());
-                    Some(Failure::Panic(payload))
-                }
-            };
-            if let Some(failure) = failure {
-                // What was accepted after the failed write is dropped.
-                state.queued = 0;
-                state.chunks.clear();
-                state.failure.get_or_insert(failure);
-            }
-            let waker = state.waker.take();
-            drop(state);
-            if let Some(waker) = waker {
-                waker.wake();
-            }
-        }
-    }
-}
-
-impl<W: Write + Send + 'static> Drop for Job<W> {
-    fn drop(&mut self) {
-        let Some(shared) = self.shared.take() else { return };
-        let mut state = shared.lock();
-        state.running = false;
-        state.failure.get_or_insert(Failure::Lost);
-        // Nothing will run: complete every wait, with the failure.
-        state.flush_done = state.flush_asked;
-        let waker = state.waker.take();
-        drop(state);
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-}
-
-/// Does `work` with the writer (`None` once it was dropped).
-fn perform<W: Write>(writer: &mut Option<W>, work: &Work) -> io::Result<()> {
-    match (work, writer.as_mut()) {
-        (Work::Write(chunks), Some(writer)) => {
-            chunks.iter().try_for_each(|chunk| writer.write_all(chunk))
-        }
-        (Work::Flush(_), Some(writer)) => writer.flush(),
-        (Work::Close, _) => {
-            drop(writer.take());
-            Ok(())
-        }
-        (Work::Flush(_), None) => Ok(()),
-        (Work::Write(_), None) => Err(closed()),
+    #[test]
+    fn append_fills_the_last_chunk_then_starts_new_ones_of_the_chunk_size() {
+        let writer = UnblockWrite::with_capacity(10, io::sink());
+        let mut state = writer.shared.lock();
+        append(&mut state, b"abcd", 3);
+        append(&mut state, b"ef", 3);
+        let chunks: Vec<&[u8]> = state.chunks.iter().map(Vec::as_slice).collect();
+        assert_eq!(chunks, [&b"abc"[..], b"def"]);
+        assert_eq!(state.queued, 6);
     }
 }
