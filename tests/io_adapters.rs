@@ -21,7 +21,7 @@ use twoworlds::{
 
 /// A pattern that shows any lost, repeated or reordered byte.
 fn pattern(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i % 251) as u8).collect()
+    (0..len).map(|i| u8::try_from(i % 251).expect("below 251")).collect()
 }
 
 #[test]
@@ -183,7 +183,10 @@ impl Drop for Shared {
 }
 
 /// A shared writer, its bytes, its flush count and its drop signal.
-fn shared() -> (Shared, Arc<Mutex<Vec<u8>>>, Arc<AtomicUsize>, mpsc::Receiver<()>) {
+type Watched = (Shared, Arc<Mutex<Vec<u8>>>, Arc<AtomicUsize>, mpsc::Receiver<()>);
+
+/// A [`Shared`] writer and what watches it.
+fn shared() -> Watched {
     let (dropped, seen) = mpsc::channel();
     let bytes = Arc::new(Mutex::new(Vec::new()));
     let flushes = Arc::new(AtomicUsize::new(0));

@@ -342,7 +342,7 @@ mod tests {
         // What the pool does with a job when it can't start a thread.
         drop(Job { shared: Some(Arc::clone(&receiver.shared)) });
         let mut cx = Context::from_waker(Waker::noop());
-        let ended = std::panic::catch_unwind(AssertUnwindSafe(|| receiver.poll_next(&mut cx)));
+        let ended = panic::catch_unwind(AssertUnwindSafe(|| receiver.poll_next(&mut cx)));
         let payload = ended.expect_err("the consumer is told");
         let text = payload.downcast_ref::<String>().cloned().unwrap_or_default();
         assert!(
