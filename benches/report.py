@@ -214,6 +214,10 @@ def targets(rep):
             f"{fmt_time(hand)} (hand-written)",
             fmt_ratio(ours, hand) + f"; machine code {code.get(fn, 'not compared')}",
             "1.00× (± 3 %, or identical code)", ok)
+    for group, what in (("stream_iter_items", "pool-backed stream, 100 000 items"),
+                        ("stream_read_bytes", "pool-backed reader, 16 MiB")):
+        for run in RUNS:
+            ratio_row(f"{what} ({RUN_TITLE[run]})", run, group, "blocking_unblock", 1.0)
     plain = rep.median("notokio", "watchdog_poll", "plain")
     off = rep.median("notokio", "watchdog_poll", "watch_off")
     extra = None if plain is None or off is None else (off - plain) / WATCHDOG_POLLS
@@ -320,6 +324,22 @@ def details(rep):
             own = r.get("pool_peak_threads")
             rep.out(f"| {peer} | {run} | {r.get('baseline_threads')} | {r.get('peak_threads')} "
                     f"| {'—' if own is None else own} | {bursts} |")
+    rep.out()
+    rep.out("## Streams and readers on the pool")
+    rep.out()
+    rep.out("`benches/stream.rs`: an iterator (`unblock_iter`) or reader (`unblock_read`) run "
+            "on the pool and consumed by a task of the shared tokio runtime, against "
+            "`blocking::Unblock` on the same input, in the same run.")
+    rep.out()
+    rep.group_table("stream_iter_items", "100 000 items of `0..n` as a `Stream`, summed")
+    rep.group_table("stream_read_bytes", "16 MiB of a blocking reader through futures-io's `AsyncRead`, 64 KiB reads")
+    for run in RUNS:
+        for group, unit in (("stream_iter_items", "items"), ("stream_read_bytes", "MiB")):
+            for fn in (OURS[run], "blocking_unblock"):
+                fig = rep.f.get((run, group, fn, ""))
+                if fig:
+                    count = 100_000 if unit == "items" else 16
+                    rep.out(f"- {run}, {group}, {fn}: {count / fig[0] * 1e9:,.0f} {unit}/s")
     rep.out()
     rep.out("## Many sync threads calling a blocking twin at once")
     rep.out()

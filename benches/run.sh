@@ -24,10 +24,11 @@ BENCH_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 BENCH_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 export BENCH_DATE BENCH_LOAD
 
-benches=(--bench block_on --bench unblock --bench throughput --bench zero_cost --bench watchdog)
+benches=(--bench block_on --bench unblock --bench throughput --bench zero_cost --bench watchdog --bench stream)
 for run in notokio tokio; do
-    features=()
-    [[ $run == tokio ]] && features=(--features tokio)
+    # `futures-io` only adds trait impls (benches/stream.rs reads through them).
+    features=(--features futures-io)
+    [[ $run == tokio ]] && features=(--features "tokio futures-io")
     echo "== criterion suite, baseline $run ${features[*]}" >&2
     TWOWORLDS_BENCH_THREADS_OUT="$report/threads-$run.json" \
         cargo bench "${features[@]}" "${benches[@]}" -- --save-baseline "$run" --noplot

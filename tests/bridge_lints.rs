@@ -162,6 +162,47 @@ pub mod forms {
         fn again(&self) -> Vec<Self>;
     }
 
+    /// A stream fn: its blocking twin returns an iterator.
+    #[bridge]
+    pub fn countdown(from: u32) -> impl futures::Stream<Item = u32> + Send {
+        futures::stream::iter((0..from).rev())
+    }
+
+    /// An async fn returning a stream.
+    #[bridge(blocking = letters_now)]
+    pub async fn letters(text: &str) -> impl futures::Stream<Item = char> + Unpin + use<> {
+        ::core::future::ready(()).await;
+        futures::stream::iter(text.chars().collect::<Vec<_>>())
+    }
+
+    /// An iterator fn: its async twin returns a stream made on the pool.
+    #[bridge]
+    pub fn squares(upto: u64, label: &str) -> impl Iterator<Item = (String, u64)> + Send + use<> {
+        let label = label.to_owned();
+        (1..=upto).map(move |n| (label.clone(), n * n))
+    }
+
+    /// Streams and iterators in an impl and a trait.
+    #[bridge]
+    impl Counter {
+        /// The counts up to `n`, as a stream borrowing `self`.
+        pub fn counts(&self) -> impl futures::Stream<Item = u64> + '_ {
+            futures::stream::iter(0..self.n)
+        }
+
+        /// The counts up to `n`, as an iterator.
+        pub fn steps(&self) -> impl Iterator<Item = u64> + Send + use<> {
+            0..self.n
+        }
+    }
+
+    /// A trait with an iterator method.
+    #[bridge]
+    pub trait Lines: Clone + Send + 'static {
+        /// Its lines.
+        fn lines(self) -> impl Iterator<Item = String> + Send + 'static;
+    }
+
     /// A dyn-compatible trait stays dyn-compatible when bridged.
     #[bridge]
     pub trait Named {
@@ -173,7 +214,17 @@ pub mod forms {
     }
 }
 
-use forms::{Counter, Named, Source};
+use forms::{Counter, Lines, Named, Source};
+
+/// [`Lines`] of fixed text.
+#[derive(Clone)]
+struct Text;
+
+impl Lines for Text {
+    fn lines(self) -> impl Iterator<Item = String> + Send + 'static {
+        ["a", "b"].into_iter().map(str::to_owned)
+    }
+}
 
 /// A [`Named`] thing.
 #[derive(Clone)]
@@ -238,5 +289,21 @@ fn every_form_works_under_strict_lints() {
         assert_eq!(Box::new(Thing).into_len_async().await, 5);
         let dynamic: Box<dyn Named> = Box::new(Thing);
         assert_eq!(dynamic.name(), "thing");
+    });
+}
+
+#[test]
+fn stream_and_iterator_forms_work_under_strict_lints() {
+    use futures::StreamExt as _;
+
+    assert_eq!(forms::blocking_countdown(3).collect::<Vec<_>>(), [2, 1, 0]);
+    assert_eq!(forms::letters_now("ab").collect::<String>(), "ab");
+    let counter = Counter::blocking_start(2);
+    assert_eq!(counter.blocking_counts().sum::<u64>(), 1);
+    twoworlds::block_on(async {
+        let squares: Vec<_> = forms::squares_async(2, "n").collect().await;
+        assert_eq!(squares, [("n".to_owned(), 1), ("n".to_owned(), 4)]);
+        assert_eq!(counter.steps_async().count().await, 2);
+        assert_eq!(Text.lines_async().collect::<Vec<_>>().await, ["a", "b"]);
     });
 }

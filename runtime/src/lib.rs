@@ -9,6 +9,10 @@
 //! - [`ContextLocal`] / [`CallContext`] — values that follow the logical call
 //!   across bridges (see [Context across bridges](#context-across-bridges)).
 //! - [`watchdog`] — debug mode: report polls that block their thread ([`watch`]).
+//! - streams and I/O across the bridge (see [Streams and I/O](#streams-and-io)):
+//!   [`unblock_iter`], `unblock_read`, `unblock_write` (sync → async, on
+//!   the pool); [`block_on_stream`], `block_on_io`, `block_on_futures_io`
+//!   (async → sync).
 //!
 //! Users depend on the `twoworlds` facade, which re-exports everything here.
 //!
@@ -38,12 +42,32 @@
 //! [`unblock`] (and back, at any depth); a new thread does not see it unless
 //! you carry it with [`CallContext`]. With the `tracing` feature the current
 //! `tracing::Span` follows every bridge the same way.
+//!
+//! # Streams and I/O
+//!
+//! | from \ to | async code | sync code |
+//! |---|---|---|
+//! | `Iterator` | [`unblock_iter`] → `Stream` | — |
+//! | `Read` / `BufRead` | `unblock_read` → `AsyncRead` + `AsyncBufRead` | — |
+//! | `Write` | `unblock_write` → `AsyncWrite` | — |
+//! | `Stream` | — | [`block_on_stream`] → `Iterator` |
+//! | `AsyncRead` / `AsyncWrite` | — | `block_on_io` (tokio's traits), `block_on_futures_io` (futures-io's) → `Read` / `Write` |
+//!
+//! The pool-backed side reads ahead (or writes behind) in batches, with
+//! back-pressure, and stops when dropped; the blocking side checks every call
+//! like [`block_on`], so used from async code it panics with a clear message
+//! instead of hanging. The async traits are futures-core's `Stream`, and
+//! tokio's (feature `tokio`) and futures-io's (feature `futures-io`) I/O
+//! traits.
 #![forbid(unsafe_code)]
 
 mod block_on;
 mod context;
+mod io;
 mod pool;
+mod pump;
 mod spin;
+mod stream;
 mod sync;
 mod thread_sensitive;
 #[cfg(feature = "tokio")]
@@ -53,9 +77,18 @@ pub mod watchdog;
 
 pub use block_on::{BlockOnError, BlockOnErrorKind, block_on, try_block_on};
 pub use context::{CallContext, ContextLocal, InCallContext, LocalScope};
+#[cfg(feature = "futures-io")]
+pub use io::{BlockOnFuturesIo, block_on_futures_io};
+#[cfg(feature = "tokio")]
+pub use io::{BlockOnIo, block_on_io};
+#[cfg(any(feature = "tokio", feature = "futures-io"))]
+pub use io::{DEFAULT_IO_CAPACITY, UnblockRead, UnblockWrite, unblock_read, unblock_write};
 pub use pool::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads, pool_stats,
     set_idle_timeout, set_max_threads, unblock,
+};
+pub use stream::{
+    BlockOnStream, DEFAULT_ITER_CAPACITY, UnblockIter, block_on_stream, unblock_iter,
 };
 pub use thread_sensitive::{
     ThreadSensitiveError, ThreadSensitiveScope, thread_sensitive_scope,
@@ -73,9 +106,11 @@ pub mod __private {
     pub use crate::__settle_await as settle_await;
     pub use crate::block_on::{block_on_named, try_block_on_named};
     pub use crate::pool::unblock_named;
+    pub use crate::stream::{Lazy, block_on_stream_named, unblock_iter_named};
     pub use crate::thread_sensitive::unblock_thread_sensitive_named;
     pub use crate::twin::settle;
     pub use crate::twin::settle::{call_once, run_twin};
     pub use crate::twin::{Branch, Dual, DualFuture, World};
     pub use crate::watchdog::watch;
+    pub use futures_core::Stream;
 }

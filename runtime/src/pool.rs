@@ -68,3 +68,16 @@ where
     workers::submit(task.clone());
     task::Unblocked::new(task)
 }
+
+/// Runs `f` on the pool with nobody awaiting it: unlike [`unblock`], the job
+/// is never cancelled, and its result (or panic) is dropped on the pool
+/// thread. The stream and I/O adapters use it for work that must happen even
+/// after their handle is gone (writing what a writer accepted, dropping an
+/// iterator or file off the async thread). `f` is dropped unrun only when no
+/// pool thread can be started.
+pub(crate) fn spawn_detached<F>(f: F)
+where
+    F: FnOnce() + Send + 'static,
+{
+    workers::submit(task::Task::new(f));
+}

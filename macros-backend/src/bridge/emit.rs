@@ -6,6 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::{GenericParam, Generics, ReturnType, parse_quote, parse_quote_spanned};
 
 use super::ir::{Direction, Home, Pass, Recv, Twin};
+use super::stream;
 
 /// The tokens of `twin`.
 pub(super) fn twin(twin: &Twin) -> TokenStream {
@@ -17,12 +18,15 @@ pub(super) fn twin(twin: &Twin) -> TokenStream {
 
 /// Input: the plan of the twin of `async fn name(..) -> T` — Output:
 /// `#[track_caller] fn blocking_name(..) -> T { block_on_named("…", name(..)) }`.
+/// For `(async) fn name(..) -> impl Stream<Item = T>`, the twin returns
+/// `impl Iterator<Item = T>`: `block_on_stream_named("…", stream)`, the
+/// stream being `block_on_named("…", name(..))` for an async original.
 fn blocking(twin: &Twin) -> TokenStream {
     let Twin { vis, unsafety, ident, label, private, output, .. } = twin;
     let generics = &twin.generics;
     let where_clause = &generics.where_clause;
-    let docs = docs(twin, "Blocking twin of", "runs it to completion on the calling thread.");
-    let attrs = &twin.attrs;
+    let docs = docs(twin, "Blocking twin of", stream::blocking_how(twin));
+    let attrs = carried(twin);
     let vis = visibility(twin, vis);
     let receiver = receiver_param(twin.receiver.as_ref());
     let params = twin.args.iter().map(|arg| {
@@ -32,14 +36,34 @@ fn blocking(twin: &Twin) -> TokenStream {
     let self_arg = twin.receiver.as_ref().map(|_| quote!(self,));
     let args = twin.args.iter().map(|arg| &arg.name);
     let call = call(twin, &quote!(#self_arg #(#args),*));
+    let (output, body) = match &twin.stream {
+        Some(streamed) => {
+            let ty = stream::twin_output(streamed, private);
+            let stream = if twin.original_async {
+                quote!(#private::block_on_named(#label, #call))
+            } else {
+                call
+            };
+            (quote!(-> #ty), quote!(#private::block_on_stream_named(#label, #stream)))
+        }
+        None => (quote!(#output), quote!(#private::block_on_named(#label, #call))),
+    };
     quote! {
         #docs
         #(#attrs)*
         #[track_caller]
         #vis #unsafety fn #ident #generics (#receiver #(#params),*) #output #where_clause {
-            #private::block_on_named(#label, #call)
+            #body
         }
     }
+}
+
+/// The original's attributes the twin carries; `must_use` stays off a
+/// stream's or iterator's twin, whose type is `must_use` already (clippy's
+/// `double_must_use`).
+fn carried(twin: &Twin) -> Vec<&syn::Attribute> {
+    let keep = |attr: &&syn::Attribute| twin.stream.is_none() || !attr.path().is_ident("must_use");
+    twin.attrs.iter().filter(keep).collect()
 }
 
 /// Input: the plan of the twin of `fn name(..) -> T` — Output:
@@ -54,12 +78,16 @@ fn asynchronous(twin: &Twin, thread_sensitive: bool) -> TokenStream {
     } else {
         (format_ident!("unblock_named"), "a pool thread")
     };
-    let how = format!(
-        "runs it on {place} and resolves to its result. Arguments are made owned before the \
-         future is built, so the future is `Send + 'static`."
-    );
+    let how = if twin.stream.is_some() {
+        stream::ASYNC_HOW.to_owned()
+    } else {
+        format!(
+            "runs it on {place} and resolves to its result. Arguments are made owned before \
+             the future is built, so the future is `Send + 'static`."
+        )
+    };
     let docs = docs(twin, "Async twin of", &how);
-    let attrs = &twin.attrs;
+    let attrs = carried(twin);
     let vis = visibility(twin, vis);
     let receiver = receiver_param(twin.receiver.as_ref());
     let out = match &twin.output {
@@ -72,13 +100,17 @@ fn asynchronous(twin: &Twin, thread_sensitive: bool) -> TokenStream {
         let (name, ty) = (&arg.name, &arg.ty);
         quote!(#name: #ty)
     });
+    let (output, entry) = match &twin.stream {
+        Some(streamed) => (stream::twin_output(streamed, private), quote!(unblock_iter_named)),
+        None => (
+            quote!(impl ::core::future::Future<Output = #out> + ::core::marker::Send + 'static),
+            quote!(#entry),
+        ),
+    };
     quote! {
         #docs
         #(#attrs)*
-        #vis #unsafety fn #ident #generics (#receiver #(#params),*)
-            -> impl ::core::future::Future<Output = #out> + ::core::marker::Send + 'static
-            #where_clause
-        {
+        #vis #unsafety fn #ident #generics (#receiver #(#params),*) -> #output #where_clause {
             #prelude
             #private::#entry(#label, move || #call)
         }

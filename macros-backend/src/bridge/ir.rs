@@ -106,4 +106,10 @@ pub(super) struct Twin {
     pub(super) outer_params: Vec<Ident>,
     /// The path of the runtime's private items (`::twoworlds::__private`).
     pub(super) private: TokenStream,
+    /// Whether the original is an `async fn` (a fn returning a stream may
+    /// not be, and still gets a blocking twin).
+    pub(super) original_async: bool,
+    /// The original returns a stream (blocking twin: an iterator) or an
+    /// iterator (async twin: a stream).
+    pub(super) stream: Option<super::stream::Streamed>,
 }

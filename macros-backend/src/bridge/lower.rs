@@ -8,6 +8,7 @@ use syn::{Attribute, FnArg, Ident, Pat, ReceiverKind, Signature, Type, Visibilit
 use super::args::Options;
 use super::ir::{Arg, Direction, Home, Pass, Recv, Twin};
 use super::ownership::{self, MUT_FIX, MUT_WHY};
+use super::stream::{self, Kind};
 use crate::common::Errors;
 
 /// The original function as `lower` needs it.
@@ -26,10 +27,16 @@ pub(super) struct Original<'a> {
     pub(super) outer_params: Vec<Ident>,
 }
 
+/// Whether `sig` is in the async world: an `async fn`, or a fn returning
+/// `impl Stream` (its twin is the blocking one).
+fn is_async_world(sig: &Signature) -> bool {
+    sig.asyncness.is_some() || stream::kind(&sig.output) == Some(Kind::Stream)
+}
+
 /// The name of the twin of `sig` under `options`.
 pub(super) fn twin_name(sig: &Signature, options: &Options) -> Ident {
     let original = &sig.ident;
-    if sig.asyncness.is_some() {
+    if is_async_world(sig) {
         options.blocking.clone().unwrap_or_else(|| format_ident!("blocking_{}", original))
     } else {
         options.async_name.clone().unwrap_or_else(|| format_ident!("{}_async", original))
@@ -52,14 +59,19 @@ pub(super) fn lower(
         Some(owner) => format!("{owner}::{ident}"),
         None => ident.to_string(),
     };
-    let direction = match sig.asyncness {
-        Some(_) => Direction::Blocking,
-        None => Direction::Async {
+    let direction = if is_async_world(sig) {
+        Direction::Blocking
+    } else {
+        Direction::Async {
             thread_sensitive: options.thread_sensitive.is_some()
                 || options.inherited_thread_sensitive,
-        },
+        }
     };
     let asynchronous = matches!(direction, Direction::Async { .. });
+    // An `async fn` returning an iterator is bridged like any async fn.
+    let streamed = stream::kind(&sig.output)
+        .filter(|kind| *kind == Kind::Stream || sig.asyncness.is_none())
+        .and_then(|kind| errors.take(stream::plan(&sig.output, kind, &sig.ident)));
     let receiver = sig.receiver().and_then(|r| errors.take(receiver(r, asynchronous, &ident)));
     let mut args = Vec::new();
     for (index, input) in sig.inputs.iter().enumerate() {
@@ -74,6 +86,13 @@ pub(super) fn lower(
                 args.push(Arg { name, ty, pass });
             }
         }
+    }
+    if let (Some(streamed), Direction::Async { thread_sensitive }) = (&streamed, &direction) {
+        let borrowed = matches!(receiver, Some(Recv::Ref { .. }))
+            || args.iter().any(|arg| matches!(arg.pass, Pass::ToOwned));
+        let shape =
+            stream::Inputs { borrowed, thread_sensitive: *thread_sensitive, home: original.home };
+        errors.take(stream::check_async_twin(streamed, &shape, sig, &ident));
     }
     if let (true, syn::ReturnType::Type(_, ty)) = (asynchronous, &sig.output)
         && ownership::borrows_non_static(ty.to_token_stream())
@@ -110,6 +129,8 @@ pub(super) fn lower(
         home: original.home,
         outer_params: original.outer_params.clone(),
         private: options.private_path(),
+        original_async: sig.asyncness.is_some(),
+        stream: streamed,
     })
 }
 
@@ -135,7 +156,8 @@ fn check_signature(sig: &Signature, options: &Options, errors: &mut Errors) {
             format!("#[bridge] can't forward the variadic arguments of `{name}`"),
         ));
     }
-    if sig.asyncness.is_some() {
+    let world = if sig.asyncness.is_some() { "is async" } else { "returns a stream" };
+    if is_async_world(sig) {
         for (option, span) in [
             ("async_name", options.async_name.as_ref().map(Ident::span)),
             ("thread_sensitive", options.thread_sensitive),
@@ -143,23 +165,28 @@ fn check_signature(sig: &Signature, options: &Options, errors: &mut Errors) {
             if let Some(span) = span {
                 errors.push(syn::Error::new(
                     span,
-                    format!("option `{option}` is for sync fns, but `{name}` is async: its twin is the blocking `blocking_{name}` (rename it with `blocking = ...`)"),
+                    format!("option `{option}` is for sync fns, but `{name}` {world}: its twin is the blocking `blocking_{name}` (rename it with `blocking = ...`)"),
                 ));
             }
         }
-    } else {
-        if let Some(blocking) = &options.blocking {
-            errors.push(syn::Error::new(
-                blocking.span(),
-                format!("option `blocking` is for async fns, but `{name}` is sync: its twin is the async `{name}_async` (rename it with `async_name = ...`)"),
-            ));
-        }
-        if let Some(span) = options.allow_blocking {
-            errors.push(syn::Error::new(
-                span,
-                format!("option `allow_blocking` is for async fns, but `{name}` is sync: blocking calls are fine in a sync fn (its async twin runs it on a pool thread); remove the option"),
-            ));
-        }
+    } else if let Some(blocking) = &options.blocking {
+        errors.push(syn::Error::new(
+            blocking.span(),
+            format!("option `blocking` is for async fns, but `{name}` is sync: its twin is the async `{name}_async` (rename it with `async_name = ...`)"),
+        ));
+    }
+    if let (Some(span), None) = (options.allow_blocking, sig.asyncness) {
+        let why = if is_async_world(sig) {
+            "returns a stream and is not async: only async fn bodies are checked for blocking calls"
+        } else {
+            "is sync: blocking calls are fine in a sync fn (its async twin runs it on a pool thread)"
+        };
+        errors.push(syn::Error::new(
+            span,
+            format!(
+                "option `allow_blocking` is for async fns, but `{name}` {why}; remove the option"
+            ),
+        ));
     }
 }
 

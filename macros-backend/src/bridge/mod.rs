@@ -1,11 +1,15 @@
 //! `#[bridge]`: add the missing twin of a function, through the runtime.
 //! An `async fn name` gains `fn blocking_name` (`block_on`), a sync
 //! `fn name` gains `fn name_async` returning a `Send + 'static` future
-//! (`unblock`); on an inherent `impl` or a `trait`, every method does.
+//! (`unblock`); on an inherent `impl` or a `trait`, every method does. A fn
+//! returning `impl Stream` gains a blocking twin returning `impl Iterator`,
+//! and a sync fn returning `impl Iterator` an async twin returning
+//! `impl Stream` ([`stream`]).
 //!
 //! Pipeline: [`args`] parses options, [`container`] walks the item,
 //! [`lower`] turns each signature into the typed [`ir::Twin`] (with
-//! [`ownership`] deciding how each argument crosses to the pool), and
+//! [`ownership`] deciding how each argument crosses to the pool, and
+//! [`stream`] recognising stream and iterator outputs), and
 //! [`emit`] prints it.
 
 mod args;
@@ -16,6 +20,9 @@ mod lower;
 #[cfg(test)]
 mod no_panic_tests;
 mod ownership;
+mod stream;
+#[cfg(test)]
+mod stream_tests;
 #[cfg(test)]
 mod tests;
 

@@ -1,0 +1,82 @@
+//! The pool-backed stream and reader against `blocking::Unblock`, side by
+//! side in one run:
+//!
+//! - `stream_iter_items`: a 100 000-item iterator run on the pool and
+//!   consumed as a `Stream` by a task of the shared tokio runtime
+//!   (`twoworlds::unblock_iter` vs `blocking::Unblock`); criterion reports
+//!   items per second;
+//! - `stream_read_bytes`: 16 MiB from a blocking reader run on the pool and
+//!   read through futures-io's `AsyncRead` with a 64 KiB buffer
+//!   (`twoworlds::unblock_read` vs `blocking::Unblock`); bytes per second.
+//!
+//! Needs feature `futures-io` (`benches/run.sh` passes it).
+
+mod common;
+
+use std::hint::black_box;
+use std::io::{self, Read};
+
+use common::{OURS, SHARED};
+use criterion::{Criterion, Throughput, criterion_group};
+use futures::{AsyncReadExt, StreamExt};
+
+/// Items per stream.
+const ITEMS: u64 = 100_000;
+/// Bytes per reader.
+const BYTES: u64 = 16 * 1024 * 1024;
+
+/// Sums a stream's items on the shared runtime.
+fn sum(stream: impl futures::Stream<Item = u64> + Unpin) -> u64 {
+    SHARED.block_on(stream.fold(0_u64, |sum, n| async move { sum.wrapping_add(n) }))
+}
+
+/// Reads a reader to its end on the shared runtime, in 64 KiB reads.
+fn drain(mut reader: impl futures::AsyncRead + Unpin) -> u64 {
+    SHARED.block_on(async move {
+        let mut buf = vec![0; 64 * 1024];
+        let mut total = 0;
+        loop {
+            let n = reader.read(&mut buf).await.expect("an in-memory reader");
+            if n == 0 {
+                return total;
+            }
+            total += n as u64;
+        }
+    })
+}
+
+/// A blocking reader of `BYTES` bytes.
+fn source() -> impl Read + Send + 'static {
+    io::repeat(7).take(BYTES)
+}
+
+fn items(c: &mut Criterion) {
+    let mut group = c.benchmark_group("stream_iter_items");
+    group.throughput(Throughput::Elements(ITEMS));
+    group.bench_function(OURS, |b| b.iter(|| black_box(sum(twoworlds::unblock_iter(0..ITEMS)))));
+    group.bench_function("blocking_unblock", |b| {
+        b.iter(|| black_box(sum(blocking::Unblock::new(0..ITEMS))));
+    });
+    group.finish();
+}
+
+fn bytes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("stream_read_bytes");
+    group.throughput(Throughput::Bytes(BYTES));
+    group.bench_function(OURS, |b| b.iter(|| black_box(drain(twoworlds::unblock_read(source())))));
+    group.bench_function("blocking_unblock", |b| {
+        b.iter(|| black_box(drain(blocking::Unblock::new(source()))));
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = common::criterion();
+    targets = items, bytes
+}
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
