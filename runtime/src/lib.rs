@@ -41,6 +41,7 @@
 #![forbid(unsafe_code)]
 
 mod block_on;
+mod call_context;
 mod context;
 mod pool;
 mod spin;
@@ -51,7 +52,8 @@ mod tokio_context;
 pub mod watchdog;
 
 pub use block_on::{BlockOnError, BlockOnErrorKind, block_on, try_block_on};
-pub use context::{CallContext, ContextLocal, InCallContext, LocalScope};
+pub use call_context::{CallContext, InCallContext};
+pub use context::{ContextLocal, LocalScope};
 pub use pool::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads, pool_stats,
     set_idle_timeout, set_max_threads, unblock,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::thread;
 
 use super::executor::{Executor, submit_chain};
-use crate::context;
+use super::placement;
 
 /// This thread's frames.
 struct Frames {
@@ -149,7 +149,7 @@ pub(crate) struct ExecutorFrame {
     /// logical call's work.
     depth: Option<usize>,
     /// The context's executor fields before, restored on drop.
-    previous: context::ExecutorFields,
+    previous: placement::ExecutorFields,
 }
 
 impl ExecutorFrame {
@@ -160,11 +160,11 @@ impl ExecutorFrame {
     /// thread of the scope the call is in.
     pub(crate) fn enter() -> Self {
         let (outer, local, scope) =
-            context::with_current(|c| (c.executor.clone(), c.local_frame, c.scope.clone()));
+            placement::with_current(|c| (c.executor.clone(), c.local_frame, c.scope.clone()));
         if outer.is_none() && local.is_none() && scope.is_none() {
             // The common case: nothing thread-sensitive around; no allocation.
             let depth = FRAMES.with(|frames| frames.borrow_mut().push());
-            let previous = context::swap_executor((None, Some(depth)));
+            let previous = placement::swap_executor((None, Some(depth)));
             return ExecutorFrame { depth: Some(depth), previous };
         }
         let outer = outer.or_else(|| local.and_then(materialize_frame));
@@ -190,7 +190,7 @@ impl ExecutorFrame {
             frames.stack[depth] = Some(Arc::clone(&frame));
             depth
         });
-        let previous = context::swap_executor((Some(frame), None));
+        let previous = placement::swap_executor((Some(frame), None));
         ExecutorFrame { depth: Some(depth), previous }
     }
 }
@@ -198,7 +198,7 @@ impl ExecutorFrame {
 impl Drop for ExecutorFrame {
     fn drop(&mut self) {
         let Some(depth) = self.depth else { return };
-        context::try_swap_executor(std::mem::take(&mut self.previous));
+        placement::try_swap_executor(std::mem::take(&mut self.previous));
         // Only the frame stack holds it: nobody can have queued work or reach
         // it any more, so it stays open as a spare.
         let frame = FRAMES.try_with(|frames| {
