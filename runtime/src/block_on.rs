@@ -30,6 +30,7 @@
 //! some other executor's poll (tokio, smol, async-std) is not detected.
 
 mod error;
+mod hook;
 #[cfg(all(test, loom))]
 mod loom;
 mod spin;
@@ -46,6 +47,7 @@ use crate::sync::AtomicBool;
 use crate::sync::thread::{self, Thread};
 
 pub use error::{BlockOnError, BlockOnErrorKind};
+pub(crate) use hook::set_wait_hook;
 
 /// The name misuse messages show for a direct call.
 const BLOCK_ON: &str = "twoworlds::block_on";
@@ -336,10 +338,10 @@ pub(crate) fn block_on_model<F: Future>(fut: F) -> F::Output {
 fn wait_until_ready(wait: &Wait, poll_once: PollOnce<'_>) {
     FLAGS.with(|flags| {
         let _depth = Depth::enter(flags, wait);
-        // A pool thread about to park stops counting against the pool's
-        // maximum until this `block_on` returns, so nested chains cannot
-        // exhaust the pool.
-        let _blocked = crate::pool::Blocked::enter();
+        // The thread's owner hears of the wait (a pool thread about to park
+        // stops counting against the pool's maximum until this `block_on`
+        // returns, so nested chains cannot exhaust the pool).
+        let _announced = hook::Announced::begin();
         let mut cx = Context::from_waker(&wait.waker);
         loop {
             let polling = Polling::enter();

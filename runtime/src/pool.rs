@@ -10,7 +10,6 @@ mod workers;
 use std::future::Future;
 
 pub use stats::{PoolStats, pool_stats};
-pub(crate) use workers::Blocked;
 pub use workers::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, max_threads, set_idle_timeout,
     set_max_threads,
