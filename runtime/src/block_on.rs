@@ -29,6 +29,7 @@
 //! [`crate::tokio_context`]). Without the `tokio` feature, blocking inside
 //! some other executor's poll (tokio, smol, async-std) is not detected.
 
+mod check;
 mod error;
 mod hook;
 #[cfg(all(test, loom))]
@@ -46,6 +47,8 @@ use std::task::{Context, Poll, Wake, Waker};
 use crate::sync::AtomicBool;
 use crate::sync::thread::{self, Thread};
 
+use check::{Place, check, misuse};
+pub use check::{TWIN_CHECKS, check_blocking_twin};
 pub use error::{BlockOnError, BlockOnErrorKind};
 pub(crate) use hook::set_wait_hook;
 
@@ -139,35 +142,6 @@ pub fn try_block_on_named<F: Future>(
         Ok(place) => Ok(run_in(place, fut)),
         Err(kind) => Err(BlockOnError::new(twin, kind, Location::caller())),
     }
-}
-
-/// The tokio runtime to enter around the future, if any (feature `tokio`).
-#[cfg(feature = "tokio")]
-type Place = Option<std::borrow::Cow<'static, tokio::runtime::Handle>>;
-/// Nothing to enter without feature `tokio`.
-#[cfg(not(feature = "tokio"))]
-type Place = ();
-
-/// Whether a `block_on` may run here, and in which tokio runtime. Small
-/// result, so the fast path moves no error value around.
-#[inline]
-fn check() -> Result<Place, BlockOnErrorKind> {
-    if FLAGS.with(|flags| flags.polling.get()) {
-        return Err(BlockOnErrorKind::InsideBlockOn);
-    }
-    #[cfg(feature = "tokio")]
-    return crate::tokio_context::check_and_pick();
-    #[cfg(not(feature = "tokio"))]
-    Ok(())
-}
-
-/// Panics with the misuse message, pointing at the caller (out of line: the
-/// fast path stays small).
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn misuse(twin: &'static str, kind: BlockOnErrorKind) -> ! {
-    panic!("{}", BlockOnError::new(twin, kind, Location::caller()))
 }
 
 /// Runs `fut` to completion inside `place`'s tokio runtime, if any. The

@@ -70,7 +70,9 @@ pub use watchdog::watch;
 /// names and signatures may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::block_on::{block_on_named, try_block_on_named};
+    pub use crate::block_on::{
+        TWIN_CHECKS, block_on_named, check_blocking_twin, try_block_on_named,
+    };
     pub use crate::pool::unblock_named;
     pub use crate::thread_sensitive::unblock_thread_sensitive_named;
     pub use crate::watchdog::watch;
