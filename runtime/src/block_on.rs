@@ -166,6 +166,14 @@ fn run_in<F: Future>((): Place, fut: F) -> F::Output {
     run(fut)
 }
 
+/// Runs `fut` to completion on this thread with `block_on`'s poll/park loop,
+/// but without its misuse check and without entering a tokio runtime: for the
+/// runtime's own event-loop threads (see `crate::single_thread`), which enter
+/// each task's runtime themselves.
+pub(crate) fn run_event_loop<F: Future>(fut: F) -> F::Output {
+    run(fut)
+}
+
 /// Runs `fut` to completion on this thread.
 ///
 /// The only code generic over the future, kept small: every blocking twin

@@ -44,6 +44,7 @@ mod block_on;
 mod call_context;
 mod context;
 mod pool;
+mod single_thread;
 mod spin;
 mod sync;
 mod thread_sensitive;
@@ -58,9 +59,10 @@ pub use pool::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads, pool_stats,
     set_idle_timeout, set_max_threads, unblock,
 };
+pub use single_thread::{AsyncSingleThread, async_single_thread_scope};
 pub use thread_sensitive::{
-    ThreadSensitiveError, ThreadSensitiveScope, thread_sensitive_scope,
-    try_unblock_thread_sensitive, unblock_thread_sensitive,
+    ThreadSensitiveError, ThreadSensitiveScope, ThreadSensitiveStats, thread_sensitive_scope,
+    thread_sensitive_stats, try_unblock_thread_sensitive, unblock_thread_sensitive,
 };
 #[cfg(feature = "tokio")]
 pub use tokio_context::{clear_tokio_handle, set_tokio_handle};

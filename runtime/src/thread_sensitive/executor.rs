@@ -233,6 +233,7 @@ pub(crate) fn place(
 pub(crate) fn spawn_dedicated(name: &str) -> std::io::Result<Arc<Executor>> {
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     thread::Builder::new().name(name.to_owned()).spawn(move || {
+        let _counted = super::stats::Counted::start();
         let executor = Executor::new(thread::current(), None);
         let _ = tx.send(Arc::clone(&executor));
         serve(&executor);

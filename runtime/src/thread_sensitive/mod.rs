@@ -20,6 +20,7 @@ mod executor;
 mod frame;
 mod placement;
 mod scope;
+mod stats;
 #[cfg(test)]
 mod tests;
 
@@ -36,6 +37,7 @@ pub(crate) use frame::LazyFrame;
 use placement::Placement;
 pub(crate) use placement::Snapshot;
 pub use scope::{ThreadSensitiveScope, thread_sensitive_scope};
+pub use stats::{ThreadSensitiveStats, thread_sensitive_stats};
 
 /// Runs the thread-sensitive jobs queued for this thread's `block_on` frames.
 /// `block_on` calls this each time before it parks; a job is queued and then

@@ -56,3 +56,15 @@ fn work_for_a_closed_executor_goes_to_its_parent_or_fails() {
     assert_eq!(err.function(), "f");
     assert!(!err.is_deadlock());
 }
+
+#[test]
+fn work_a_frame_accepted_runs_before_its_block_on_returns() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Queued on the frame by a future that is ready at once: the wait loop
+    // never looks at the queue, the frame's end runs it.
+    block_on(async {
+        let frame = placement::capture().executor.expect("a frame");
+        assert!(submit_chain(&frame, Box::new(Probe(tx)), "f", &[]).is_ok());
+    });
+    assert_eq!(rx.try_recv().expect("ran already"), std::thread::current().id());
+}
