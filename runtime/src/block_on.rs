@@ -75,6 +75,12 @@ const BLOCK_ON: &str = "twoworlds::block_on";
 /// assert_eq!(twoworlds_runtime::block_on(async { 1 + 1 }), 2);
 /// ```
 ///
+/// Anything but a future (a value, a sync fn) is a compile error:
+///
+/// ```compile_fail
+/// twoworlds_runtime::block_on(std::thread::current);
+/// ```
+///
 /// # Panics
 /// When called from async code — inside the poll of another `block_on`, or
 /// (feature `tokio`) on a thread driving tokio tasks — rather than deadlock or

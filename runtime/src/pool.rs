@@ -41,6 +41,12 @@ pub use workers::{
 /// assert_eq!(n, 42);
 /// # });
 /// ```
+///
+/// Anything but a closure or fn is a compile error:
+///
+/// ```compile_fail
+/// let not_a_function = twoworlds_runtime::unblock(1);
+/// ```
 pub fn unblock<T, F>(f: F) -> impl Future<Output = T> + Send + 'static
 where
     F: FnOnce() -> T + Send + 'static,

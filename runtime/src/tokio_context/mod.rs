@@ -58,6 +58,13 @@ static SHARED: OnceLock<Result<Runtime, String>> = OnceLock::new();
 /// error): nothing hangs. (To watch the runtime, `set_tokio_handle` spawns one
 /// idle task on it, which ends when the handle is replaced or cleared.)
 ///
+/// Install a multi-thread runtime. A current-thread runtime runs its timers,
+/// I/O and spawned tasks only while its owner is inside `Runtime::block_on`;
+/// a `block_on` of ours on another thread cannot drive it, so between those
+/// calls (asgiref's "stopped but not closed" loop) a future that waits for a
+/// timer waits until the owner drives the runtime again. Once such a runtime
+/// is dropped, the refusal above applies.
+///
 /// ```
 /// let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
 /// twoworlds_runtime::set_tokio_handle(rt.handle().clone());
