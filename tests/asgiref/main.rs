@@ -32,6 +32,7 @@ mod support;
 
 mod contextvars;
 mod local;
+mod mapping;
 mod sync_bridges;
 mod sync_processes;
 mod sync_single_thread;
