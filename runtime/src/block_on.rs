@@ -13,8 +13,8 @@
 //! check, the "polling" mark and the lazily registered thread-sensitive frame
 //! (see `thread_sensitive::frame`). A future still pending is polled again at
 //! once with the thread's own waker, inside the wait loop, where everything a
-//! wait needs (the depth count, the pool's blocked count, the stale-wake-up
-//! reset) is set up. The wait loop is not generic over the future (it polls
+//! wait needs (the depth count, the wait hook, the stale-wake-up reset) is
+//! set up. The wait loop is not generic over the future (it polls
 //! through a `&mut dyn FnMut`), so each blocking twin adds only the small
 //! first-poll code to the user's build.
 //!
@@ -24,10 +24,12 @@
 //! on the benchmark VM (`benches/block_on.rs`, group `block_on_tokio_task`).
 //!
 //! Misuse — a `block_on` from inside async code — is detected before anything
-//! runs: inside another `block_on`'s poll on this thread (always), or on a
-//! thread that drives tokio tasks (feature `tokio`; see
-//! [`crate::tokio_context`]). Without the `tokio` feature, blocking inside
-//! some other executor's poll (tokio, smol, async-std) is not detected.
+//! runs (`check`, which also serves the blocking twins of `#[dual]`): inside
+//! another `block_on`'s poll on this thread (always), or on a thread that
+//! drives tokio tasks (feature `tokio`; see [`crate::tokio_context`]). Without
+//! the `tokio` feature, blocking inside some other executor's poll (tokio,
+//! smol, async-std) is not detected. The thread's owner hears of each wait
+//! through its wait hook (`hook`; the pool installs one on its workers).
 
 mod check;
 mod error;
@@ -46,7 +48,6 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use crate::sync::AtomicBool;
 use crate::sync::thread::{self, Thread};
-
 use check::{Place, check, misuse};
 pub use check::{TWIN_CHECKS, check_blocking_twin};
 pub use error::{BlockOnError, BlockOnErrorKind};

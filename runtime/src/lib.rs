@@ -7,8 +7,15 @@
 //!   always run on the same thread (see [Thread-sensitive
 //!   execution](#thread-sensitive-execution)); [`thread_sensitive_scope`].
 //! - [`ContextLocal`] / [`CallContext`] — values that follow the logical call
-//!   across bridges (see [Context across bridges](#context-across-bridges)).
+//!   across bridges (see [Context across bridges](#context-across-bridges));
+//!   [`CallContext::unblock`] runs a bridged call in a context you give.
+//! - [`async_single_thread_scope`] — successive blocking calls of async code
+//!   sharing one event-loop thread of their own (asgiref's
+//!   `AsyncSingleThreadContext`).
 //! - [`watchdog`] — debug mode: report polls that block their thread ([`watch`]).
+//! - feature `tokio`: `set_tokio_handle` / `clear_tokio_handle` — the
+//!   tokio runtime `block_on` runs futures in (a shut-down one is refused
+//!   with a clear error).
 //!
 //! Users depend on the `twoworlds` facade, which re-exports everything here.
 //!
@@ -25,7 +32,9 @@
 //! 3. otherwise on one process-wide dedicated thread.
 //!
 //! Nested sync → async → sync chains of any depth keep that work on the same
-//! thread. Each thread runs thread-sensitive calls one at a time (serialized),
+//! thread. Leaving a scope never waits for its thread (which ends once its
+//! work is done) and takes no pool thread; [`thread_sensitive_stats`] counts
+//! the dedicated threads. Each thread runs thread-sensitive calls one at a time (serialized),
 //! so use plain [`unblock`] — the default — for everything else. A call that
 //! cannot run fails with a clear [`ThreadSensitiveError`] instead of hanging:
 //! when it would wait for the thread that is waiting for it (deadlock), or
@@ -36,8 +45,18 @@
 //! A [`ContextLocal`] bound in sync code is visible to the async code it calls
 //! through [`block_on`], and to the sync code that code calls through
 //! [`unblock`] (and back, at any depth); a new thread does not see it unless
-//! you carry it with [`CallContext`]. With the `tracing` feature the current
-//! `tracing::Span` follows every bridge the same way.
+//! you carry it with [`CallContext`] — as for a task you spawn, which Python
+//! would give a copy of the context implicitly:
+//! `spawn(CallContext::current().scope(fut))`. With the `tracing` feature the
+//! current `tracing::Span` follows every bridge the same way.
+//!
+//! # Layers
+//!
+//! `context` owns the bindings, `thread_sensitive` the placement of
+//! thread-sensitive work (and depends on `context`), `call_context` composes
+//! the two; `block_on` uses the thread-sensitive frames and tells a thread's
+//! owner about its waits through a hook (the pool installs one), never
+//! reaching into the pool.
 #![forbid(unsafe_code)]
 
 mod block_on;

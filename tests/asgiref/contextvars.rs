@@ -140,6 +140,7 @@ struct SyncCallable {
 #[twoworlds::bridge]
 impl SyncCallable {
     /// `__call__`.
+    #[allow(clippy::unused_self, reason = "a method, as asgiref's `__call__`")]
     fn call(&self) -> u32 {
         42
     }

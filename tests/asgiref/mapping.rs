@@ -15,7 +15,7 @@ struct Row {
     needs_tokio: bool,
 }
 
-/// The rows of the table under the heading `## \`{file}\``.
+/// The rows of the table under the heading that names `file`.
 fn rows(readme: &str, file: &str) -> Vec<Row> {
     let heading = format!("## `{file}`");
     let section = readme.split(&heading).nth(1).expect("a section per asgiref file");

@@ -33,6 +33,7 @@ struct SyncMethods;
 #[twoworlds::bridge]
 impl SyncMethods {
     /// Returns 44.
+    #[allow(clippy::unused_self, reason = "a method, as asgiref's")]
     fn test_method(&self) -> u32 {
         thread::sleep(std::time::Duration::from_millis(10));
         44
@@ -52,6 +53,7 @@ struct Instance;
 
 impl Instance {
     /// Returns 45.
+    #[allow(clippy::unused_self, reason = "a method, as asgiref's")]
     fn test_method(&self) -> u32 {
         45
     }

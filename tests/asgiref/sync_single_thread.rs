@@ -37,7 +37,7 @@ fn async_single_thread_nested_context() {
 fn async_single_thread_context_without_async_work() {
     with_deadline("async_single_thread_context_without_async_work", || {
         // Nothing to run: no thread is started.
-        let started = async_single_thread_scope(|lp| lp.thread_id());
+        let started = async_single_thread_scope(twoworlds::AsyncSingleThread::thread_id);
         assert_eq!(started, None);
     });
 }

@@ -104,8 +104,8 @@ impl<T: Send + Sync + 'static> ContextLocal<T> {
     }
 
     /// The current bindings with `value` bound to this local (or hidden).
-    fn bound(&self, value: Option<Arc<dyn Any + Send + Sync>>) -> Option<Arc<Binding>> {
-        Some(Arc::new(Binding { key: self.key(), value, next: current_locals() }))
+    fn bound(&self, value: Option<Arc<dyn Any + Send + Sync>>) -> Arc<Binding> {
+        Arc::new(Binding { key: self.key(), value, next: current_locals() })
     }
 
     /// Runs `f` with this local bound to `value`; the binding ends with `f`
@@ -121,7 +121,7 @@ impl<T: Send + Sync + 'static> ContextLocal<T> {
     /// assert_eq!(DEPTH.get(), None);
     /// ```
     pub fn sync_scope<R>(&self, value: T, f: impl FnOnce() -> R) -> R {
-        let _entered = enter_locals(self.bound(Some(Arc::new(value))));
+        let _entered = enter_locals(Some(self.bound(Some(Arc::new(value)))));
         f()
     }
 
@@ -136,7 +136,7 @@ impl<T: Send + Sync + 'static> ContextLocal<T> {
     /// });
     /// ```
     pub fn sync_scope_unset<R>(&self, f: impl FnOnce() -> R) -> R {
-        let _entered = enter_locals(self.bound(None));
+        let _entered = enter_locals(Some(self.bound(None)));
         f()
     }
 

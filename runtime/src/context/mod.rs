@@ -68,21 +68,19 @@ fn current_locals() -> Option<Arc<Binding>> {
 
 /// Makes `locals` the current bindings until the guard drops (also on panic).
 fn enter_locals(locals: Option<Arc<Binding>>) -> EnteredLocals {
-    let previous = LOCALS.with(|l| l.replace(locals));
-    EnteredLocals { previous: Some(previous) }
+    EnteredLocals { previous: LOCALS.with(|l| l.replace(locals)) }
 }
 
 /// Restores the previous bindings when dropped.
 struct EnteredLocals {
     /// The bindings that were current before.
-    previous: Option<Option<Arc<Binding>>>,
+    previous: Option<Arc<Binding>>,
 }
 
 impl Drop for EnteredLocals {
     fn drop(&mut self) {
-        if let Some(previous) = self.previous.take() {
-            // `try_with`: during thread teardown the slot may be gone already.
-            let _ = LOCALS.try_with(|l| *l.borrow_mut() = previous);
-        }
+        let previous = self.previous.take();
+        // `try_with`: during thread teardown the slot may be gone already.
+        let _ = LOCALS.try_with(|l| *l.borrow_mut() = previous);
     }
 }

@@ -259,11 +259,18 @@ mod runtime {
 #[cfg(not(feature = "tokio"))]
 mod runtime {
     /// No runtime.
-    pub(super) type Runtime = ();
+    pub(super) struct Runtime;
+
+    /// Nothing entered.
+    pub(super) struct Entered;
 
     /// No runtime.
-    pub(super) fn current() -> Runtime {}
+    pub(super) fn current() -> Runtime {
+        Runtime
+    }
 
     /// Nothing to enter.
-    pub(super) fn enter((): &Runtime) {}
+    pub(super) fn enter(_: &Runtime) -> Entered {
+        Entered
+    }
 }

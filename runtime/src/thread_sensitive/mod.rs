@@ -14,6 +14,13 @@
 //! run on the same thread meanwhile. Ordinary [`unblock`](crate::unblock),
 //! which runs calls in parallel on a pool, is the default; use this only for
 //! functions that need it.
+//!
+//! This module owns the *placement* of a logical call (`placement`: which
+//! frame, scope or job it is in, captured with its bindings into a
+//! `Snapshot`), the executors and their queues (`executor`), the `block_on`
+//! frames (`frame`), the scopes (`scope`) and the count of dedicated threads
+//! (`stats`). It depends on `crate::context` for the bindings a call carries,
+//! never the other way round.
 
 mod error;
 mod executor;

@@ -109,7 +109,7 @@ mod tests {
         // Driving the runtime polls the woken sentinel, which returns (a
         // bounded number of turns: a regression fails instead of hanging).
         let alive = runtime.block_on(async {
-            let metrics = tokio::runtime::Handle::current().metrics();
+            let metrics = Handle::current().metrics();
             for _ in 0..1_000 {
                 if metrics.num_alive_tasks() == 0 {
                     break;
