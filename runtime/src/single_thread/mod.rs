@@ -150,7 +150,7 @@ impl AsyncSingleThread {
             let slot = Arc::new(Mutex::new(Outcome { result: None, waker: None }));
             let call = Call {
                 fut: CallContext::current().scope(fut),
-                slot: Arc::clone(&slot),
+                reply: Reply { slot: Arc::clone(&slot), sent: false },
                 runtime: runtime::current(),
             };
             shared.submit(Box::pin(call));
@@ -209,7 +209,7 @@ pin_project_lite::pin_project! {
     struct Call<F: Future> {
         #[pin]
         fut: F,
-        slot: Arc<Mutex<Outcome<F::Output>>>,
+        reply: Reply<F::Output>,
         runtime: runtime::Runtime,
     }
 }
@@ -226,14 +226,41 @@ impl<F: Future> Future for Call<F> {
             Ok(Poll::Ready(value)) => Ok(value),
             Err(payload) => Err(payload),
         };
-        let mut outcome = this.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        this.reply.send(result);
+        Poll::Ready(())
+    }
+}
+
+/// Where a call's result goes. Dropped unsent — the loop lost the call, which
+/// does not happen short of a bug — it fails the caller instead of leaving it
+/// waiting forever.
+struct Reply<T> {
+    /// Shared with the waiting caller.
+    slot: Arc<Mutex<Outcome<T>>>,
+    /// Whether the result was sent.
+    sent: bool,
+}
+
+impl<T> Reply<T> {
+    /// Hands `result` to the caller and wakes it.
+    fn send(&mut self, result: thread::Result<T>) {
+        self.sent = true;
+        let mut outcome = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
         outcome.result = Some(result);
         let waker = outcome.waker.take();
         drop(outcome);
         if let Some(waker) = waker {
             waker.wake();
         }
-        Poll::Ready(())
+    }
+}
+
+impl<T> Drop for Reply<T> {
+    fn drop(&mut self) {
+        if !self.sent {
+            let lost = format!("`{BLOCK_ON}`: the event loop dropped the call before it finished");
+            self.send(Err(Box::new(lost)));
+        }
     }
 }
 
