@@ -52,12 +52,25 @@ pub struct ThreadSensitiveStats {
 impl ThreadSensitiveStats {
     /// Dedicated threads running now (a scope's thread counts until it has
     /// drained its queue and exited).
+    ///
+    /// ```
+    /// let stats = twoworlds_runtime::thread_sensitive_stats();
+    /// assert!(stats.live_threads() <= stats.started_threads());
+    /// ```
     #[must_use]
     pub fn live_threads(&self) -> usize {
         self.live
     }
 
     /// Dedicated threads started since the process started.
+    ///
+    /// ```
+    /// use twoworlds_runtime::{thread_sensitive_scope, thread_sensitive_stats, unblock_thread_sensitive};
+    /// let before = thread_sensitive_stats().started_threads();
+    /// # let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(thread_sensitive_scope(unblock_thread_sensitive(|| ()))); // a scope of its own
+    /// assert!(thread_sensitive_stats().started_threads() > before);
+    /// ```
     #[must_use]
     pub fn started_threads(&self) -> usize {
         self.started
