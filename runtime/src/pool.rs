@@ -1,5 +1,11 @@
 //! `unblock`: sync → async. Runs a blocking closure on a bounded thread pool
 //! and lets async code await its result.
+//!
+//! This module owns the pool (`workers`: its threads, queue and bounds), one
+//! call's job and result slot (`task`), and the pool's counters (`stats`). A
+//! job carries its caller's [`CallContext`](crate::CallContext). The pool
+//! learns that one of its threads waits in `block_on` through the wait hook
+//! it installs on each of them (`crate::block_on::set_wait_hook`).
 
 #[cfg(all(test, loom))]
 mod loom;
