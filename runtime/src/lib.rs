@@ -109,10 +109,10 @@ pub use pool::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, PoolStats, max_threads, pool_stats,
     set_idle_timeout, set_max_threads, unblock,
 };
+pub use single_thread::{AsyncSingleThread, async_single_thread_scope};
 pub use stream::{
     BlockOnStream, DEFAULT_ITER_CAPACITY, UnblockIter, block_on_stream, unblock_iter,
 };
-pub use single_thread::{AsyncSingleThread, async_single_thread_scope};
 pub use thread_sensitive::{
     ThreadSensitiveError, ThreadSensitiveScope, ThreadSensitiveStats, thread_sensitive_scope,
     thread_sensitive_stats, try_unblock_thread_sensitive, unblock_thread_sensitive,

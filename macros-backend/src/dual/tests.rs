@@ -453,7 +453,7 @@ fn twin_attributes_turn_async_tests_into_tests() {
             "# [test]",
             "# [doc = \"\"]",
             "# [doc = \"Blocking twin of [`f`].\"]",
-            "# [allow (clippy :: must_use_candidate , clippy :: needless_pass_by_value)]",
+            "# [allow (clippy :: must_use_candidate , clippy :: needless_pass_by_value , clippy :: unused_self)]",
         ]
     );
 }

@@ -49,9 +49,15 @@ pub(crate) fn twin_fn(
     let (name, link) = (names.name, names.link);
     let twin = settings(names.label, args);
     let original = f.block.as_deref().cloned();
+    let has_body = f.block.is_some();
     let outcome = rewrite::blocking_fn(f.sig, f.block, &twin, errors);
     f.sig.ident = name.clone();
     *f.attrs = twin_attrs(f.attrs, link, outcome.closure_call);
+    if has_body && !f.attrs.iter().any(|attr| attr.path().is_ident("test")) {
+        // A misuse panic points at the caller, in debug builds; release
+        // twins stay the plain fn (no hidden location argument).
+        f.attrs.push(syn::parse_quote!(#[cfg_attr(debug_assertions, track_caller)]));
+    }
     let original = original?;
     match callee {
         Some(callee) if !outcome.signature_changed => Some(Branch::Call(callee)),
@@ -124,19 +130,25 @@ pub(crate) fn twin_attrs(attrs: &[Attribute], link: &str, closure_call: bool) ->
     // The async original's callers were not asked for `#[must_use]` (its
     // future is must-use by itself); the twin should not ask either. Its
     // signature is the original's, where an owned argument is idiomatic (the
-    // future captures it), so clippy must not ask the twin to borrow it.
+    // future captures it), so clippy must not ask the twin to borrow it, nor
+    // to drop a `self` the original takes.
     if closure_call {
         out.push(syn::parse_quote!(
             #[allow(
                 unused_braces,
                 clippy::must_use_candidate,
                 clippy::needless_pass_by_value,
-                clippy::redundant_closure_call
+                clippy::redundant_closure_call,
+                clippy::unused_self
             )]
         ));
     } else {
         out.push(syn::parse_quote!(
-            #[allow(clippy::must_use_candidate, clippy::needless_pass_by_value)]
+            #[allow(
+                clippy::must_use_candidate,
+                clippy::needless_pass_by_value,
+                clippy::unused_self
+            )]
         ));
     }
     out

@@ -74,7 +74,29 @@ pub(crate) fn blocking_body(block: &mut Block, twin: &Twin, errors: &mut Errors)
     let mut rewriter = Rewriter { twin, errors, deferred: HashSet::new(), closure_call: false };
     locals::collect(block, &mut rewriter);
     rewriter.visit_block_mut(block);
+    // After the body's leading items (`use ..;`), which stay first.
+    let first = block.stmts.iter().take_while(|stmt| matches!(stmt, syn::Stmt::Item(_))).count();
+    block.stmts.insert(first, misuse_check(twin));
     rewriter.closure_call
+}
+
+// Input: a blocking body `{ stmts }`.
+// Output: `{ if cfg!(debug_assertions) || <private>::TWIN_CHECKS {
+//     <private>::check_blocking_twin(concat!(module_path!(), "::", "<twin>")) } stmts }`.
+/// The misuse check a blocking body starts with: called from async code (a
+/// `block_on` poll, a tokio worker), it panics naming the twin and the fix,
+/// like a `#[bridge]` twin. On in debug builds (the user's crate's, or the
+/// runtime's) and with feature `twin-checks`; otherwise `if false`, so a
+/// release twin is the same machine code as hand-written sync code.
+fn misuse_check(twin: &Twin) -> syn::Stmt {
+    let (krate, label) = (&twin.krate, &twin.label);
+    syn::parse_quote! {
+        if ::core::cfg!(debug_assertions) || #krate::__private::TWIN_CHECKS {
+            #krate::__private::check_blocking_twin(
+                ::core::concat!(::core::module_path!(), "::", #label),
+            );
+        }
+    }
 }
 
 /// Input: the body of `fn f() -> impl Future<Output = T> { tail }`.

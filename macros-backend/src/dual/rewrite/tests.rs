@@ -64,6 +64,22 @@ fn under_strict_every_await_is_settled_strictly() {
 }
 
 #[test]
+fn a_blocking_body_starts_with_the_misuse_check() {
+    let out = twin(quote!(
+        async fn f() {}
+    ));
+    let check = ":: twoworlds :: __private :: check_blocking_twin (:: core :: concat ! \
+                 (:: core :: module_path ! () , \"::\" , \"blocking_f\") ,) ;";
+    assert!(out.contains(check), "{out}");
+    assert!(
+        out.contains(
+            "if :: core :: cfg ! (debug_assertions) || :: twoworlds :: __private :: TWIN_CHECKS"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
 fn async_blocks_keep_their_meaning() {
     let out = twin(quote!(
         async fn f(c: bool) -> u32 {
@@ -160,7 +176,11 @@ fn impl_future_return_and_future_params_become_values() {
             async move { x }
         }
     ));
-    assert!(out.contains("fn f (x : u32) -> u32 { (move | | { x }) () }"), "{out}");
+    assert!(
+        out.starts_with("fn f (x : u32) -> u32 { if :: core :: cfg ! (debug_assertions)"),
+        "{out}"
+    );
+    assert!(out.ends_with("(move | | { x }) () }"), "{out}");
     let out = twin(quote!(
         async fn f<F: Future<Output = u8>, G>(a: F, b: impl Future<Output = u16>, g: G) -> u8
         where
