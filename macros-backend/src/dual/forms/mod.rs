@@ -11,6 +11,7 @@ pub(crate) mod fn_;
 mod hidden;
 pub(crate) mod impl_;
 pub(crate) mod mod_;
+mod mod_paths;
 mod skip;
 pub(crate) mod trait_;
 pub(crate) mod trait_impl;
