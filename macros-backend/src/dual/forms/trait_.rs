@@ -155,6 +155,7 @@ pub(super) fn declare_futures(tr: &mut ItemTrait, async_names: &[String], args: 
             continue;
         }
         if method.default.is_none() && method.sig.asyncness.take().is_some() {
+            crate::common::elided::name_in_impl_args(&mut method.sig);
             let output = match &method.sig.output {
                 syn::ReturnType::Default => quote!(()),
                 syn::ReturnType::Type(_, ty) => quote!(#ty),

@@ -4,7 +4,9 @@
 //! Output, by what `base` is *syntactically* only where the syntax decides:
 //! - `async { .. }` → the block, evaluated in place ([`super::async_block::awaited`]);
 //! - a local that held an async block (now a closure) → `local()`;
-//! - anything else → `settle_await!(settle, "<twin>", base)`: the *type* of
+//! - anything else → `settle_await!(settle, "<twin>", base)`, with the
+//!   `.await`s inside `base` rewritten but its async closures kept (they
+//!   are handed to the callee, `fut.and_then(|c| async move { .. })`): the *type* of
 //!   `base` decides, at compile time, between running a `#[dual]` future's
 //!   blocking twin, passing a value that is already sync through, and
 //!   bridging any other future with `block_on` (under `strict`:
@@ -31,7 +33,9 @@ pub(super) fn rewrite(rw: &mut Rewriter<'_>, mut awaited: ExprAwait) -> Expr {
     {
         return syn::parse_quote!(#base());
     }
+    let outer = std::mem::replace(&mut rw.in_awaited_base, true);
     rw.visit_expr_mut(&mut base);
+    rw.in_awaited_base = outer;
     settle(rw, &base, &awaited)
 }
 

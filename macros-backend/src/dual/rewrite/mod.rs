@@ -4,6 +4,7 @@
 //!   type-settled `settle_await!`);
 //! - [`async_block`]: `async { .. }` blocks and async closures;
 //! - [`macros`]: `.await` inside macro arguments;
+//! - [`toolkit`]: `join!`, `try_join!`, `select!`;
 //! - [`future_ty`]: `impl Future<Output = T>` and `F: Future` in signatures;
 //! - [`locals`]: locals that held async blocks.
 
@@ -14,6 +15,7 @@ mod locals;
 mod macros;
 #[cfg(test)]
 mod tests;
+mod toolkit;
 
 use super::ir::Twin;
 use crate::common::Errors;
@@ -34,6 +36,9 @@ pub(crate) struct Rewriter<'a> {
     /// closure (the twin then allows `unused_braces` and
     /// `clippy::redundant_closure_call`).
     closure_call: bool,
+    /// Inside the base of an `.await` (`base.await`): what it builds is
+    /// handed to the awaited callee, so async closures there stay async.
+    in_awaited_base: bool,
 }
 
 /// What the rewrite of one fn produced beside the body.
@@ -55,7 +60,8 @@ pub(crate) fn blocking_fn(
     errors: &mut Errors,
 ) -> Outcome {
     let was_async = sig.asyncness.take().is_some();
-    let signature = future_ty::sync_signature(sig, was_async, errors);
+    crate::common::elided::name_in_impl_args(sig);
+    let signature = future_ty::sync_signature(sig, block.as_deref(), was_async, errors);
     let signature_changed = signature.await_tail || signature.changed_params;
     let Some(block) = block else {
         return Outcome { closure_call: false, signature_changed };
@@ -71,7 +77,13 @@ pub(crate) fn blocking_fn(
 /// the async fn's own signature (the body a `#[dual]` future runs inline
 /// when asked for its blocking twin). Returns [`Outcome::closure_call`].
 pub(crate) fn blocking_body(block: &mut Block, twin: &Twin, errors: &mut Errors) -> bool {
-    let mut rewriter = Rewriter { twin, errors, deferred: HashSet::new(), closure_call: false };
+    let mut rewriter = Rewriter {
+        twin,
+        errors,
+        deferred: HashSet::new(),
+        closure_call: false,
+        in_awaited_base: false,
+    };
     locals::collect(block, &mut rewriter);
     rewriter.visit_block_mut(block);
     // After the body's leading items (`use ..;`), which stay first.
@@ -127,8 +139,17 @@ impl VisitMut for Rewriter<'_> {
             // (`block_on(async { .. })`, `spawn(async move { .. })`): it stays
             // a future, untouched, in the blocking twin too.
             Expr::Async(_) => {}
+            // `fut.and_then(|c| async move { .. }).await`: the closure is the
+            // combinator's, and the combinator wants its future.
+            Expr::Closure(closure) if self.in_awaited_base && async_block::is_async(closure) => {}
             Expr::Closure(closure) => async_block::closure(self, closure),
-            Expr::Macro(mac) => macros::rewrite(self, &mut mac.mac),
+            Expr::Macro(mac) => {
+                if let Some(rewritten) = toolkit::rewrite(self, &mac.mac) {
+                    *expr = rewritten;
+                } else {
+                    macros::rewrite(self, &mut mac.mac);
+                }
+            }
             _ => visit_mut::visit_expr_mut(self, expr),
         }
     }
@@ -151,8 +172,17 @@ impl VisitMut for Rewriter<'_> {
         visit_mut::visit_local_mut(self, local);
     }
 
-    fn visit_stmt_macro_mut(&mut self, stmt: &mut syn::StmtMacro) {
-        macros::rewrite(self, &mut stmt.mac);
+    fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
+        let syn::Stmt::Macro(statement) = stmt else {
+            visit_mut::visit_stmt_mut(self, stmt);
+            return;
+        };
+        if let Some(rewritten) = toolkit::rewrite(self, &statement.mac) {
+            let semi = statement.semi_token;
+            *stmt = syn::Stmt::Expr(rewritten, semi);
+        } else {
+            macros::rewrite(self, &mut statement.mac);
+        }
     }
 
     // Nested items are not part of the twin: an inner `async fn` stays async.

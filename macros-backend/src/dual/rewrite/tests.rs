@@ -244,3 +244,45 @@ fn a_local_awaited_inside_a_macro_is_still_deferred() {
     ));
     assert!(out.contains("let x = | | { 1 }"), "{out}");
 }
+
+#[test]
+fn join_and_try_join_run_their_futures_in_turn() {
+    let out = twin(quote!(
+        async fn f() -> u32 {
+            let (a, b) = tokio::join!(g(1), async { 2 });
+            futures::join!(h());
+            let pair = tokio::try_join!(biased; x(), y())?;
+            a + b
+        }
+    ));
+    let joined = format!("let (a , b) = ({} , {{ 2 }} ,) ;", settled("settle", "g (1)"));
+    assert!(out.contains(&joined), "{out}");
+
+    assert!(out.contains(&format!("({} ,) ;", settled("settle", "h ()"))), "{out}");
+    assert!(
+        out.contains(&format!(
+            "match {} {{ :: core :: result :: Result :: Ok (__joined0) => match {}",
+            settled("settle", "x ()"),
+            settled("settle", "y ()")
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("join !"), "{out}");
+}
+
+#[test]
+fn select_is_an_error_naming_the_twin() {
+    let (_, errors) = twin_with(
+        quote!(
+            async fn f() {
+                tokio::select! { _ = a() => {}, _ = b() => {} }
+            }
+        ),
+        false,
+    );
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("`tokio::select!` races futures") && errors[0].contains("`blocking_f`"),
+        "{errors:?}"
+    );
+}
