@@ -47,3 +47,24 @@ fn try_join_stops_at_the_first_error() {
     assert_eq!(blocking_try_joined(&log, 0), Err("zero".to_owned()));
     assert_eq!(log.take(), ["step 0 ran blocking"], "the second future never ran");
 }
+
+/// The first ready branch wins, in both twins (the blocking one runs the
+/// whole `select!` as one future).
+#[dual]
+async fn first_ready(log: &Log) -> u32 {
+    let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+    let _ = tx.send(7);
+    let pending = std::future::pending::<u32>();
+    let got = tokio::select! {
+        v = rx => v.unwrap_or(0),
+        v = pending => v,
+    };
+    log.push(format!("selected {got}"));
+    got
+}
+
+#[test]
+fn select_waits_for_the_first_ready_branch() {
+    let effects = agree(blocking_first_ready, |log| async move { first_ready(&log).await });
+    assert_eq!(effects, ["selected 7"]);
+}

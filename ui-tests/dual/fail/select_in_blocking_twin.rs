@@ -1,12 +1,17 @@
-//! `select!` races futures: in the blocking twin it has no meaning, and the
-//! error says which twin and how to keep it in the async world.
+//! The blocking twin runs a `select!` as one future (through `block_on`):
+//! a handler that leaves it (`return`, `?`, `break`, `continue`) would leave
+//! that future instead of the twin, so it is an error that says which twin
+//! and how to keep the `select!` in the async world.
 
 #[twoworlds::dual]
-async fn first(a: tokio::sync::oneshot::Receiver<u8>, b: tokio::sync::oneshot::Receiver<u8>) -> u8 {
-    tokio::select! {
-        Ok(x) = a => x,
-        Ok(y) = b => y,
-        else => 0,
+async fn drain(mut rx: tokio::sync::mpsc::Receiver<u8>, stop: tokio::sync::oneshot::Receiver<()>) -> u32 {
+    let mut stop = stop;
+    let mut got = 0;
+    loop {
+        tokio::select! {
+            Some(_) = rx.recv() => got += 1,
+            _ = &mut stop => return got,
+        }
     }
 }
 

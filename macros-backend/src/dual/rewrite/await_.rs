@@ -43,7 +43,7 @@ pub(super) fn rewrite(rw: &mut Rewriter<'_>, mut awaited: ExprAwait) -> Expr {
 /// Output: `<krate>::__private::settle_await!(settle, concat!(module_path!(),
 /// "::", "<twin>"), base)`, spanned on the `.await`, so a strict error or a
 /// misuse panic points there.
-fn settle(rw: &Rewriter<'_>, base: &Expr, awaited: &ExprAwait) -> Expr {
+pub(super) fn settle(rw: &Rewriter<'_>, base: &Expr, awaited: &ExprAwait) -> Expr {
     let span = awaited.await_token.span;
     let method = if rw.twin.strict { "settle_strict" } else { "settle" };
     let method = syn::Ident::new(method, Span::mixed_site().located_at(span));

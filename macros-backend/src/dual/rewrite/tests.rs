@@ -271,18 +271,24 @@ fn join_and_try_join_run_their_futures_in_turn() {
 }
 
 #[test]
-fn select_is_an_error_naming_the_twin() {
+fn select_runs_as_one_future_unless_a_handler_leaves_it() {
+    let out = twin(quote!(
+        async fn f() -> u8 {
+            tokio::select! { x = a() => x, y = b() => { y.await } }
+        }
+    ));
+    let whole = "async { tokio :: select ! { x = a () => x , y = b () => { y . await } } }";
+    assert!(out.contains(&settled("settle", whole)), "{out}");
     let (_, errors) = twin_with(
         quote!(
             async fn f() {
-                tokio::select! { _ = a() => {}, _ = b() => {} }
+                loop {
+                    tokio::select! { _ = a() => {}, None = b() => return }
+                }
             }
         ),
         false,
     );
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(
-        errors[0].contains("`tokio::select!` races futures") && errors[0].contains("`blocking_f`"),
-        "{errors:?}"
-    );
+    assert!(errors[0].contains("`blocking_f` runs `tokio::select!` as one future"), "{errors:?}");
 }

@@ -6,9 +6,14 @@
 //!   all of them: one after the other);
 //! - `try_join!(a, b)` → `a'` then `b'`, stopping at the first `Err`, as
 //!   `Ok((a, b))` / `Err(e)`;
-//! - `select!` / `select_biased!` → an error: it races futures, and the
-//!   blocking twin runs one thing at a time; the message names the twin and
-//!   the per-world markers that keep it in the async world.
+//! - `select!` / `select_biased!` → the whole `select!`, as written, run as
+//!   one future (`async { select! { .. } }` settled like any foreign future:
+//!   bridged through `block_on`, an error under `strict`): the twin waits for
+//!   the first branch to complete and runs its handler, as the original
+//!   does. Only where no handler leaves the `select!` (`return`, `?`,
+//!   `break`, `continue`), which inside that future would mean something
+//!   else; there it is an error that names the twin and the per-world
+//!   markers that keep it in the async world.
 //!
 //! `a'` is what `a.await` becomes ([`super::await_`]).
 
@@ -45,8 +50,11 @@ fn classify(mac: &Macro) -> Option<Toolkit> {
 pub(super) fn rewrite(rw: &mut Rewriter<'_>, mac: &Macro) -> Option<Expr> {
     let kind = classify(mac)?;
     if let Toolkit::Select = kind {
-        select_error(rw, mac);
-        return None;
+        if leaves(&mac.tokens) {
+            select_error(rw, mac);
+            return None;
+        }
+        return Some(select_as_one_future(rw, mac));
     }
     let futures = futures_of(&mac.tokens)?;
     let settled: Vec<Expr> = futures.into_iter().map(|future| settle(rw, future)).collect();
@@ -101,18 +109,42 @@ fn try_join(settled: &[Expr]) -> Expr {
     out
 }
 
-/// The error for a `select!` in a blocking twin.
+/// Input: `select! { .. }`. Output: the settling of `async { select! { .. } }`.
+fn select_as_one_future(rw: &Rewriter<'_>, mac: &Macro) -> Expr {
+    let span = mac.bang_token.span;
+    let future: Expr = syn::parse_quote_spanned!(span=> async { #mac });
+    let awaited = syn::ExprAwait {
+        attrs: Vec::new(),
+        base: Box::new(future.clone()),
+        dot_token: Token![.](span),
+        await_token: Token![await](span),
+    };
+    super::await_::settle(rw, &future, &awaited)
+}
+
+/// Whether `tokens` have a `return`, `?`, `break` or `continue` (at any
+/// depth: conservative, a `break` of a loop inside a handler counts too).
+fn leaves(tokens: &proc_macro2::TokenStream) -> bool {
+    super::macros::any_token(tokens, &|tt| match tt {
+        proc_macro2::TokenTree::Punct(p) => p.as_char() == '?',
+        proc_macro2::TokenTree::Ident(i) => i == "return" || i == "break" || i == "continue",
+        _ => false,
+    })
+}
+
+/// The error for a `select!` whose handlers leave it, in a blocking twin.
 fn select_error(rw: &mut Rewriter<'_>, mac: &Macro) {
     let name = mac.path.to_token_stream().to_string().replace(' ', "");
     let twin = &rw.twin.label;
     rw.errors.push(syn::Error::new_spanned(
         &mac.path,
         format!(
-            "#[dual]: `{name}!` races futures, and the blocking twin `{twin}` runs one thing \
-             at a time, so it has no sync meaning there\n\
-             keep it in the async world and write the blocking world's way beside it: \
-             `#[only_async]` on this statement and an `#[only_blocking]` one, or \
-             `per_world!(async => .., blocking => ..)`"
+            "#[dual]: the blocking twin `{twin}` runs `{name}!` as one future (through \
+             `block_on`), where a `return`, `?`, `break` or `continue` in its handlers would \
+             leave that future, not `{twin}`\n\
+             compute a value in the handlers and act on it after the `{name}!`, or keep it in \
+             the async world: `#[only_async]` on this statement beside an `#[only_blocking]` \
+             one, or `per_world!(async => .., blocking => ..)`"
         ),
     ));
 }
