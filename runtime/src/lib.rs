@@ -135,6 +135,8 @@ pub mod __private {
     pub use crate::thread_sensitive::unblock_thread_sensitive_named;
     pub use crate::twin::settle;
     pub use crate::twin::settle::{call_once, run_twin};
+    pub use crate::twin::stream::{self, IterStreamExt};
+    pub use crate::__into_iter as into_iter;
     pub use crate::twin::{Branch, Dual, DualFuture, World};
     pub use crate::watchdog::watch;
     pub use futures_core::Stream;

@@ -8,7 +8,7 @@
 //! blocking twin is made from its own copy: it is never watched.
 
 use super::fn_ids;
-use super::ir::{Branch, Branches};
+use super::ir::{Branch, Branches, Run};
 use super::options::Args;
 use crate::lint::{self, Allow, DesugaredArgs, Imports, Site};
 use proc_macro2::TokenStream;
@@ -195,8 +195,8 @@ impl Cx<'_> {
         let at = Site { label: &label, private: self.private, allow, imports: self.imports };
         if let Some(branch) = id.and_then(|id| self.branches.get(&id)) {
             let side = |args: &DesugaredArgs| blocking_side(branch, args, self.private);
-            if lint::dual_async_fn(attrs, sig, body, &at, &side) {
-                if matches!(branch, Branch::Inline { closure_call: true, .. }) {
+            if lint::dual_async_fn(attrs, sig, body, &at, (&side, branch.output.as_ref())) {
+                if matches!(branch.run, Run::Inline { closure_call: true, .. }) {
                     attrs.push(syn::parse_quote!(
                         #[allow(unused_braces, clippy::redundant_closure_call)]
                     ));
@@ -214,12 +214,12 @@ impl Cx<'_> {
 /// `blocking_fetch(a, b)`, or
 /// `<private>::call_once(move || { <moves> <output pin> body })`.
 fn blocking_side(branch: &Branch, args: &DesugaredArgs, private: &TokenStream) -> TokenStream {
-    match branch {
-        Branch::Call(callee) => {
+    match &branch.run {
+        Run::Call(callee) => {
             let call_args = &args.call_args;
             quote!(#callee(#(#call_args),*))
         }
-        Branch::Inline { body, .. } => {
+        Run::Inline { body, .. } => {
             let (moves, stmts) = (&args.moves, &body.stmts);
             let pin = lint::pin_output(&args.output);
             quote!(#private::call_once(move || { #moves #pin #(#stmts)* }))

@@ -21,8 +21,18 @@ pub(crate) struct Twin {
 /// the item into its two worlds (see [`super::fn_ids`]).
 pub(crate) type FnId = u32;
 
-/// What a `#[dual]` future runs when a blocking twin awaits it.
-pub(crate) enum Branch {
+/// What a `#[dual]` future runs when a blocking twin awaits it, and what
+/// that gives.
+pub(crate) struct Branch {
+    /// How it runs.
+    pub(crate) run: Run,
+    /// The blocking twin's output, where it differs from the async fn's
+    /// (`impl Iterator` for `impl Stream`): the future's `Blocking` type.
+    pub(crate) output: Option<syn::Type>,
+}
+
+/// How a [`Branch`] runs.
+pub(crate) enum Run {
     /// A call of the fn's own blocking twin, whose signature is the same:
     /// `blocking_fetch(a, b)`, `Self::blocking_get(self, k)`.
     Call(syn::ExprPath),

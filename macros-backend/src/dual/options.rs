@@ -206,6 +206,9 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     };
     // The closure never fails: it records errors and moves on.
     let _ = parser.parse2(tokens);
+    let krate = args.krate();
+    args.replacements.add_stream_mirrors(&krate);
+    args.has_replacements = true;
     args
 }
 

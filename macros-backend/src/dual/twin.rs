@@ -2,7 +2,7 @@
 //! blocking twin ([`twin_fn`]) or a blocking body ([`inline_body`]), and the
 //! [`Branch`] its async original's `#[dual]` future runs.
 
-use super::ir::{Branch, Twin};
+use super::ir::{Branch, Run, Twin};
 use super::options::Args;
 use super::rewrite;
 use crate::common::Errors;
@@ -58,19 +58,29 @@ pub(crate) fn twin_fn(
         // twins stay the plain fn (no hidden location argument).
         f.attrs.push(syn::parse_quote!(#[cfg_attr(debug_assertions, track_caller)]));
     }
-    let original = original?;
-    match callee {
-        Some(callee) if !outcome.signature_changed => Some(Branch::Call(callee)),
-        _ => Some(inline_body(original, &twin, &mut Errors::default())),
-    }
+    let mut original = original?;
+    let output = match (&f.sig.output, outcome.stream_tail) {
+        (syn::ReturnType::Type(_, ty), true) => Some((**ty).clone()),
+        _ => None,
+    };
+    let run = match callee {
+        Some(callee) if !outcome.signature_changed => Run::Call(callee),
+        _ => {
+            let stream = outcome.stream_tail;
+            let mut ignored = Errors::default();
+            let closure_call = rewrite::blocking_body(&mut original, &twin, stream, &mut ignored);
+            Run::Inline { body: original, closure_call }
+        }
+    };
+    Some(Branch { run, output })
 }
 
 /// The blocking body of an async fn, rewritten under its own (async)
 /// signature: what its `#[dual]` future runs inline. Errors were reported
 /// by the twin made from the same body, hence `errors` apart.
 pub(crate) fn inline_body(mut body: Block, twin: &Twin, errors: &mut Errors) -> Branch {
-    let closure_call = rewrite::blocking_body(&mut body, twin, errors);
-    Branch::Inline { body, closure_call }
+    let closure_call = rewrite::blocking_body(&mut body, twin, false, errors);
+    Branch { run: Run::Inline { body, closure_call }, output: None }
 }
 
 /// Input: the path of a twin (`blocking_fetch`, `Self::blocking_get`) and

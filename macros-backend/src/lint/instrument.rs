@@ -75,14 +75,15 @@ pub(crate) type BlockingSide<'a> = &'a dyn Fn(&DesugaredArgs) -> TokenStream;
 // The closure owns every argument (the async arm names them all), so they
 // live, and drop, with the future, as with `async fn`.
 /// Instruments an async fn of `#[dual]` into the fn returning its `Dual`
-/// future. `false`, with nothing changed, when the fn cannot be desugared
+/// future; the blocking side gives the twin's output type where it is not
+/// the async fn's. `false`, with nothing changed, when the fn cannot be desugared
 /// (an attribute macro after ours expects an `async fn`).
 pub(crate) fn dual_async_fn(
     attrs: &mut Vec<syn::Attribute>,
     sig: &mut syn::Signature,
     body: &mut syn::Block,
     at: &Site<'_>,
-    blocking: BlockingSide<'_>,
+    (blocking, blocking_output): (BlockingSide<'_>, Option<&syn::Type>),
 ) -> bool {
     let Some(args) = desugar_async_fn(attrs, sig, true) else { return false };
     let warnings = warnings_of(body, at);
@@ -102,9 +103,10 @@ pub(crate) fn dual_async_fn(
         })
     }};
     let site = proc_macro2::Span::mixed_site();
-    let output = match &args.output {
-        syn::ReturnType::Default => quote!(()),
-        syn::ReturnType::Type(_, ty) => quote!(#ty),
+    let output = match (&args.output, blocking_output) {
+        (_, Some(ty)) => quote!(#ty),
+        (syn::ReturnType::Default, None) => quote!(()),
+        (syn::ReturnType::Type(_, ty), None) => quote!(#ty),
     };
     let dual: syn::TypeParamBound =
         syn::parse_quote_spanned!(site=> #private::DualFuture<Blocking = #output>);

@@ -16,6 +16,7 @@
 //! built at the first poll, exactly when an `async fn`'s body would start.
 
 pub mod settle;
+pub mod stream;
 
 use std::pin::Pin;
 use std::task::{Context, Poll};

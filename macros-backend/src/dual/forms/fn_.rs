@@ -10,18 +10,20 @@ use quote::{format_ident, quote};
 use syn::{Item, ItemFn, ReturnType, Type};
 
 /// Whether `sig` is something `#[dual]` can make blocking: `async fn`, or a
-/// fn returning `impl Future`.
+/// fn returning `impl Future` or `impl Stream` (whose twin returns an
+/// iterator).
 pub(crate) fn is_async(sig: &syn::Signature) -> bool {
-    sig.asyncness.is_some() || returns_impl_future(&sig.output)
+    sig.asyncness.is_some()
+        || returns_impl(&sig.output, &["Future", "Stream", "TryStream", "FusedStream"])
 }
 
-/// `-> impl Future<..>`.
-fn returns_impl_future(output: &ReturnType) -> bool {
+/// `-> impl Trait<..>` for one of `traits` (by last path segment).
+fn returns_impl(output: &ReturnType, traits: &[&str]) -> bool {
     let ReturnType::Type(_, ty) = output else { return false };
     let Type::ImplTrait(imp) = &**ty else { return false };
     imp.bounds.iter().any(|bound| {
         matches!(bound, syn::TypeParamBound::Trait(t)
-            if t.path.segments.last().is_some_and(|s| s.ident == "Future"))
+            if t.path.segments.last().is_some_and(|s| traits.iter().any(|name| s.ident == name)))
     })
 }
 
@@ -54,7 +56,7 @@ pub(crate) fn check_sig(sig: &syn::Signature, errors: &mut Errors) -> bool {
             sig.fn_token.span,
             format!(
                 "#[dual] has nothing to transform: `{}` is not `async` (and does not return \
-                 `impl Future`), so it has no blocking twin to produce\n\
+                 `impl Future` or `impl Stream`), so it has no blocking twin to produce\n\
                  write it as `async fn`, or use #[bridge] to give a sync fn an async twin",
                 sig.ident
             ),

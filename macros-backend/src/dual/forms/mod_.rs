@@ -17,7 +17,7 @@
 //! invocation's blocking twin bridges (reach the copy with `replace(m =>
 //! m::blocking)` instead).
 
-use super::super::ir::{Branch, Branches, FnId};
+use super::super::ir::{Branch, Branches, FnId, Run};
 use super::super::options::{Args, Form};
 use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, worlds};
@@ -184,7 +184,7 @@ impl Cx<'_> {
         });
         let names = Names { name: &name, link: &link, label: &label };
         let branch = twin::twin_fn(parts, &names, callee, self.args, errors);
-        if let (Some(id), Some(branch @ Branch::Call(_))) = (id, branch) {
+        if let (Some(id), Some(branch @ Branch { run: Run::Call(_), .. })) = (id, branch) {
             self.branches.insert(id, branch);
             return true;
         }

@@ -21,6 +21,57 @@ pub(super) struct SyncSignature {
     pub(super) await_tail: bool,
     /// A param that held a future now holds its value.
     pub(super) changed_params: bool,
+    /// The fn returned `impl Stream`: the twin returns `impl Iterator`, and
+    /// its tail becomes one.
+    pub(super) stream_tail: bool,
+}
+
+// Input: `impl Stream<Item = T> + Send + 'a` (`FusedStream`, `TryStream<Ok =
+// T, Error = E>` too).
+// Output: `impl Iterator<Item = T> + Send + 'a` (`FusedIterator`, `Item =
+// Result<T, E>`); `Unpin` is dropped (an iterator is moved, not pinned).
+/// Turns an `impl Stream` output into the twin's `impl Iterator`; whether it was one.
+fn stream_to_iterator(ty: &mut Type) -> bool {
+    let Type::ImplTrait(imp) = ty else { return false };
+    let is_stream = |name: &str| matches!(name, "Stream" | "TryStream");
+    let item = imp.bounds.iter().find_map(|bound| {
+        let TypeParamBound::Trait(bound) = bound else { return None };
+        let last = bound.path.segments.last()?;
+        is_stream(&last.ident.to_string()).then(|| stream_item(last))?
+    });
+    let Some(item) = item else { return false };
+    let mut bounds: Punctuated<TypeParamBound, syn::Token![+]> = Punctuated::new();
+    bounds.push(syn::parse_quote!(::core::iter::Iterator<Item = #item>));
+    for bound in std::mem::take(&mut imp.bounds) {
+        let name = match &bound {
+            TypeParamBound::Trait(t) => t.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        match name.as_deref() {
+            Some("FusedStream") => bounds.push(syn::parse_quote!(::core::iter::FusedIterator)),
+            Some(name) if is_stream(name) || name == "Unpin" => {}
+            _ => bounds.push(bound),
+        }
+    }
+    imp.bounds = bounds;
+    true
+}
+
+/// The item type of `Stream<Item = T>` (`T`) or `TryStream<Ok = T, Error =
+/// E>` (`Result<T, E>`).
+fn stream_item(segment: &syn::PathSegment) -> Option<Type> {
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+    let assoc = |name: &str| {
+        args.args.iter().find_map(|arg| match arg {
+            syn::GenericArgument::AssocType(a) if a.ident == name => Some(a.ty.clone()),
+            _ => None,
+        })
+    };
+    if let Some(item) = assoc("Item") {
+        return Some(item);
+    }
+    let (ok, error) = (assoc("Ok")?, assoc("Error")?);
+    Some(syn::parse_quote!(::core::result::Result<#ok, #error>))
 }
 
 /// The `T` of a `Future<Output = T>` bound, if `bounds` has one (`()` when
@@ -86,7 +137,11 @@ pub(super) fn sync_signature(
     changed_params |= !generic_futures.is_empty();
     let mut leftover = Leftover { names: &generic_futures, errors };
     leftover.visit_signature(sig);
-    SyncSignature { await_tail, changed_params }
+    let stream_tail = match &mut sig.output {
+        ReturnType::Type(_, ty) => stream_to_iterator(ty),
+        ReturnType::Default => false,
+    };
+    SyncSignature { await_tail, changed_params, stream_tail }
 }
 
 /// The future params the body does more with than `.await` them

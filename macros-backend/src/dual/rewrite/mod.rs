@@ -47,8 +47,11 @@ pub(crate) struct Outcome {
     /// An awaited async block was rewritten (see [`Rewriter::closure_call`]).
     pub(crate) closure_call: bool,
     /// The twin's signature differs from the original's beyond `async`: a
-    /// future parameter or an `impl Future` output became its value.
+    /// future parameter or an `impl Future` output became its value, an
+    /// `impl Stream` output an `impl Iterator`.
     pub(crate) signature_changed: bool,
+    /// The twin returns an iterator where the original returns a stream.
+    pub(crate) stream_tail: bool,
 }
 
 /// Turns `sig`/`block` of an async fn (or a fn returning `impl Future`)
@@ -62,21 +65,29 @@ pub(crate) fn blocking_fn(
     let was_async = sig.asyncness.take().is_some();
     crate::common::elided::name_in_impl_args(sig);
     let signature = future_ty::sync_signature(sig, block.as_deref(), was_async, errors);
-    let signature_changed = signature.await_tail || signature.changed_params;
+    let stream_tail = signature.stream_tail;
+    let signature_changed = signature.await_tail || signature.changed_params || stream_tail;
     let Some(block) = block else {
-        return Outcome { closure_call: false, signature_changed };
+        return Outcome { closure_call: false, signature_changed, stream_tail };
     };
     if signature.await_tail {
         await_tail(block);
     }
-    let closure_call = blocking_body(block, twin, errors);
-    Outcome { closure_call, signature_changed }
+    let closure_call = blocking_body(block, twin, stream_tail, errors);
+    Outcome { closure_call, signature_changed, stream_tail }
 }
 
 /// Rewrites the body of an async fn into its blocking body, in place, under
 /// the async fn's own signature (the body a `#[dual]` future runs inline
 /// when asked for its blocking twin). Returns [`Outcome::closure_call`].
-pub(crate) fn blocking_body(block: &mut Block, twin: &Twin, errors: &mut Errors) -> bool {
+/// With `stream_tail`, the body's tail is the stream the original returns;
+/// the twin's is an iterator (see [`iterator_tail`]).
+pub(crate) fn blocking_body(
+    block: &mut Block,
+    twin: &Twin,
+    stream_tail: bool,
+    errors: &mut Errors,
+) -> bool {
     let mut rewriter = Rewriter {
         twin,
         errors,
@@ -85,7 +96,26 @@ pub(crate) fn blocking_body(block: &mut Block, twin: &Twin, errors: &mut Errors)
         in_awaited_base: false,
     };
     locals::collect(block, &mut rewriter);
+    let tail = if stream_tail { take_tail(block) } else { None };
     rewriter.visit_block_mut(block);
+    if let Some(mut tail) = tail {
+        // A stream built by a sync mirror (`unfold`) takes sync closures;
+        // any other stream keeps its async ones, like an awaited base.
+        rewriter.in_awaited_base = !calls_mirror(&tail);
+        rewriter.visit_expr_mut(&mut tail);
+        rewriter.in_awaited_base = false;
+        block.stmts.push(syn::Stmt::Expr(tail, None));
+        iterator_tail(block, twin);
+    }
+    if mentions(block, &["try_next", "try_collect"]) {
+        // `TryStreamExt`'s methods over an iterator of results, in the twin.
+        let krate = &twin.krate;
+        let import: syn::Stmt = syn::parse_quote!(
+            #[allow(unused_imports)]
+            use #krate::__private::IterStreamExt as _;
+        );
+        block.stmts.insert(0, import);
+    }
     // After the body's leading items (`use ..;`), which stay first.
     let first = block.stmts.iter().take_while(|stmt| matches!(stmt, syn::Stmt::Item(_))).count();
     block.stmts.insert(first, misuse_check(twin));
@@ -108,6 +138,54 @@ fn misuse_check(twin: &Twin) -> syn::Stmt {
                 ::core::concat!(::core::module_path!(), "::", #label),
             );
         }
+    }
+}
+
+/// Takes the tail expression off `block` (a macro in tail position too).
+fn take_tail(block: &mut Block) -> Option<Expr> {
+    match block.stmts.pop()? {
+        syn::Stmt::Expr(tail, None) => Some(tail),
+        syn::Stmt::Macro(mac) if mac.semi_token.is_none() => {
+            Some(Expr::Macro(syn::ExprMacro { attrs: mac.attrs, mac: mac.mac }))
+        }
+        other => {
+            block.stmts.push(other);
+            None
+        }
+    }
+}
+
+/// Whether `tail` calls one of the runtime's sync mirrors of a stream
+/// constructor (a `replace` of `futures::stream::unfold` made it one).
+fn calls_mirror(tail: &Expr) -> bool {
+    let Expr::Call(call) = tail else { return false };
+    let Expr::Path(path) = &*call.func else { return false };
+    let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    segments.windows(2).any(|pair| pair[0] == "__private" && pair[1] == "stream")
+}
+
+/// Whether `block` has one of `names` as an identifier (in macros too).
+fn mentions(block: &Block, names: &[&str]) -> bool {
+    let tokens = quote::ToTokens::to_token_stream(block);
+    macros::any_token(&tokens, &|tt| {
+        matches!(tt, proc_macro2::TokenTree::Ident(i) if names.iter().any(|n| i == n))
+    })
+}
+
+/// Input: the blocking body of `fn f() -> impl Stream<Item = T> { ..; tail }`.
+/// Output: `{ ..; into_iter!("<twin>", tail) }`: an iterator as it is, a
+/// stream (a `stream!` whose `.await`s are settled, a foreign one) through
+/// `block_on` item by item (see the runtime's `twin::stream`).
+fn iterator_tail(block: &mut Block, twin: &Twin) {
+    if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last_mut() {
+        let base = std::mem::replace(tail, Expr::PLACEHOLDER);
+        let (krate, label) = (&twin.krate, &twin.label);
+        *tail = syn::parse_quote! {
+            #krate::__private::into_iter!(
+                ::core::concat!(::core::module_path!(), "::", #label),
+                #base
+            )
+        };
     }
 }
 
