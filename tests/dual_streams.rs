@@ -85,11 +85,7 @@ fn countdown(from: u32) -> impl Stream<Item = u32> {
 #[twoworlds::dual]
 fn counted(to: u32, bad: u32) -> impl Stream<Item = Result<u32, String>> {
     stream::try_unfold(1, move |n| async move {
-        if n == bad {
-            Err(format!("bad {n}"))
-        } else {
-            Ok((n <= to).then_some((n, n + 1)))
-        }
+        if n == bad { Err(format!("bad {n}")) } else { Ok((n <= to).then_some((n, n + 1))) }
     })
 }
 

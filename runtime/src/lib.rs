@@ -126,6 +126,7 @@ pub use watchdog::watch;
 /// names and signatures may change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__into_iter as into_iter;
     pub use crate::__settle_await as settle_await;
     pub use crate::block_on::{
         TWIN_CHECKS, block_on_named, check_blocking_twin, try_block_on_named,
@@ -136,7 +137,6 @@ pub mod __private {
     pub use crate::twin::settle;
     pub use crate::twin::settle::{call_once, run_twin};
     pub use crate::twin::stream::{self, IterStreamExt};
-    pub use crate::__into_iter as into_iter;
     pub use crate::twin::{Branch, Dual, DualFuture, World};
     pub use crate::watchdog::watch;
     pub use futures_core::Stream;

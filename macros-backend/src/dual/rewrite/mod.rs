@@ -167,9 +167,10 @@ fn calls_mirror(tail: &Expr) -> bool {
 /// Whether `block` has one of `names` as an identifier (in macros too).
 fn mentions(block: &Block, names: &[&str]) -> bool {
     let tokens = quote::ToTokens::to_token_stream(block);
-    macros::any_token(&tokens, &|tt| {
-        matches!(tt, proc_macro2::TokenTree::Ident(i) if names.iter().any(|n| i == n))
-    })
+    macros::any_token(
+        &tokens,
+        &|tt| matches!(tt, proc_macro2::TokenTree::Ident(i) if names.iter().any(|n| i == n)),
+    )
 }
 
 /// Input: the blocking body of `fn f() -> impl Stream<Item = T> { ..; tail }`.
