@@ -218,6 +218,11 @@ def targets(rep):
                         ("stream_read_bytes", "pool-backed reader, 16 MiB")):
         for run in RUNS:
             ratio_row(f"{what} ({RUN_TITLE[run]})", run, group, "blocking_unblock", 1.0)
+    twin = rep.median("notokio", "dual_stream_twin", "dual_blocking_twin")
+    hand = rep.median("notokio", "dual_stream_twin", "handwritten_iterator")
+    row("`#[dual]` stream's blocking twin (a `stream!` paginator) vs the same loop as a hand-written iterator, 100 000 items",
+        fmt_time(twin), f"{fmt_time(hand)} (hand-written)", fmt_ratio(twin, hand), "≤ 1.1×",
+        None if twin is None or hand is None else twin / hand <= 1.1)
     plain = rep.median("notokio", "watchdog_poll", "plain")
     off = rep.median("notokio", "watchdog_poll", "watch_off")
     extra = None if plain is None or off is None else (off - plain) / WATCHDOG_POLLS
@@ -333,6 +338,7 @@ def details(rep):
     rep.out()
     rep.group_table("stream_iter_items", "100 000 items of `0..n` as a `Stream`, summed")
     rep.group_table("stream_read_bytes", "16 MiB of a blocking reader through futures-io's `AsyncRead`, 64 KiB reads")
+    rep.group_table("dual_stream_twin", "a `#[dual]` `stream!` paginator's blocking twin vs a hand-written iterator, 100 000 items")
     for run in RUNS:
         for group, unit in (("stream_iter_items", "items"), ("stream_read_bytes", "MiB")):
             for fn in (OURS[run], "blocking_unblock"):
