@@ -92,9 +92,13 @@ fn by_hand(pages: &[Vec<u64>]) -> impl Iterator<Item = String> + '_ {
 }
 
 fn dual_twin(c: &mut Criterion) {
-    let pages: Vec<Vec<u64>> = (0..ITEMS / 100).map(|p| (p * 100..p * 100 + 100).collect()).collect();
+    let pages: Vec<Vec<u64>> =
+        (0..ITEMS / 100).map(|p| (p * 100..p * 100 + 100).collect()).collect();
     let source = pages::blocking::Source { pages: pages.clone() };
     assert!(source.items().eq(by_hand(&pages)), "the twin disagrees with the hand-written loop");
+    let original = pages::Source { pages: pages.clone() };
+    let from_async: Vec<String> = twoworlds::block_on(original.items().collect());
+    assert!(from_async.into_iter().eq(by_hand(&pages)), "the original disagrees");
     let mut group = c.benchmark_group("dual_stream_twin");
     group.throughput(Throughput::Elements(ITEMS));
     group.bench_function("dual_blocking_twin", |b| {

@@ -444,19 +444,20 @@ pub(crate) fn main() {
     for n in 0..25 {
         sync.set(&format!("user:{n}"), b"x").expect("SET");
     }
-    let mut from_sync: Vec<String> = sync.scan("user:*").collect::<Result<_, _>>().expect("SCAN");
-    let mut from_async: Vec<String> = runtime.block_on(async {
+    let mut keys_by_iterator: Vec<String> =
+        sync.scan("user:*").collect::<Result<_, _>>().expect("SCAN");
+    let mut keys_by_stream: Vec<String> = runtime.block_on(async {
         use futures::TryStreamExt as _;
         let mut client = resp::Client::connect(address.as_str()).await.expect("connect");
         client.scan("user:*").try_collect().await.expect("SCAN")
     });
-    from_sync.sort();
-    from_async.sort();
-    assert_eq!(from_sync, from_async, "both twins scan the same keys");
+    keys_by_iterator.sort();
+    keys_by_stream.sort();
+    assert_eq!(keys_by_iterator, keys_by_stream, "both twins scan the same keys");
     println!(
         "resp::blocking::Client → SCAN user:* = {} keys (iterator); resp::Client → {} keys (stream)",
-        from_sync.len(),
-        from_async.len()
+        keys_by_iterator.len(),
+        keys_by_stream.len()
     );
 
     // Errors are values: a server error, then a missing key.

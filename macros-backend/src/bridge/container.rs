@@ -133,8 +133,13 @@ fn instrument(
 ) {
     let private = options.private_path();
     let imports = crate::lint::Imports::default();
-    let at =
-        crate::lint::Site { label, private: &private, allow: options.allow(), imports: &imports };
+    let at = crate::lint::Site {
+        label,
+        private: &private,
+        allow: options.allow(),
+        imports: &imports,
+        keep_async_fn: false,
+    };
     crate::lint::instrument_async_fn(attrs, sig, body, &at);
 }
 

@@ -33,6 +33,18 @@ pub(crate) fn instrument(
     branches: &Branches,
     left_alone: LeftAlone<'_>,
 ) {
+    instrument_as(item, args, branches, left_alone, false);
+}
+
+/// [`instrument`], keeping every `async fn` an `async fn` when
+/// `keep_async_fn` (for `#[async_trait]`, which rewrites them after us).
+pub(crate) fn instrument_as(
+    item: &mut Item,
+    args: &Args,
+    branches: &Branches,
+    left_alone: LeftAlone<'_>,
+    keep_async_fn: bool,
+) {
     let imports = Imports::default();
     let krate = args.krate();
     let private = quote!(#krate::__private);
@@ -41,6 +53,7 @@ pub(crate) fn instrument(
         branches,
         imports: &imports,
         allow_all: args.allow_blocking.is_some(),
+        keep_async_fn,
     };
     cx.item(item, left_alone);
     fn_ids::strip(item);
@@ -95,6 +108,8 @@ struct Cx<'a> {
     imports: &'a Imports,
     /// Whether an enclosing item allows every blocking call.
     allow_all: bool,
+    /// Keep `async fn`s as such (see [`instrument_as`]).
+    keep_async_fn: bool,
 }
 
 impl Cx<'_> {
@@ -169,6 +184,7 @@ impl Cx<'_> {
             branches: self.branches,
             imports,
             allow_all: self.allow_all || marked,
+            keep_async_fn: self.keep_async_fn,
         }
     }
 
@@ -192,7 +208,13 @@ impl Cx<'_> {
             return false;
         };
         let allow = if marked || self.allow_all { Allow::ALL } else { Allow::NONE };
-        let at = Site { label: &label, private: self.private, allow, imports: self.imports };
+        let at = Site {
+            label: &label,
+            private: self.private,
+            allow,
+            imports: self.imports,
+            keep_async_fn: self.keep_async_fn,
+        };
         if let Some(branch) = id.and_then(|id| self.branches.get(&id)) {
             let side = |args: &DesugaredArgs| blocking_side(branch, args, self.private);
             if lint::dual_async_fn(attrs, sig, body, &at, (&side, branch.output.as_ref())) {

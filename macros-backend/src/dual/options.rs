@@ -93,8 +93,11 @@ impl Form {
     pub(crate) fn options(self) -> &'static [Opt] {
         use Opt::{AllowBlocking, Blocking, Crate, Replace, Send, Skip, Strict, TokioToStd};
         match self {
-            Form::Fn => &[Blocking, Strict, Crate, Replace, TokioToStd, AllowBlocking],
-            Form::Impl | Form::TraitImpl => &[Strict, Crate, Replace, TokioToStd, AllowBlocking],
+            // (`blocking` on a trait impl: only an `#[async_trait]` one's.)
+            Form::Fn | Form::TraitImpl => {
+                &[Blocking, Strict, Crate, Replace, TokioToStd, AllowBlocking]
+            }
+            Form::Impl => &[Strict, Crate, Replace, TokioToStd, AllowBlocking],
             Form::Method => &[Skip, Blocking, AllowBlocking],
             Form::Trait | Form::Mod => {
                 &[Blocking, Send, Strict, Crate, Replace, TokioToStd, AllowBlocking]

@@ -18,6 +18,10 @@ pub(crate) struct Site<'a> {
     pub(crate) allow: Allow,
     /// The `use` items around the fn.
     pub(crate) imports: &'a Imports,
+    /// Keep `async fn` (the nested shape) even where it could desugar: an
+    /// attribute macro on the enclosing trait or impl (`#[async_trait]`)
+    /// rewrites its async fns after us.
+    pub(crate) keep_async_fn: bool,
 }
 
 // Input: `async fn name(args) -> T { stmts }`.
@@ -45,7 +49,8 @@ pub(crate) fn instrument_async_fn(
     let stmts = &body.stmts;
     let name = watch_name(at.label);
     let private = at.private;
-    *body = match desugar_async_fn(attrs, sig, false) {
+    let desugared = if at.keep_async_fn { None } else { desugar_async_fn(attrs, sig, false) };
+    *body = match desugared {
         Some(args) => {
             let moves = args.moves;
             syn::parse_quote! {{
@@ -195,7 +200,13 @@ mod tests {
         let mut sig: syn::Signature = syn::parse_str(&format!("async fn f() {output}")).unwrap();
         let private = quote!(::twoworlds::__private);
         let imports = Imports::default();
-        let at = Site { label: "f", private: &private, allow: Allow::NONE, imports: &imports };
+        let at = Site {
+            label: "f",
+            private: &private,
+            allow: Allow::NONE,
+            imports: &imports,
+            keep_async_fn: false,
+        };
         instrument_async_fn(&[], &mut sig, &mut block, &at);
         quote!(#sig #block).to_string()
     }

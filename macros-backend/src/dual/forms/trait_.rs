@@ -69,7 +69,10 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
     if async_names.is_empty() {
         errors.push(syn::Error::new(
             tr.trait_token.span,
-            "#[dual] has nothing to transform: this trait has no `async fn` method",
+            format!(
+                "#[dual] has nothing to transform: this trait has no `async fn` method{}",
+                super::boxed::ran_before(trait_sigs(&tr))
+            ),
         ));
         return quote!(#original);
     }
@@ -77,6 +80,10 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
     if twin_name == tr.ident {
         errors.push(twin::collision(&twin_name, &tr.ident, "trait"));
         return quote!(#original);
+    }
+    if super::boxed::has_async_trait(&tr.attrs) {
+        let names = (&tr.ident, &twin_name);
+        return super::boxed::expand_trait(&original, names, &async_names, args, errors);
     }
     let (async_copy, blocking) = worlds::split(&original, args, errors);
     let (Item::Trait(mut async_copy), Item::Trait(mut blocking)) = (async_copy, blocking) else {
@@ -126,7 +133,7 @@ fn blocking_trait(
             let settings = twin::settings(&label, args);
             branches.insert(id, twin::inline_body(body.clone(), &settings, &mut Errors::default()));
             let mut paths =
-                OwnTraitPaths { from: name, to: twin_name, items: &blocking_items, errors };
+                OwnTraitPaths { from: name, to: twin_name, items: Some(&blocking_items), errors };
             paths.visit_block_mut(body);
         }
         let parts = FnParts {
@@ -185,15 +192,15 @@ pub(super) fn declare_futures(tr: &mut ItemTrait, async_names: &[String], args: 
 /// Output: the same through the blocking trait (`BlockingStore::get(self, k)`),
 /// which is what `Self` implements there. A path whose first segment is the
 /// trait's name names the trait inside its own definition.
-struct OwnTraitPaths<'a> {
+pub(super) struct OwnTraitPaths<'a> {
     /// The async trait's name.
-    from: &'a syn::Ident,
+    pub(super) from: &'a syn::Ident,
     /// The blocking trait's name.
-    to: &'a syn::Ident,
-    /// The blocking trait's items: a path to another is an error.
-    items: &'a [String],
+    pub(super) to: &'a syn::Ident,
+    /// The blocking trait's items, when known: a path to another is an error.
+    pub(super) items: Option<&'a [String]>,
     /// Where errors go.
-    errors: &'a mut Errors,
+    pub(super) errors: &'a mut Errors,
 }
 
 impl OwnTraitPaths<'_> {
@@ -201,7 +208,7 @@ impl OwnTraitPaths<'_> {
     /// blocking trait, or reports that the blocking trait lacks the item.
     fn rename(&mut self, path: &mut syn::Path) {
         let item = path.segments[1].ident.to_string();
-        if !self.items.contains(&item) {
+        if self.items.is_some_and(|items| !items.contains(&item)) {
             self.errors.push(syn::Error::new_spanned(
                 &*path,
                 format!(
