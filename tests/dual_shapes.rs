@@ -97,3 +97,29 @@ fn default_methods_of_a_send_trait_are_send() {
     assert_eq!(twoworlds::block_on(spawnable(&Memory)), 2);
     assert_eq!(BlockingStore::with_default(&Memory), 2);
 }
+
+/// rspotify's `OAuthClient::prompt_for_token` (was `#[maybe_async]` inside a
+/// maybe-async trait): a nested `#[dual]` is redundant, and accepted.
+#[twoworlds::dual]
+pub trait Prompt {
+    /// Prompts.
+    #[twoworlds::dual]
+    async fn prompt(&self) -> u32 {
+        1
+    }
+}
+
+impl Prompt for Memory {}
+
+/// An underscore-prefixed fn's twin keeps snake case.
+#[twoworlds::dual]
+async fn _savepoint() -> u32 {
+    7
+}
+
+#[test]
+fn nested_dual_and_underscored_names() {
+    assert_eq!(BlockingPrompt::prompt(&Memory), 1);
+    assert_eq!(twoworlds::block_on(Prompt::prompt(&Memory)), 1);
+    assert_eq!(_blocking_savepoint(), 7);
+}

@@ -276,7 +276,9 @@ pub(crate) fn take_inner(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -
     let mut args = Args::empty();
     let mut found = false;
     attrs.retain(|attr| {
-        if !attr.path().is_ident("dual") {
+        // `#[dual(..)]`, or `#[twoworlds::dual]` nested in a `#[dual]` item
+        // (redundant there: its options apply to this inner item, if any).
+        if !attr.path().segments.last().is_some_and(|s| s.ident == "dual") {
             return true;
         }
         if found {

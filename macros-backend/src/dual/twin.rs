@@ -8,6 +8,16 @@ use super::rewrite;
 use crate::common::Errors;
 use syn::{Attribute, Block, Ident, Signature};
 
+/// The default twin name of `name`: `blocking_name`, leading underscores
+/// kept in front (`_savepoint` → `_blocking_savepoint`, snake case), a raw
+/// identifier's `r#` dropped (`r#type` → `blocking_type`).
+pub(crate) fn blocking_name(name: &Ident) -> Ident {
+    let text = syn::ext::IdentExt::unraw(name).to_string();
+    let bare = text.trim_start_matches('_');
+    let underscores = &text[..text.len() - bare.len()];
+    Ident::new(&format!("{underscores}blocking_{bare}"), name.span())
+}
+
 /// The settings of the twin named `label` (for diagnostics).
 pub(crate) fn settings(label: &str, args: &Args) -> Twin {
     Twin { label: label.to_owned(), strict: args.strict.is_some(), krate: args.krate() }
@@ -175,4 +185,18 @@ pub(crate) fn collision(twin: &Ident, existing: &Ident, what: &str) -> syn::Erro
     );
     error.combine(syn::Error::new(existing.span(), format!("`{existing}` is defined here")));
     error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twin_names_are_snake_case() {
+        let name = |text: &str| blocking_name(&syn::parse_str(text).unwrap()).to_string();
+        assert_eq!(name("fetch"), "blocking_fetch");
+        assert_eq!(name("_savepoint"), "_blocking_savepoint");
+        assert_eq!(name("__inner"), "__blocking_inner");
+        assert_eq!(name("r#type"), "blocking_type");
+    }
 }

@@ -131,7 +131,10 @@ pub(super) fn expand_impl(
         }
         OwnTraitPaths { from: &from, to: &to, items: None, errors }
             .visit_block_mut(&mut method.block);
-        let (link, label) = (format!("{from}::{method_name}"), format!("{owner}::{method_name}"));
+        // The trait as the impl writes it: in scope wherever the impl is.
+        let written = quote!(#trait_path).to_string().replace(' ', "");
+        let link = format!("{written}::{method_name}");
+        let label = format!("{owner}::{method_name}");
         let names = Names { name: &method_name, link: &link, label: &label };
         let parts = FnParts {
             attrs: &mut method.attrs,

@@ -6,7 +6,7 @@ use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, worlds};
 use crate::common::Errors;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::{Item, ItemFn, ReturnType, Type};
 
 /// Whether `sig` is something `#[dual]` can make blocking: `async fn`, or a
@@ -78,7 +78,7 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
         return quote!(#original);
     }
     let name = &function.sig.ident;
-    let twin_name = args.blocking.clone().unwrap_or_else(|| format_ident!("blocking_{}", name));
+    let twin_name = args.blocking.clone().unwrap_or_else(|| twin::blocking_name(name));
     if twin_name == *name {
         errors.push(twin::collision(&twin_name, name, "async fn"));
         return quote!(#original);

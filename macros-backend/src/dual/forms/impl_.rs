@@ -9,7 +9,7 @@ use super::super::{fn_ids, instrument, worlds};
 use super::fn_::is_async;
 use crate::common::Errors;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::HashMap;
 use syn::{ImplItem, Item, ItemImpl};
 
@@ -98,7 +98,7 @@ fn method_twins(imp: &mut ItemImpl, errors: &mut Errors) -> HashMap<String, syn:
             continue;
         }
         let name = &method.sig.ident;
-        let twin = options.blocking.unwrap_or_else(|| format_ident!("blocking_{}", name));
+        let twin = options.blocking.unwrap_or_else(|| twin::blocking_name(name));
         if let Some(taken) = existing.iter().find(|e| **e == twin) {
             errors.push(twin::collision(&twin, taken, "method"));
             continue;
