@@ -118,6 +118,7 @@ async fn _savepoint() -> u32 {
 }
 
 #[test]
+#[allow(clippy::used_underscore_items, reason = "calling the twin of `_savepoint` is the test")]
 fn nested_dual_and_underscored_names() {
     assert_eq!(BlockingPrompt::prompt(&Memory), 1);
     assert_eq!(twoworlds::block_on(Prompt::prompt(&Memory)), 1);

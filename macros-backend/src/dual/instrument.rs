@@ -7,12 +7,14 @@
 //! statement) are taken out of both copies, so they never reach rustc. The
 //! blocking twin is made from its own copy: it is never watched.
 
+use super::cfgs::{self, Version};
 use super::fn_ids;
 use super::ir::{Branch, Branches, Run};
 use super::options::Args;
 use crate::lint::{self, Allow, DesugaredArgs, Imports, Site};
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::visit_mut::VisitMut;
 use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
 
 /// Which fns of the async copy are left as written (not linted nor watched):
@@ -57,6 +59,77 @@ pub(crate) fn instrument_as(
     };
     cx.item(item, left_alone);
     fn_ids::strip(item);
+}
+
+/// The async copy in each version the world cfgs ask for (see
+/// [`super::cfgs`]), each instrumented for its version, given to `finish`
+/// (the form's last touches), and gated by its cfg. Without cfgs, the one
+/// full version, ungated.
+pub(crate) fn versions(
+    async_copy: &Item,
+    args: &Args,
+    (branches, keep_async_fn): (&Branches, bool),
+    left_alone: LeftAlone<'_>,
+    finish: &mut dyn FnMut(&mut Item, Version),
+) -> TokenStream {
+    let no_branches = Branches::new();
+    let mut out = TokenStream::new();
+    for (cfg, version) in args.cfgs.versions() {
+        let mut copy = async_copy.clone();
+        let branches = match version {
+            Version::Full => branches,
+            Version::Plain => &no_branches,
+            Version::Shell => {
+                let message = args.cfgs.shell_message();
+                ShellBodies { message: &message }.visit_item_mut(&mut copy);
+                branches
+            }
+        };
+        instrument_as(&mut copy, args, branches, left_alone, keep_async_fn);
+        finish(&mut copy, version);
+        cfgs::gate(&mut copy, cfg.as_ref());
+        out.extend(quote!(#copy));
+    }
+    out
+}
+
+/// Input: an async fn with a body, of the async copy (numbered).
+/// Output: the same whose body panics with `message` (a shell: its
+/// signature and future serve the blocking twins; its body is not compiled).
+struct ShellBodies<'a> {
+    /// What awaiting a shell says.
+    message: &'a str,
+}
+
+impl ShellBodies<'_> {
+    /// The shell body; `attrs` gain what it needs: its arguments go unused.
+    fn body(&self, attrs: &mut Vec<Attribute>) -> Block {
+        attrs.push(syn::parse_quote!(
+            #[allow(unused_variables, clippy::needless_pass_by_value, clippy::unused_self)]
+        ));
+        let message = self.message;
+        syn::parse_quote!({ ::core::panic!(#message) })
+    }
+}
+
+impl VisitMut for ShellBodies<'_> {
+    fn visit_item_fn_mut(&mut self, f: &mut syn::ItemFn) {
+        if f.sig.asyncness.is_some() {
+            *f.block = self.body(&mut f.attrs);
+        }
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        if f.sig.asyncness.is_some() {
+            f.block = self.body(&mut f.attrs);
+        }
+    }
+
+    fn visit_trait_item_fn_mut(&mut self, f: &mut syn::TraitItemFn) {
+        if let (Some(_), Some(block)) = (f.sig.asyncness, &mut f.default) {
+            *block = self.body(&mut f.attrs);
+        }
+    }
 }
 
 // Input: the blocking copy of the annotated item.

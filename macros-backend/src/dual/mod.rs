@@ -12,6 +12,7 @@
 //! it ([`ir::Branch`]). Every error of one invocation is reported together,
 //! beside a best-effort expansion.
 
+mod cfgs;
 mod fn_ids;
 mod forms;
 mod instrument;

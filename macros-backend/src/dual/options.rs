@@ -30,11 +30,15 @@ pub(crate) enum Opt {
     TokioToStd,
     /// `allow_blocking`.
     AllowBlocking,
+    /// `blocking_cfg(predicate)`.
+    BlockingCfg,
+    /// `async_cfg(predicate)`.
+    AsyncCfg,
 }
 
 impl Opt {
     /// Every option, in the order the errors list them.
-    const ALL: [Opt; 8] = [
+    const ALL: [Opt; 10] = [
         Opt::Blocking,
         Opt::Strict,
         Opt::Send,
@@ -43,6 +47,8 @@ impl Opt {
         Opt::Replace,
         Opt::TokioToStd,
         Opt::AllowBlocking,
+        Opt::BlockingCfg,
+        Opt::AsyncCfg,
     ];
 
     /// The option as the user spells it.
@@ -56,6 +62,8 @@ impl Opt {
             Opt::Replace => "replace",
             Opt::TokioToStd => "tokio_to_std",
             Opt::AllowBlocking => "allow_blocking",
+            Opt::BlockingCfg => "blocking_cfg",
+            Opt::AsyncCfg => "async_cfg",
         }
     }
 
@@ -91,17 +99,37 @@ pub(crate) enum Form {
 impl Form {
     /// The options this place takes.
     pub(crate) fn options(self) -> &'static [Opt] {
-        use Opt::{AllowBlocking, Blocking, Crate, Replace, Send, Skip, Strict, TokioToStd};
+        use Opt::{
+            AllowBlocking, AsyncCfg, Blocking, BlockingCfg, Crate, Replace, Send, Skip, Strict,
+            TokioToStd,
+        };
         match self {
             // (`blocking` on a trait impl: only an `#[async_trait]` one's.)
-            Form::Fn | Form::TraitImpl => {
-                &[Blocking, Strict, Crate, Replace, TokioToStd, AllowBlocking]
+            Form::Fn | Form::TraitImpl => &[
+                Blocking,
+                Strict,
+                Crate,
+                Replace,
+                TokioToStd,
+                AllowBlocking,
+                BlockingCfg,
+                AsyncCfg,
+            ],
+            Form::Impl => {
+                &[Strict, Crate, Replace, TokioToStd, AllowBlocking, BlockingCfg, AsyncCfg]
             }
-            Form::Impl => &[Strict, Crate, Replace, TokioToStd, AllowBlocking],
             Form::Method => &[Skip, Blocking, AllowBlocking],
-            Form::Trait | Form::Mod => {
-                &[Blocking, Send, Strict, Crate, Replace, TokioToStd, AllowBlocking]
-            }
+            Form::Trait | Form::Mod => &[
+                Blocking,
+                Send,
+                Strict,
+                Crate,
+                Replace,
+                TokioToStd,
+                AllowBlocking,
+                BlockingCfg,
+                AsyncCfg,
+            ],
             Form::TraitMethod => &[],
             Form::ModItemWithFns => &[Skip, AllowBlocking],
             Form::ModItem => &[Skip],
@@ -143,6 +171,8 @@ pub(crate) struct Args {
     pub(crate) replacements: Replacements,
     /// Whether any replacement was asked for.
     pub(crate) has_replacements: bool,
+    /// `blocking_cfg(..)` / `async_cfg(..)`: each world behind a cfg.
+    pub(crate) cfgs: super::cfgs::WorldCfgs,
     /// Where each given option was spelled, to reject the ones a form does not take.
     pub(crate) given: Vec<(Opt, Span)>,
 }
@@ -159,6 +189,7 @@ impl Args {
             krate: None,
             replacements: Replacements::new(),
             has_replacements: false,
+            cfgs: super::cfgs::WorldCfgs::default(),
             given: Vec::new(),
         }
     }
@@ -265,6 +296,17 @@ fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
             args.replacements.add_tokio_to_std();
             args.has_replacements = true;
         }
+        Opt::BlockingCfg | Opt::AsyncCfg => {
+            let content;
+            syn::parenthesized!(content in input);
+            let predicate: syn::Meta = content.parse()?;
+            let predicate = quote::quote!(#predicate);
+            if opt == Opt::BlockingCfg {
+                args.cfgs.blocking = Some(predicate);
+            } else {
+                args.cfgs.asynchronous = Some(predicate);
+            }
+        }
     }
     args.given.push((opt, name.span()));
     Ok(())
@@ -278,7 +320,7 @@ pub(crate) fn take_inner(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -
     attrs.retain(|attr| {
         // `#[dual(..)]`, or `#[twoworlds::dual]` nested in a `#[dual]` item
         // (redundant there: its options apply to this inner item, if any).
-        if !attr.path().segments.last().is_some_and(|s| s.ident == "dual") {
+        if attr.path().segments.last().is_none_or(|s| s.ident != "dual") {
             return true;
         }
         if found {

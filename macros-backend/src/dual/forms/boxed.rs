@@ -59,7 +59,7 @@ pub(super) fn expand_trait(
     args: &Args,
     errors: &mut Errors,
 ) -> TokenStream {
-    let (mut async_copy, blocking) = worlds::split(original, args, errors);
+    let (async_copy, blocking) = worlds::split(original, args, errors);
     let Item::Trait(mut blocking) = blocking else { return quote!(#original) };
     blocking.attrs.retain(|attr| !is_async_trait(attr));
     blocking.ident = twin_name.clone();
@@ -96,8 +96,10 @@ pub(super) fn expand_trait(
     let kept = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
         name.is_some_and(|name| !async_names.contains(&name.to_string()))
     };
-    instrument::instrument_as(&mut async_copy, args, &Branches::new(), &kept, true);
-    quote!(#async_copy #blocking)
+    let originals =
+        instrument::versions(&async_copy, args, (&Branches::new(), true), &kept, &mut |_, _| {});
+    blocking.attrs.splice(0..0, args.cfgs.blocking_attr());
+    quote!(#originals #blocking)
 }
 
 /// The trait impl form over `#[async_trait]`: the impl, and the impl of the
@@ -115,7 +117,7 @@ pub(super) fn expand_impl(
     let from = last.ident.clone();
     last.ident = args.blocking.clone().unwrap_or_else(|| quote::format_ident!("Blocking{}", from));
     let to = last.ident.clone();
-    let (mut async_copy, blocking) = worlds::split(original, args, errors);
+    let (async_copy, blocking) = worlds::split(original, args, errors);
     let Item::Impl(mut blocking) = blocking else { return quote!(#original) };
     blocking.attrs.retain(|attr| !is_async_trait(attr));
     if let Some((path, _)) = &mut blocking.trait_ {
@@ -146,6 +148,8 @@ pub(super) fn expand_impl(
     let kept = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
         name.is_some_and(|name| !async_names.contains(&name.to_string()))
     };
-    instrument::instrument_as(&mut async_copy, args, &Branches::new(), &kept, true);
-    quote!(#async_copy #blocking)
+    let originals =
+        instrument::versions(&async_copy, args, (&Branches::new(), true), &kept, &mut |_, _| {});
+    blocking.attrs.splice(0..0, args.cfgs.blocking_attr());
+    quote!(#originals #blocking)
 }

@@ -83,7 +83,7 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
         errors.push(twin::collision(&twin_name, name, "async fn"));
         return quote!(#original);
     }
-    let (mut async_copy, blocking) = worlds::split(&original, args, errors);
+    let (async_copy, blocking) = worlds::split(&original, args, errors);
     let Item::Fn(mut blocking) = blocking else { return quote!(#original) };
     let id = fn_ids::take(&mut blocking.attrs);
     // A fn with a receiver or `Self` in its signature is a method (the fn
@@ -103,6 +103,8 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
     let names = Names { name: &twin_name, link: &link, label: &label };
     let branch = twin::twin_fn(parts, &names, Some(callee), args, errors);
     let branches: Branches = id.zip(branch).into_iter().collect();
-    instrument::instrument(&mut async_copy, args, &branches, &|_, _| false);
-    quote!(#async_copy #blocking)
+    let originals =
+        instrument::versions(&async_copy, args, (&branches, false), &|_, _| false, &mut |_, _| {});
+    blocking.attrs.splice(0..0, args.cfgs.blocking_attr());
+    quote!(#originals #blocking)
 }

@@ -52,9 +52,24 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
         branches.extend(id.zip(branch));
         made.insert(name, f);
     }
-    instrument::instrument(&mut async_copy, args, &branches, &|name, _| {
+    let left_alone = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
         name.is_some_and(|name| !twins.contains_key(&name.to_string()))
-    });
+    };
+    if args.cfgs.any() {
+        // The originals in their versions; the twins in an impl of their own.
+        let originals = instrument::versions(
+            &async_copy,
+            args,
+            (&branches, false),
+            &left_alone,
+            &mut |_, _| {},
+        );
+        let Item::Impl(mut twin_impl) = async_copy else { return quote!(#original) };
+        twin_impl.attrs = args.cfgs.blocking_attr().into_iter().collect();
+        twin_impl.items = made.into_values().map(ImplItem::Fn).collect();
+        return quote!(#originals #twin_impl);
+    }
+    instrument::instrument(&mut async_copy, args, &branches, &left_alone);
     let Item::Impl(mut out) = async_copy else { return quote!(#original) };
     // Each twin right after its original.
     let items = std::mem::take(&mut out.items);

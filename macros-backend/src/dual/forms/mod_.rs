@@ -17,6 +17,7 @@
 //! invocation's blocking twin bridges (reach the copy with `replace(m =>
 //! m::blocking)` instead).
 
+use super::super::cfgs::Version;
 use super::super::ir::{Branch, Branches, FnId, Run};
 use super::super::options::{Args, Form};
 use super::super::twin::{self, FnParts, Names};
@@ -85,8 +86,6 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
     {
         send_traits(items, args);
     }
-    instrument::instrument(&mut async_copy, args, &cx.branches, &|_, attrs| skip::is_marked(attrs));
-    let Item::Mod(mut async_copy) = async_copy else { return quote!(#original) };
     let mut adjust = SuperAdjust { depth: 0 };
     for item in &mut copies {
         adjust.visit_item_mut(item);
@@ -95,11 +94,20 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
     reexport_statics(&mut copies, &original_path);
     skip::resolve(&mut copies, &original_path);
     let doc = format!("Blocking twins of the items of [`{}`](super).", module.ident);
-    if let Some((_, items)) = &mut async_copy.content {
-        skip::strip(items);
-        items.push(syn::parse_quote!(#[doc = #doc] pub mod #inner { #(#copies)* }));
-    }
-    quote!(#async_copy)
+    let gate = args.cfgs.blocking_attr();
+    let copy: Item = syn::parse_quote!(#gate #[doc = #doc] pub mod #inner { #(#copies)* });
+    let left_alone = |_: Option<&syn::Ident>, attrs: &[syn::Attribute]| skip::is_marked(attrs);
+    let mut finish = |item: &mut Item, version: Version| {
+        if let Item::Mod(m) = item
+            && let Some((_, items)) = &mut m.content
+        {
+            skip::strip(items);
+            if version != Version::Plain {
+                items.push(copy.clone());
+            }
+        }
+    };
+    instrument::versions(&async_copy, args, (&cx.branches, false), &left_alone, &mut finish)
 }
 
 /// The name an item defines (to check the inner module's name is free).

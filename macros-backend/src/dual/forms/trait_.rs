@@ -7,6 +7,7 @@
 //! name `BlockingStore`. With `send`, the async methods' futures are also
 //! `Send` (as trait-variant does), default methods' included.
 
+use super::super::cfgs::Version;
 use super::super::ir::Branches;
 use super::super::options::{self, Args, Form};
 use super::super::twin::{self, FnParts, Names};
@@ -86,21 +87,31 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
         return super::boxed::expand_trait(&original, names, &async_names, args, errors);
     }
     let (async_copy, blocking) = worlds::split(&original, args, errors);
-    let (Item::Trait(mut async_copy), Item::Trait(mut blocking)) = (async_copy, blocking) else {
+    let (Item::Trait(async_copy), Item::Trait(mut blocking)) = (async_copy, blocking) else {
         return quote!(#original);
     };
     let branches = blocking_trait(&mut blocking, &tr.ident, &twin_name, &async_names, args, errors);
-    let mut async_item = Item::Trait(async_copy.clone());
     let kept = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
         name.is_some_and(|name| !async_names.contains(&name.to_string()))
     };
-    instrument::instrument(&mut async_item, args, &branches, &kept);
-    if let Item::Trait(instrumented) = async_item {
-        async_copy = instrumented;
-    }
-    declare_futures(&mut async_copy, &async_names, args, true);
-    let blanket = super::blanket::impl_for(&async_copy, &blocking, &async_names, args, errors);
-    quote!(#async_copy #blocking #blanket)
+    let mut declared = None;
+    let originals = instrument::versions(
+        &Item::Trait(async_copy),
+        args,
+        (&branches, false),
+        &kept,
+        &mut |item, version| {
+            if let Item::Trait(tr) = item {
+                declare_futures(tr, &async_names, args, version != Version::Plain);
+                declared.get_or_insert_with(|| tr.clone());
+            }
+        },
+    );
+    let Some(declared) = declared else { return quote!(#original) };
+    let blanket = super::blanket::impl_for(&declared, &blocking, &async_names, args, errors);
+    let gate = args.cfgs.blocking_attr();
+    blocking.attrs.splice(0..0, gate.clone());
+    quote!(#originals #blocking #gate #blanket)
 }
 
 /// Makes `blocking` (the blocking copy of trait `name`) the blocking trait

@@ -64,7 +64,7 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
              blocking trait on the trait, or on an `#[async_trait]` impl)",
         ));
     }
-    let (mut async_copy, blocking) = worlds::split(&original, args, errors);
+    let (async_copy, blocking) = worlds::split(&original, args, errors);
     let Item::Impl(blocking) = blocking else { return quote!(#original) };
     let owner = crate::common::owner_name(&imp.self_ty);
     let mut branches = Branches::new();
@@ -78,6 +78,5 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
     let kept = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
         name.is_some_and(|name| !async_names.contains(&name.to_string()))
     };
-    instrument::instrument(&mut async_copy, args, &branches, &kept);
-    quote!(#async_copy)
+    instrument::versions(&async_copy, args, (&branches, false), &kept, &mut |_, _| {})
 }
