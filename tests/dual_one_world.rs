@@ -88,3 +88,23 @@ fn with_both_on_nothing_changes() {
     assert_eq!(both::blocking_triple(2), 6);
     assert_eq!(twoworlds::block_on(both::triple(2)), 6);
 }
+
+/// `#[bridge]` twins under their world's cfg.
+mod bridged {
+    #[twoworlds::bridge(blocking_cfg(any()))]
+    pub(crate) async fn fetch() -> u32 {
+        3
+    }
+
+    #[twoworlds::bridge(async_cfg(all()))]
+    pub(crate) fn compute() -> u32 {
+        4
+    }
+}
+
+#[test]
+fn bridge_twins_follow_their_world_s_cfg() {
+    // `blocking_fetch` is not compiled (its cfg is off); `compute_async` is.
+    assert_eq!(twoworlds::block_on(bridged::fetch()), 3);
+    assert_eq!(twoworlds::block_on(bridged::compute_async()), 4);
+}

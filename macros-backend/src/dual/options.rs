@@ -297,6 +297,14 @@ fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
             args.has_replacements = true;
         }
         Opt::BlockingCfg | Opt::AsyncCfg => {
+            if !input.peek(syn::token::Paren) {
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!(
+                        "option `{key}` takes a cfg predicate: write `{key}(feature = \"..\")`"
+                    ),
+                ));
+            }
             let content;
             syn::parenthesized!(content in input);
             let predicate: syn::Meta = content.parse()?;
