@@ -15,6 +15,10 @@ pub(crate) struct Twin {
     pub(crate) strict: bool,
     /// The facade's path (`::twoworlds` or the `crate = ..` override).
     pub(crate) krate: Path,
+    /// The twins of the methods of the same inherent impl, by method name:
+    /// `self.m(..).await` and `Self::m(..).await` call `self.blocking_m(..)`
+    /// (inherent methods resolve first, so the rename is the same method).
+    pub(crate) own_methods: HashMap<String, syn::Ident>,
 }
 
 /// The number `#[dual]` gives each async fn with a body before it copies

@@ -20,7 +20,12 @@ pub(crate) fn blocking_name(name: &Ident) -> Ident {
 
 /// The settings of the twin named `label` (for diagnostics).
 pub(crate) fn settings(label: &str, args: &Args) -> Twin {
-    Twin { label: label.to_owned(), strict: args.strict.is_some(), krate: args.krate() }
+    Twin {
+        label: label.to_owned(),
+        strict: args.strict.is_some(),
+        krate: args.krate(),
+        own_methods: std::collections::HashMap::new(),
+    }
 }
 
 /// One async fn of the blocking copy, in place.
@@ -42,6 +47,8 @@ pub(crate) struct Names<'a> {
     /// The twin in messages, after the module path (`blocking_fetch`,
     /// `BlockingStore::get`).
     pub(crate) label: &'a str,
+    /// In an inherent impl: the twins of its methods (see [`Twin::own_methods`]).
+    pub(crate) own_methods: Option<&'a std::collections::HashMap<String, Ident>>,
 }
 
 /// Makes `f` (a copy of an async fn) its blocking twin named `names.name`,
@@ -57,7 +64,10 @@ pub(crate) fn twin_fn(
     errors: &mut Errors,
 ) -> Option<Branch> {
     let (name, link) = (names.name, names.link);
-    let twin = settings(names.label, args);
+    let mut twin = settings(names.label, args);
+    if let Some(own) = names.own_methods {
+        twin.own_methods.clone_from(own);
+    }
     let original = f.block.as_deref().cloned();
     let has_body = f.block.is_some();
     let outcome = rewrite::blocking_fn(f.sig, f.block, &twin, errors);
@@ -69,12 +79,16 @@ pub(crate) fn twin_fn(
         f.attrs.push(syn::parse_quote!(#[cfg_attr(debug_assertions, track_caller)]));
     }
     let mut original = original?;
-    let output = match (&f.sig.output, outcome.stream_tail) {
-        (syn::ReturnType::Type(_, ty), true) => Some((**ty).clone()),
-        _ => None,
+    // The twin's own output: what a call of it gives (a `replace` may have
+    // changed the type), and what a stream's iterator is.
+    let twin_output = match &f.sig.output {
+        syn::ReturnType::Type(_, ty) => (**ty).clone(),
+        syn::ReturnType::Default => syn::parse_quote!(()),
     };
+    let calls_twin = callee.is_some() && !outcome.signature_changed;
+    let output = (calls_twin || outcome.stream_tail).then_some(twin_output);
     let run = match callee {
-        Some(callee) if !outcome.signature_changed => Run::Call(callee),
+        Some(callee) if calls_twin => Run::Call(callee),
         _ => {
             let stream = outcome.stream_tail;
             let mut ignored = Errors::default();

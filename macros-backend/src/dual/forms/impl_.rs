@@ -47,7 +47,8 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
         let callee = twin::callee(syn::parse_quote!(Self::#twin_name), &f.sig);
         let parts = FnParts { attrs: &mut f.attrs, sig: &mut f.sig, block: Some(&mut f.block) };
         let (link, label) = (format!("Self::{name}"), format!("{owner}::{twin_name}"));
-        let names = Names { name: twin_name, link: &link, label: &label };
+        let names =
+            Names { name: twin_name, link: &link, label: &label, own_methods: Some(&twins) };
         let branch = twin::twin_fn(parts, &names, Some(callee), args, errors);
         branches.extend(id.zip(branch));
         made.insert(name, f);

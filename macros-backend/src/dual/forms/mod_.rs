@@ -68,7 +68,7 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         return quote!(#module);
     }
     let original = Item::Mod(module.clone());
-    let (mut async_copy, blocking) = worlds::split(&original, args, errors);
+    let (async_copy, blocking) = worlds::split(&original, args, errors);
     let Item::Mod(blocking) = blocking else { return quote!(#original) };
     let mut copies = blocking.content.map(|(_, items)| items).unwrap_or_default();
     let mut cx = Cx {
@@ -80,12 +80,6 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         branches: Branches::new(),
     };
     copies = copies.into_iter().filter_map(|item| twin_item(item, &mut cx, errors)).collect();
-    if let Item::Mod(m) = &mut async_copy
-        && let Some((_, items)) = &mut m.content
-        && args.send.is_some()
-    {
-        send_traits(items, args);
-    }
     let mut adjust = SuperAdjust { depth: 0 };
     for item in &mut copies {
         adjust.visit_item_mut(item);
@@ -102,6 +96,10 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
             && let Some((_, items)) = &mut m.content
         {
             skip::strip(items);
+            if args.send.is_some() {
+                // After instrumenting: default methods are desugared by then.
+                send_traits(items, args);
+            }
             if version != Version::Plain {
                 items.push(copy.clone());
             }
@@ -190,7 +188,7 @@ impl Cx<'_> {
             let path: syn::Path = syn::parse_quote!(#(#supers)* #inner #(:: #below)* :: #name);
             twin::callee(path, parts.sig)
         });
-        let names = Names { name: &name, link: &link, label: &label };
+        let names = Names { name: &name, link: &link, label: &label, own_methods: None };
         let branch = twin::twin_fn(parts, &names, callee, self.args, errors);
         if let (Some(id), Some(branch @ Branch { run: Run::Call(_), .. })) = (id, branch) {
             self.branches.insert(id, branch);

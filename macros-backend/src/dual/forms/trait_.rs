@@ -152,7 +152,7 @@ fn blocking_trait(
             sig: &mut method.sig,
             block: method.default.as_mut(),
         };
-        let names = Names { name: &method_name, link: &link, label: &label };
+        let names = Names { name: &method_name, link: &link, label: &label, own_methods: None };
         twin::twin_fn(parts, &names, None, args, errors);
     }
     branches

@@ -4,6 +4,8 @@
 //! Output, by what `base` is *syntactically* only where the syntax decides:
 //! - `async { .. }` → the block, evaluated in place ([`super::async_block::awaited`]);
 //! - a local that held an async block (now a closure) → `local()`;
+//! - `self.m(..)` / `Self::m(..)`, `m` a method of the same inherent impl →
+//!   its twin's call, `self.blocking_m(..)` (free, and the twin's bounds);
 //! - anything else → `settle_await!(settle, "<twin>", base)`, with the
 //!   `.await`s inside `base` rewritten but its async closures kept (they
 //!   are handed to the callee, `fut.and_then(|c| async move { .. })`): the *type* of
@@ -33,10 +35,45 @@ pub(super) fn rewrite(rw: &mut Rewriter<'_>, mut awaited: ExprAwait) -> Expr {
     {
         return syn::parse_quote!(#base());
     }
+    let own = own_twin(rw, &mut base);
     let outer = std::mem::replace(&mut rw.in_awaited_base, true);
     rw.visit_expr_mut(&mut base);
     rw.in_awaited_base = outer;
+    if own {
+        // The twin's call gives what the `.await` gave: nothing to settle.
+        return base;
+    }
     settle(rw, &base, &awaited)
+}
+
+/// Input: `self.m(args)` or `Self::m(args)`, `m` a method of the same
+/// inherent impl. Output: `self.blocking_m(args)` / `Self::blocking_m(args)`;
+/// whether it was one. (Inherent methods resolve before trait methods, so
+/// the twin is the twin of the method called: no other call.)
+fn own_twin(rw: &Rewriter<'_>, base: &mut Expr) -> bool {
+    let renamed = |ident: &mut syn::Ident| {
+        let Some(twin) = rw.twin.own_methods.get(&ident.to_string()) else { return false };
+        let span = ident.span();
+        *ident = twin.clone();
+        ident.set_span(span);
+        true
+    };
+    match base {
+        Expr::MethodCall(call) if matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("self")) => {
+            renamed(&mut call.method)
+        }
+        Expr::Call(call) => match &mut *call.func {
+            Expr::Path(path)
+                if path.qself.is_none()
+                    && path.path.segments.len() == 2
+                    && path.path.segments[0].ident == "Self" =>
+            {
+                renamed(&mut path.path.segments[1].ident)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Input: `base` that was awaited (`base.await`).

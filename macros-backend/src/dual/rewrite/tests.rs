@@ -9,13 +9,22 @@ use quote::{ToTokens as _, quote};
 /// The blocking twin of `function` (signature and body, as text) and the errors.
 fn twin_with(function: TokenStream, strict: bool) -> (String, Vec<String>) {
     let mut function: syn::ItemFn = syn::parse2(function).unwrap();
-    let twin =
-        Twin { label: "blocking_f".to_owned(), strict, krate: syn::parse_quote!(::twoworlds) };
+    let twin = twin_settings(strict);
     let mut errors = Errors::default();
     blocking_fn(&mut function.sig, Some(&mut function.block), &twin, &mut errors);
     let text = function.to_token_stream().to_string();
     let messages = errors.finish().err().map(|e| e.into_iter().map(|e| e.to_string()).collect());
     (text, messages.unwrap_or_default())
+}
+
+/// The settings of `blocking_f`.
+fn twin_settings(strict: bool) -> Twin {
+    Twin {
+        label: "blocking_f".to_owned(),
+        strict,
+        krate: syn::parse_quote!(::twoworlds),
+        own_methods: std::collections::HashMap::new(),
+    }
 }
 
 /// [`twin_with`], not strict, without errors.
