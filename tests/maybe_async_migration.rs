@@ -16,7 +16,6 @@
 //! tokio::test))]` was: each gives an async test and a `blocking_` one.
 //! [`model`] is what both share: the token, the errors, and the Spotify API
 //! in memory, which echoes the HTTP client that sent each request.
-#![cfg(feature = "tokio")]
 #![allow(
     missing_docs,
     unreachable_pub,
@@ -63,6 +62,22 @@ mod module_form_tests {
             spotify.track("4uLU6hMCjMI75M1A2tKUQC", Some("ES")).await,
             Ok(format!("tracks/4uLU6hMCjMI75M1A2tKUQC?market=ES for app-token via {via}"))
         );
+    }
+
+    /// rspotify's paginated endpoints: a `Stream` in the async world, an
+    /// `Iterator` in the blocking one; the same body consumes either
+    /// (`StreamExt` is imported in the async world only).
+    #[tokio::test]
+    async fn pagination_stream_or_iterator() {
+        #[only_async]
+        use futures::StreamExt as _;
+        let spotify = creds_client().await;
+        let via = per_world!(async => "reqwest", blocking => "ureq");
+        let albums = spotify.artist_albums("7").collect::<Vec<_>>().await;
+        let expected: Vec<_> = (0..3)
+            .map(|o| Ok(format!("artists/7/albums?offset={o} for app-token via {via}")))
+            .collect();
+        assert_eq!(albums, expected);
     }
 
     /// `OAuthClient: BaseClient`: the sub-trait's default methods call the
@@ -248,4 +263,38 @@ fn both_preludes_in_scope_call_through_the_trait() {
     );
     let track = twoworlds::block_on(BaseClient::track(&spotify, "1", None));
     assert_eq!(track.unwrap(), "tracks/1? for t via reqwest");
+}
+
+/// README "Tests written once", as written there.
+mod readme_tests {
+    #[derive(Default)]
+    pub struct ClientCredsSpotify {
+        token: Option<String>,
+    }
+
+    #[twoworlds::dual]
+    impl ClientCredsSpotify {
+        pub async fn request_token(&mut self) {
+            self.token = Some("app-token".to_owned());
+        }
+
+        pub async fn album(&self, id: &str) -> Result<String, String> {
+            let token = self.token.as_deref().ok_or("no token")?;
+            Ok(format!("album {id} for {token}"))
+        }
+    }
+
+    #[twoworlds::dual]
+    pub async fn creds_client() -> ClientCredsSpotify {
+        let mut spotify = ClientCredsSpotify::default();
+        spotify.request_token().await;
+        spotify
+    }
+
+    #[twoworlds::dual]
+    #[tokio::test]
+    async fn test_album() {
+        let album = creds_client().await.album("0sNOF9WDwhWunNAHPD3Baj").await;
+        assert_eq!(album.unwrap(), "album 0sNOF9WDwhWunNAHPD3Baj for app-token");
+    }
 }

@@ -164,6 +164,33 @@ pub mod spotify {
 
     use self::sync::Mutex;
 
+    /// rspotify's `clients::pagination`, which chose `stream.rs` or
+    /// `iter.rs` by feature: a `Stream` in the async world, an `Iterator`
+    /// in the blocking one.
+    pub mod pagination {
+        use crate::model::ClientResult;
+
+        /// rspotify's is `+ Send` too; that needs the futures of
+        /// `BaseClient`'s default methods to be `Send`, which `send` on a
+        /// `#[dual] mod` declares today for required methods only.
+        #[only_async]
+        pub type Paginator<'a, T> = std::pin::Pin<Box<dyn futures::Stream<Item = T> + 'a>>;
+        #[only_blocking]
+        pub type Paginator<'a, T> = Box<dyn Iterator<Item = T> + 'a>;
+
+        /// The item a fetched page gives: `None` (the end) for an empty
+        /// page; an error ends the pages after it is yielded.
+        pub fn page_item(page: ClientResult<String>) -> (Option<ClientResult<String>>, bool) {
+            match page {
+                Ok(page) if page.is_empty() => (None, false),
+                Ok(page) => (Some(Ok(page)), true),
+                Err(e) => (Some(Err(e)), false),
+            }
+        }
+    }
+
+    use self::pagination::{Paginator, page_item};
+
     /// rspotify's `BaseClient` (cut down): its default methods, written
     /// once, serve both worlds.
     pub trait BaseClient: Send + Sync + Default + Clone + fmt::Debug {
@@ -223,6 +250,33 @@ pub mod spotify {
                 params.insert("market", market);
             }
             self.api_get(&format!("tracks/{id}"), &params).await
+        }
+
+        async fn artist_albums_page(&self, id: &str, offset: u32) -> ClientResult<String> {
+            let offset = offset.to_string();
+            let params = Query::from([("offset", offset.as_str())]);
+            self.api_get(&format!("artists/{id}/albums"), &params).await
+        }
+
+        /// A paginated endpoint, one body per world.
+        #[only_async]
+        fn artist_albums<'a>(&'a self, id: &'a str) -> Paginator<'a, ClientResult<String>> {
+            Box::pin(futures::stream::unfold(Some(0), move |offset| async move {
+                let offset = offset?;
+                let (item, more) = page_item(self.artist_albums_page(id, offset).await);
+                Some((item?, more.then_some(offset + 1)))
+            }))
+        }
+
+        #[only_blocking]
+        fn artist_albums<'a>(&'a self, id: &'a str) -> Paginator<'a, ClientResult<String>> {
+            let mut next = Some(0);
+            Box::new(std::iter::from_fn(move || {
+                let offset = next?;
+                let (item, more) = page_item(self.artist_albums_page(id, offset));
+                next = more.then_some(offset + 1);
+                item
+            }))
         }
     }
 
