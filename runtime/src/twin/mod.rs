@@ -15,6 +15,7 @@
 //! out. It also keeps the `async` path lazy: the async body's future is
 //! built at the first poll, exactly when an `async fn`'s body would start.
 
+pub(crate) mod context;
 pub mod settle;
 pub mod stream;
 
