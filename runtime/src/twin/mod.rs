@@ -17,6 +17,7 @@
 
 pub(crate) mod context;
 pub mod settle;
+pub mod std_mirror;
 pub mod stream;
 
 use std::pin::Pin;

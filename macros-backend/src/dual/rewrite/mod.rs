@@ -116,6 +116,19 @@ pub(crate) fn blocking_body(
         );
         block.stmts.insert(0, import);
     }
+    for (method, mirror) in [("next_entry", "NextEntry"), ("next_line", "NextLine")] {
+        // tokio's `ReadDir::next_entry` / `Lines::next_line` on the std
+        // types `tokio_to_std` maps them to (see the runtime's `std_mirror`).
+        if mentions(block, &[method]) {
+            let (krate, mirror) =
+                (&twin.krate, syn::Ident::new(mirror, proc_macro2::Span::call_site()));
+            let import: syn::Stmt = syn::parse_quote!(
+                #[allow(unused_imports)]
+                use #krate::__private::std_mirror::#mirror as _;
+            );
+            block.stmts.insert(0, import);
+        }
+    }
     // After the body's leading items (`use ..;`), which stay first.
     let first = block.stmts.iter().take_while(|stmt| matches!(stmt, syn::Stmt::Item(_))).count();
     block.stmts.insert(first, misuse_check(twin));
