@@ -437,26 +437,30 @@ fn reference(row: &str) -> &'static str {
     }
 }
 
-/// Prints each row's medians, quiet and loaded, and the ratios to tokio.
+/// The median over the rounds of `c`'s figure (`pick`) ÷ `peer`'s in the
+/// same round.
+fn round_ratio(c: &Contender, peer: &Contender, mode: usize, pick: fn(&(f64, f64)) -> f64) -> f64 {
+    median(c.samples[mode].iter().zip(&peer.samples[mode]).map(|(a, b)| pick(a) / pick(b)))
+}
+
+/// Prints each row's medians, quiet and loaded, and the ratios to tokio
+/// (the median of each round's ratio).
 fn print_table(contenders: &[Contender]) {
     for (mode, mode_name) in MODES.iter().enumerate() {
-        println!("\n{mode_name}: median of the rounds; wall and CPU per operation; ÷ tokio");
+        println!(
+            "\n{mode_name}: medians over the rounds, per operation; ÷ tokio in the same round"
+        );
         for c in contenders.iter().filter(|c| !c.samples[mode].is_empty()) {
             let wall = median(c.samples[mode].iter().map(|s| s.0));
             let cpu = median(c.samples[mode].iter().map(|s| s.1));
             let peer = contenders.iter().find(|p| p.row == c.row && p.name == reference(c.row));
-            let (pw, pc) = peer.map_or((f64::NAN, f64::NAN), |p| {
-                let wall = median(p.samples[mode].iter().map(|s| s.0));
-                (wall, median(p.samples[mode].iter().map(|s| s.1)))
+            let (wall_ratio, cpu_ratio) = peer.map_or((f64::NAN, f64::NAN), |p| {
+                (round_ratio(c, p, mode, |s| s.0), round_ratio(c, p, mode, |s| s.1))
             });
             println!(
-                "{:34} {:24} wall {:>12.0} ns  cpu {:>12.0} ns   ÷ tokio: wall {:5.2}×  cpu {:5.2}×",
-                c.row,
-                c.name,
-                wall,
-                cpu,
-                wall / pw,
-                cpu / pc
+                "{:34} {:24} wall {:>12.0} ns  cpu {:>12.0} ns   ÷ tokio: wall {wall_ratio:5.2}×  \
+                 cpu {cpu_ratio:5.2}×",
+                c.row, c.name, wall, cpu,
             );
         }
     }
