@@ -466,8 +466,20 @@ fn print_table(contenders: &[Contender]) {
     }
 }
 
-/// Writes every sample as JSON, for `benches/report.py`.
-fn write_json(path: &std::ffi::OsStr, rounds: usize, contenders: &[Contender]) {
+/// The machine's load when a quiet pass starts: the 1-minute load average
+/// and the threads runnable right now (`/proc/loadavg`; this one included).
+fn load_now() -> String {
+    let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let fields: Vec<&str> = loadavg.split_whitespace().collect();
+    match (fields.first(), fields.get(3).and_then(|f| f.split('/').next())) {
+        (Some(average), Some(running)) => format!("[{average},{running}]"),
+        _ => "null".to_owned(),
+    }
+}
+
+/// Writes every sample as JSON, for `benches/report.py`, with the load at the
+/// start of each quiet pass.
+fn write_json(path: &std::ffi::OsStr, rounds: usize, loads: &[String], contenders: &[Contender]) {
     let list = |v: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| {
         v.iter().map(|s| format!("{:.1}", pick(s))).collect::<Vec<_>>().join(",")
     };
@@ -487,7 +499,8 @@ fn write_json(path: &std::ffi::OsStr, rounds: usize, contenders: &[Contender]) {
         .collect();
     let cores = thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let json = format!(
-        "{{\"rounds\":{rounds},\"cores\":{cores},\"contenders\":[\n{}\n]}}\n",
+        "{{\"rounds\":{rounds},\"cores\":{cores},\"quiet_load\":[{}],\"contenders\":[\n{}\n]}}\n",
+        loads.join(","),
         entries.join(",\n")
     );
     std::fs::write(path, json).expect("writing the loaded-mode report");
@@ -523,7 +536,9 @@ fn main() {
     // 3. The rounds: every contender quiet, then every contender loaded, in
     //    an order rotating from round to round.
     let count = contenders.len();
+    let mut loads = Vec::new();
     for round in 0..rounds {
+        loads.push(load_now());
         for &mode in &modes {
             let competitor = (mode == 1).then(Competitor::start);
             for i in 0..count {
@@ -536,6 +551,6 @@ fn main() {
     // 4. The report.
     print_table(&contenders);
     if let Some(out) = std::env::var_os("TWOWORLDS_BENCH_LOADED_OUT") {
-        write_json(&out, rounds, &contenders);
+        write_json(&out, rounds, &loads, &contenders);
     }
 }

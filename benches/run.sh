@@ -6,7 +6,10 @@
 #
 # The criterion suite runs twice: built without feature `tokio` (baseline
 # `notokio`) and with it (`tokio`). Peers are measured again in each run, so
-# every ratio in the report divides two figures of the same run. Then the
+# every ratio in the report divides two figures of the same run. Each build
+# also runs benches/loaded.rs: the cross-thread rows quiet and with one busy
+# competitor thread per core, with CPU time per operation, in interleaved
+# rounds (TWOWORLDS_BENCH_ROUNDS, default 12; ≈ 1 min per build). Then the
 # zero-cost twins' machine code is compared (benches/compare_code.py),
 # benches/build_time.sh --cold runs, and benches/report.py writes the report.
 # Uses $CARGO_TARGET_DIR (default: target/); criterion's files go to
@@ -24,13 +27,14 @@ BENCH_DATE=$(date -u '+%Y-%m-%d %H:%M UTC')
 BENCH_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 export BENCH_DATE BENCH_LOAD
 
-benches=(--bench block_on --bench unblock --bench throughput --bench zero_cost --bench watchdog --bench stream)
+benches=(--bench block_on --bench unblock --bench throughput --bench zero_cost --bench watchdog --bench stream --bench loaded)
 for run in notokio tokio; do
     # `futures-io` only adds trait impls (benches/stream.rs reads through them).
     features=(--features futures-io)
     [[ $run == tokio ]] && features=(--features "tokio futures-io")
     echo "== criterion suite, baseline $run ${features[*]}" >&2
     TWOWORLDS_BENCH_THREADS_OUT="$report/threads-$run.json" \
+        TWOWORLDS_BENCH_LOADED_OUT="$report/loaded-$run.json" \
         cargo bench "${features[@]}" "${benches[@]}" -- --save-baseline "$run" --noplot
 done
 
