@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build time of a crate with 200 annotated fns, one crate per way of serving
-# both worlds: #[dual], #[bridge], maybe-async (default async mode, and
+# both worlds: #[dual] (both worlds, and each world alone with the other
+# behind a cfg that is off), #[bridge], maybe-async (default async mode, and
 # is_sync), hand-written async + sync pairs, and hand-written bridges (an
 # async fn and a sync twin that runs it with futures-lite's `block_on`: what
 # #[bridge] saves writing). Generated in a temp dir; the
@@ -24,7 +25,8 @@ cold=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 FNS=200
-variants=(dual bridge maybe_async maybe_async_is_sync handwritten handwritten_block_on)
+variants=(dual dual_async_only dual_blocking_only bridge maybe_async maybe_async_is_sync handwritten
+    handwritten_block_on)
 
 # The body every fn shares: a little arithmetic, a loop and a branch.
 body() {
@@ -45,7 +47,8 @@ generate() {
     {
         printf '[package]\nname = "%s"\nversion = "0.1.0"\nedition = "2024"\n\n[dependencies]\n' "$v"
         case $v in
-            dual | bridge) printf 'twoworlds = { path = "%s" }\n' "$repo" ;;
+            dual | dual_async_only | dual_blocking_only | bridge)
+                printf 'twoworlds = { path = "%s" }\n' "$repo" ;;
             maybe_async) printf 'maybe-async = "0.2"\n' ;;
             maybe_async_is_sync) printf 'maybe-async = { version = "0.2", features = ["is_sync"] }\n' ;;
             handwritten_block_on) printf 'futures-lite = "2"\n' ;;
@@ -56,6 +59,10 @@ generate() {
         for ((i = 0; i < FNS; i++)); do
             case $v in
                 dual) printf '#[twoworlds::dual]\n' ;;
+                # One world, as a consumer enabling one feature builds it
+                # (`any()`: the other world's cfg is off).
+                dual_async_only) printf '#[twoworlds::dual(blocking_cfg(any()))]\n' ;;
+                dual_blocking_only) printf '#[twoworlds::dual(async_cfg(any()))]\n' ;;
                 bridge) printf '#[twoworlds::bridge]\n' ;;
                 maybe_async | maybe_async_is_sync) printf '#[maybe_async::maybe_async]\n' ;;
             esac

@@ -9,6 +9,11 @@
 //!   read through futures-io's `AsyncRead` with a 64 KiB buffer
 //!   (`twoworlds::unblock_read` vs `blocking::Unblock`); bytes per second.
 //!
+//! - `dual_stream_twin`: a paginator written once with `#[dual]`
+//!   (`async_stream::stream!` over pages fetched by an async method), its
+//!   blocking twin's iterator against the same loop written by hand as an
+//!   iterator; items per second.
+//!
 //! Needs feature `futures-io` (`benches/run.sh` passes it).
 
 mod common;
@@ -50,6 +55,61 @@ fn source() -> impl Read + Send + 'static {
     io::repeat(7).take(BYTES)
 }
 
+/// Pages of items, served by an async method: the paginator under test.
+#[twoworlds::dual]
+mod pages {
+    /// The pages.
+    pub(crate) struct Source {
+        /// Each page's items.
+        pub(crate) pages: Vec<Vec<u64>>,
+    }
+
+    impl Source {
+        /// Page `i`, if there is one.
+        #[allow(clippy::unused_async)]
+        pub(crate) async fn page(&self, i: usize) -> Option<&[u64]> {
+            self.pages.get(i).map(Vec::as_slice)
+        }
+
+        /// Every item, page after page, each turned into its label.
+        pub(crate) fn items(&self) -> impl futures::Stream<Item = String> + '_ {
+            async_stream::stream! {
+                let mut i = 0;
+                while let Some(page) = self.page(i).await {
+                    for item in page {
+                        yield format!("item-{item}");
+                    }
+                    i += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The same paginator, written by hand as an iterator.
+fn by_hand(pages: &[Vec<u64>]) -> impl Iterator<Item = String> + '_ {
+    pages.iter().flat_map(|page| page.iter().map(|item| format!("item-{item}")))
+}
+
+fn dual_twin(c: &mut Criterion) {
+    let pages: Vec<Vec<u64>> =
+        (0..ITEMS / 100).map(|p| (p * 100..p * 100 + 100).collect()).collect();
+    let source = pages::blocking::Source { pages: pages.clone() };
+    assert!(source.items().eq(by_hand(&pages)), "the twin disagrees with the hand-written loop");
+    let original = pages::Source { pages: pages.clone() };
+    let from_async: Vec<String> = twoworlds::block_on(original.items().collect());
+    assert!(from_async.into_iter().eq(by_hand(&pages)), "the original disagrees");
+    let mut group = c.benchmark_group("dual_stream_twin");
+    group.throughput(Throughput::Elements(ITEMS));
+    group.bench_function("dual_blocking_twin", |b| {
+        b.iter(|| black_box(source.items().map(|s| s.len()).sum::<usize>()));
+    });
+    group.bench_function("handwritten_iterator", |b| {
+        b.iter(|| black_box(by_hand(&pages).map(|s| s.len()).sum::<usize>()));
+    });
+    group.finish();
+}
+
 fn items(c: &mut Criterion) {
     let mut group = c.benchmark_group("stream_iter_items");
     group.throughput(Throughput::Elements(ITEMS));
@@ -73,7 +133,7 @@ fn bytes(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = common::criterion();
-    targets = items, bytes
+    targets = items, bytes, dual_twin
 }
 
 fn main() {

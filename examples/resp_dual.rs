@@ -182,6 +182,25 @@ pub(crate) mod protocol {
         Error::Protocol(format!("unexpected reply to {command}: {value:?}"))
     }
 
+    /// The next cursor and the keys of a `SCAN` reply (`[cursor, [key, ..]]`).
+    pub(crate) fn scan_reply(reply: Value) -> Result<(Vec<u8>, Vec<String>), Error> {
+        let Value::Array(parts) = reply else { return Err(unexpected("SCAN", &reply)) };
+        match <[Value; 2]>::try_from(parts) {
+            Ok([Value::Bulk(cursor), Value::Array(keys)]) => {
+                let keys = keys
+                    .into_iter()
+                    .map(|key| match key {
+                        Value::Bulk(key) => Ok(String::from_utf8_lossy(&key).into_owned()),
+                        other => Err(unexpected("SCAN", &other)),
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok((cursor, keys))
+            }
+            Ok(parts) => Err(unexpected("SCAN", &Value::Array(parts.into()))),
+            Err(parts) => Err(unexpected("SCAN", &Value::Array(parts))),
+        }
+    }
+
     /// The decimal integer in `digits` (of header `line`).
     fn number(digits: &[u8], line: &[u8]) -> Result<i64, Error> {
         std::str::from_utf8(digits)
@@ -308,6 +327,33 @@ pub(crate) mod resp {
             }
         }
 
+        /// Every key matching `pattern`, with `SCAN`, one batch of keys per
+        /// request: a stream in the async client, an iterator in the
+        /// blocking one (the same body, its `.await`s settled). A key may
+        /// come twice if the keyspace changes during the scan (Redis's
+        /// guarantee); an error ends it.
+        pub(crate) fn scan<'a>(
+            &'a mut self,
+            pattern: &'a str,
+        ) -> impl futures::Stream<Item = Result<String, Error>> + 'a {
+            async_stream::try_stream! {
+                let mut cursor = b"0".to_vec();
+                loop {
+                    let args: [&[u8]; 6] =
+                        [b"SCAN", &cursor, b"MATCH", pattern.as_bytes(), b"COUNT", b"10"];
+                    let reply = self.command(&args).await?;
+                    let (next, keys) = protocol::scan_reply(reply)?;
+                    for key in keys {
+                        yield key;
+                    }
+                    if next == b"0" {
+                        break;
+                    }
+                    cursor = next;
+                }
+            }
+        }
+
         /// Reads one reply. Arrays nest with an explicit stack rather than
         /// recursion (an async fn can't recurse without boxing).
         async fn read_reply(&mut self) -> Result<Value, Error> {
@@ -392,6 +438,26 @@ pub(crate) fn main() {
     println!(
         "resp::blocking::Client → GET from-async = {:?}",
         String::from_utf8_lossy(&from_async)
+    );
+
+    // A paginated API written once: SCAN as an iterator and as a stream.
+    for n in 0..25 {
+        sync.set(&format!("user:{n}"), b"x").expect("SET");
+    }
+    let mut keys_by_iterator: Vec<String> =
+        sync.scan("user:*").collect::<Result<_, _>>().expect("SCAN");
+    let mut keys_by_stream: Vec<String> = runtime.block_on(async {
+        use futures::TryStreamExt as _;
+        let mut client = resp::Client::connect(address.as_str()).await.expect("connect");
+        client.scan("user:*").try_collect().await.expect("SCAN")
+    });
+    keys_by_iterator.sort();
+    keys_by_stream.sort();
+    assert_eq!(keys_by_iterator, keys_by_stream, "both twins scan the same keys");
+    println!(
+        "resp::blocking::Client → SCAN user:* = {} keys (iterator); resp::Client → {} keys (stream)",
+        keys_by_iterator.len(),
+        keys_by_stream.len()
     );
 
     // Errors are values: a server error, then a missing key.

@@ -149,14 +149,20 @@ fn twins_agree_on_every_body() {
     assert_eq!(twoworlds::block_on(calls_returns_future(1)), 4);
 }
 
-/// A twin without foreign `.await`s is plain sync code: it runs fine inside
-/// another future's poll, where a `block_on` would be refused.
+/// A twin without foreign `.await`s is plain sync code, and yet a blocking
+/// call: inside another future's poll it is refused like a `block_on`
+/// (checked in debug builds, and with feature `twin-checks`).
 #[test]
-fn twins_of_self_contained_bodies_never_touch_the_runtime() {
-    let inside = twoworlds::block_on(async {
-        (blocking_early(true), blocking_loops(10), blocking_closures(vec![1]))
-    });
-    assert_eq!(inside, (11, 6, 4));
+fn twins_of_self_contained_bodies_are_sync_code_refused_inside_a_poll() {
+    let outside = (blocking_early(true), blocking_loops(10), blocking_closures(vec![1]));
+    assert_eq!(outside, (11, 6, 4));
+    let inside = ::std::thread::spawn(|| {
+        twoworlds::block_on(async { ::std::panic::catch_unwind(|| blocking_loops(10)) })
+    })
+    .join()
+    .unwrap();
+    let checked = cfg!(debug_assertions) || twoworlds::__private::TWIN_CHECKS;
+    assert_eq!(inside.is_err(), checked, "inside a poll, a twin is refused when checks are on");
 }
 
 /// A bridged `.await` does go through the runtime (and is refused inside a poll).

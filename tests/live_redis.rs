@@ -305,3 +305,36 @@ fn reply_to_closed(address: SocketAddr) -> Error {
         resp::blocking::Client::connect(address).unwrap().ping().unwrap_err()
     })
 }
+
+/// `SCAN` written once: the blocking twin's iterator and the async stream
+/// yield the same keys over many pages, and a `break` stops the iterator.
+#[test]
+#[ignore = "needs redis-server"]
+fn scan_gives_the_same_keys_in_both_worlds() {
+    let server = server();
+    let address = server.address().to_string();
+    with_deadline("scan", move || {
+        let mut sync = resp::blocking::Client::connect(address.as_str()).expect("connect");
+        for n in 0..250 {
+            sync.set(&format!("scan:{n}"), b"x").expect("SET");
+        }
+        sync.set("other", b"y").expect("SET");
+        let mut keys_by_iterator: Vec<String> =
+            sync.scan("scan:*").collect::<Result<_, _>>().expect("SCAN");
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let mut keys_by_stream: Vec<String> = runtime.block_on(async {
+            use futures::TryStreamExt as _;
+            let mut client = resp::Client::connect(address.as_str()).await.expect("connect");
+            client.scan("scan:*").try_collect().await.expect("SCAN")
+        });
+        keys_by_iterator.sort();
+        keys_by_iterator.dedup();
+        keys_by_stream.sort();
+        keys_by_stream.dedup();
+        assert_eq!(keys_by_iterator.len(), 250);
+        assert_eq!(keys_by_iterator, keys_by_stream);
+        let first_three: Vec<String> = sync.scan("scan:*").take(3).map(Result::unwrap).collect();
+        assert_eq!(first_three.len(), 3);
+        assert!(sync.ping().is_ok(), "a scan stopped early leaves the connection usable");
+    });
+}

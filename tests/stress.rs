@@ -1,10 +1,14 @@
 //! Stress: 64 sync threads and 256 async tasks bridge both ways at random
 //! (`block_on`, `unblock`, `unblock` → `block_on` → `unblock` chains,
-//! thread-sensitive calls, and the `#[bridge]` twins), with ~1% of jobs panicking and ~5% of futures dropped
+//! thread-sensitive calls, the `#[bridge]` twins, and the context scopes:
+//! single-thread scopes, thread-sensitive scopes, calls run in a given
+//! `CallContext`), with ~1% of jobs panicking and ~5% of futures dropped
 //! mid-flight. Every call that was not cancelled returns its value exactly
 //! once, no job runs twice, every panic surfaces in its caller with its
-//! payload, the pool shrinks back to its idle level, and a deadline turns a
-//! hang into a failure. Prints the number of calls.
+//! payload, a call run in a given context sees that context, the pool shrinks
+//! back to its idle level, the dedicated thread-sensitive threads of the
+//! scopes all end, and a deadline turns a hang into a failure. Prints the
+//! number of calls and of dedicated threads.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -13,6 +17,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use futures::FutureExt as _;
+use twoworlds::{CallContext, ContextLocal};
+
+/// The call a job belongs to, as its caller's context says; a call run in a
+/// given context checks that it sees that context's value.
+static CALL_ID: ContextLocal<usize> = ContextLocal::new();
 
 /// Sync caller threads.
 const SYNC_THREADS: usize = 64;
@@ -126,7 +135,18 @@ fn settle(ledger: &Ledger, id: usize, outcome: std::thread::Result<Option<usize>
     }
 }
 
-/// One call from a sync thread, in one of six ways (one of them cancels).
+/// A context in which [`CALL_ID`] is `id` (asgiref's `context=`).
+fn context_of(id: usize) -> CallContext {
+    CALL_ID.sync_scope(id, CallContext::current)
+}
+
+/// [`job`], checking first that it runs in the context made for call `id`.
+fn job_in_context(ledger: &Ledger, id: usize) -> usize {
+    assert_eq!(CALL_ID.get().as_deref(), Some(&id), "call {id} ran in another context");
+    job(ledger, id, 0)
+}
+
+/// One call from a sync thread, in one of eight ways (one of them cancels).
 fn sync_call(ledger: &Arc<Ledger>, id: usize, way: u64) {
     let l = Arc::clone(ledger);
     let outcome = catch_unwind(AssertUnwindSafe(|| match way {
@@ -139,13 +159,21 @@ fn sync_call(ledger: &Arc<Ledger>, id: usize, way: u64) {
         }))),
         // Thread-sensitive: runs on this (blocked) thread.
         4 => Some(twoworlds::block_on(twoworlds::unblock_thread_sensitive(move || job(&l, id, 0)))),
+        // A single-thread scope: its loop thread runs the future.
+        5 => Some(twoworlds::async_single_thread_scope(|lp| {
+            lp.block_on(twoworlds::unblock(move || job(&l, id, 0)))
+        })),
+        // In a given context, not the caller's (another value of the local).
+        6 => CALL_ID.sync_scope(usize::MAX, || {
+            Some(twoworlds::block_on(context_of(id).unblock(move || job_in_context(&l, id))))
+        }),
         // Dropped mid-flight: polled once, then dropped (queued or running).
         _ => twoworlds::unblock(move || job(&l, id, 200)).now_or_never(),
     }));
     settle(ledger, id, outcome);
 }
 
-/// One call from an async task, in one of five ways (one of them cancels
+/// One call from an async task, in one of seven ways (one of them cancels
 /// through a timeout shorter than the job).
 async fn async_call(ledger: &Arc<Ledger>, id: usize, way: u64) {
     let l = Arc::clone(ledger);
@@ -156,6 +184,15 @@ async fn async_call(ledger: &Arc<Ledger>, id: usize, way: u64) {
             2 => Some(twoworlds::unblock(move || blocking_doubled(l, id)).await),
             // Thread-sensitive: runs on the one dedicated thread.
             3 => Some(twoworlds::unblock_thread_sensitive(move || job(&l, id, 0)).await),
+            // In a thread-sensitive scope: a dedicated thread of its own.
+            4 => {
+                let call = twoworlds::unblock_thread_sensitive(move || job(&l, id, 0));
+                Some(twoworlds::thread_sensitive_scope(call).await)
+            }
+            // Thread-sensitive, in a given context.
+            5 => {
+                Some(context_of(id).unblock_thread_sensitive(move || job_in_context(&l, id)).await)
+            }
             _ => {
                 let slow = twoworlds::unblock(move || job(&l, id, 2_000));
                 tokio::time::timeout(Duration::from_micros(500), slow).await.ok()
@@ -190,7 +227,7 @@ fn run_load() -> Arc<Ledger> {
                 let mut rng = Rng(0xA5A5_0000 + task as u64);
                 for call in 0..ASYNC_CALLS {
                     let id = SYNC_THREADS * SYNC_CALLS + task * ASYNC_CALLS + call;
-                    async_call(&ledger, id, pick(&mut rng, 5)).await;
+                    async_call(&ledger, id, pick(&mut rng, 7)).await;
                 }
             })
         })
@@ -201,7 +238,7 @@ fn run_load() -> Arc<Ledger> {
             std::thread::spawn(move || {
                 let mut rng = Rng(0x5A5A_0000 + thread as u64);
                 for call in 0..SYNC_CALLS {
-                    sync_call(&ledger, thread * SYNC_CALLS + call, pick(&mut rng, 6));
+                    sync_call(&ledger, thread * SYNC_CALLS + call, pick(&mut rng, 8));
                 }
             })
         })
@@ -255,6 +292,24 @@ fn wait_for_idle(idle_level: usize) {
     }
 }
 
+/// Waits (bounded) until every dedicated thread-sensitive thread of a scope
+/// has ended: at most the process-wide one is left. Returns how many were
+/// started in all.
+fn wait_for_scope_threads() -> usize {
+    let start = Instant::now();
+    loop {
+        let stats = twoworlds::thread_sensitive_stats();
+        if stats.live_threads() <= 1 {
+            return stats.started_threads();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the scopes' thread-sensitive threads did not end: {stats:?}"
+        );
+        std::thread::sleep(IDLE);
+    }
+}
+
 #[test]
 fn bridging_both_ways_under_load_loses_and_duplicates_nothing() {
     twoworlds::set_idle_timeout(IDLE);
@@ -273,11 +328,11 @@ fn bridging_both_ways_under_load_loses_and_duplicates_nothing() {
             let counts = audit(&ledger);
             let peak = twoworlds::pool_stats().peak_threads();
             wait_for_idle(idle_level);
-            (counts, peak)
+            (counts, peak, wait_for_scope_threads())
         });
         let _ = done.send(result);
     });
-    let ((delivered, caught, cancelled), peak) = match finished.recv_timeout(DEADLINE) {
+    let ((delivered, caught, cancelled), peak, dedicated) = match finished.recv_timeout(DEADLINE) {
         Ok(Ok(result)) => result,
         Ok(Err(payload)) => std::panic::resume_unwind(payload),
         Err(mpsc::RecvTimeoutError::Timeout | mpsc::RecvTimeoutError::Disconnected) => {
@@ -288,8 +343,10 @@ fn bridging_both_ways_under_load_loses_and_duplicates_nothing() {
         "stress: {CALLS} calls ({SYNC_THREADS} sync threads x {SYNC_CALLS}, {ASYNC_TASKS} async \
          tasks x {ASYNC_CALLS}): {delivered} returned exactly once, {caught} panics caught \
          by their caller, {cancelled} cancelled mid-flight; pool peak {peak} threads, back \
-         to {idle_level}"
+         to {idle_level}; {dedicated} dedicated thread-sensitive threads started (one per \
+         thread-sensitive scope, and the process-wide one), all of the scopes' ended"
     );
     assert!(caught > 0 && cancelled > 0, "the load exercised no panic or no cancellation");
+    assert!(dedicated > 1, "the load opened no thread-sensitive scope");
     assert_eq!(delivered + caught + cancelled, CALLS);
 }

@@ -257,6 +257,9 @@ fn an_installed_runtime_that_shut_down_fails_clearly_instead_of_hanging() {
         block_on(async { tokio::time::sleep(Duration::from_millis(5)).await });
     });
     twoworlds::clear_tokio_handle();
-    let text = panic_message(&*ended.expect_err("tokio refuses a timer of a dead runtime"));
-    assert!(text.contains("shutdown"), "{text}");
+    let text = panic_message(&*ended.expect_err("block_on refuses a dead installed runtime"));
+    // Our message, naming the function and the fix, not tokio's panic text.
+    assert!(text.contains("`twoworlds::block_on` would run its future"), "{text}");
+    assert!(text.contains("has shut down"), "{text}");
+    assert!(text.contains("twoworlds::clear_tokio_handle()"), "{text}");
 }

@@ -32,6 +32,17 @@ pub fn dual(args: TokenStream, item: TokenStream) -> TokenStream {
     dual::expand(args, item)
 }
 
+/// [`dual`] on an item written in the file `invoking`: a `#[dual] mod`'s
+/// `include!("..")`s and the `mod x;` files in them are read from there.
+#[must_use]
+pub fn dual_in_file(
+    args: TokenStream,
+    item: TokenStream,
+    invoking: Option<&std::path::Path>,
+) -> TokenStream {
+    dual::expand_in(args, item, invoking)
+}
+
 /// `#[only_async]` / `#[only_blocking]` (named by `name`) reached outside a
 /// `#[dual]` item: a `compile_error!` beside the item unchanged.
 #[must_use]

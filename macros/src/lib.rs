@@ -16,7 +16,10 @@ pub fn bridge(args: TokenStream, item: TokenStream) -> TokenStream {
 /// See `twoworlds::dual`.
 #[proc_macro_attribute]
 pub fn dual(args: TokenStream, item: TokenStream) -> TokenStream {
-    backend::dual(args.into(), item.into()).into()
+    // The file the attribute is written in: a `#[dual] mod`'s `include!`s
+    // are read relative to it.
+    let invoking = proc_macro::Span::call_site().local_file();
+    backend::dual_in_file(args.into(), item.into(), invoking.as_deref()).into()
 }
 
 /// See `twoworlds::only_async`. Inside a `#[dual]` item it is removed before

@@ -13,8 +13,8 @@
 //! check, the "polling" mark and the lazily registered thread-sensitive frame
 //! (see `thread_sensitive::frame`). A future still pending is polled again at
 //! once with the thread's own waker, inside the wait loop, where everything a
-//! wait needs (the depth count, the pool's blocked count, the stale-wake-up
-//! reset) is set up. The wait loop is not generic over the future (it polls
+//! wait needs (the depth count, the wait hook, the stale-wake-up reset) is
+//! set up. The wait loop is not generic over the future (it polls
 //! through a `&mut dyn FnMut`), so each blocking twin adds only the small
 //! first-poll code to the user's build.
 //!
@@ -25,12 +25,16 @@
 //! group `block_on_tokio_task`); on a busy one it parks at once.
 //!
 //! Misuse — a `block_on` from inside async code — is detected before anything
-//! runs: inside another `block_on`'s poll on this thread (always), or on a
-//! thread that drives tokio tasks (feature `tokio`; see
-//! [`crate::tokio_context`]). Without the `tokio` feature, blocking inside
-//! some other executor's poll (tokio, smol, async-std) is not detected.
+//! runs (`check`, which also serves the blocking twins of `#[dual]`): inside
+//! another `block_on`'s poll on this thread (always), or on a thread that
+//! drives tokio tasks (feature `tokio`; see [`crate::tokio_context`]). Without
+//! the `tokio` feature, blocking inside some other executor's poll (tokio,
+//! smol, async-std) is not detected. The thread's owner hears of each wait
+//! through its wait hook (`hook`; the pool installs one on its workers).
 
+mod check;
 mod error;
+mod hook;
 #[cfg(all(test, loom))]
 mod loom;
 mod spin;
@@ -45,8 +49,10 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use crate::sync::AtomicBool;
 use crate::sync::thread::{self, Thread};
-
+use check::{Place, check, misuse};
+pub use check::{TWIN_CHECKS, check_blocking_twin};
 pub use error::{BlockOnError, BlockOnErrorKind};
+pub(crate) use hook::set_wait_hook;
 
 /// The name misuse messages show for a direct call.
 const BLOCK_ON: &str = "twoworlds::block_on";
@@ -70,6 +76,12 @@ const BLOCK_ON: &str = "twoworlds::block_on";
 ///
 /// ```
 /// assert_eq!(twoworlds_runtime::block_on(async { 1 + 1 }), 2);
+/// ```
+///
+/// Anything but a future (a value, a sync fn) is a compile error:
+///
+/// ```compile_fail
+/// twoworlds_runtime::block_on(std::thread::current);
 /// ```
 ///
 /// # Panics
@@ -141,35 +153,6 @@ pub fn try_block_on_named<F: Future>(
     }
 }
 
-/// The tokio runtime to enter around the future, if any (feature `tokio`).
-#[cfg(feature = "tokio")]
-type Place = Option<std::borrow::Cow<'static, tokio::runtime::Handle>>;
-/// Nothing to enter without feature `tokio`.
-#[cfg(not(feature = "tokio"))]
-type Place = ();
-
-/// Whether a `block_on` may run here, and in which tokio runtime. Small
-/// result, so the fast path moves no error value around.
-#[inline]
-fn check() -> Result<Place, BlockOnErrorKind> {
-    if FLAGS.with(|flags| flags.polling.get()) {
-        return Err(BlockOnErrorKind::InsideBlockOn);
-    }
-    #[cfg(feature = "tokio")]
-    return crate::tokio_context::check_and_pick();
-    #[cfg(not(feature = "tokio"))]
-    Ok(())
-}
-
-/// Panics with the misuse message, pointing at the caller (out of line: the
-/// fast path stays small).
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn misuse(twin: &'static str, kind: BlockOnErrorKind) -> ! {
-    panic!("{}", BlockOnError::new(twin, kind, Location::caller()))
-}
-
 /// Runs `fut` to completion inside `place`'s tokio runtime, if any. The
 /// guard of `Handle::enter` stays in this frame (not moved through an
 /// `Option`), which measured ~4 ns faster per call.
@@ -189,6 +172,14 @@ fn run_in<F: Future>(place: Place, fut: F) -> F::Output {
 #[cfg(not(feature = "tokio"))]
 #[inline]
 fn run_in<F: Future>((): Place, fut: F) -> F::Output {
+    run(fut)
+}
+
+/// Runs `fut` to completion on this thread with `block_on`'s poll/park loop,
+/// but without its misuse check and without entering a tokio runtime: for the
+/// runtime's own event-loop threads (see `crate::single_thread`), which enter
+/// each task's runtime themselves.
+pub(crate) fn run_event_loop<F: Future>(fut: F) -> F::Output {
     run(fut)
 }
 
@@ -340,10 +331,10 @@ pub(crate) fn block_on_model<F: Future>(fut: F) -> F::Output {
 fn wait_until_ready(wait: &Wait, poll_once: PollOnce<'_>) {
     FLAGS.with(|flags| {
         let _depth = Depth::enter(flags, wait);
-        // A pool thread about to park stops counting against the pool's
-        // maximum until this `block_on` returns, so nested chains cannot
-        // exhaust the pool.
-        let _blocked = crate::pool::Blocked::enter();
+        // The thread's owner hears of the wait (a pool thread about to park
+        // stops counting against the pool's maximum until this `block_on`
+        // returns, so nested chains cannot exhaust the pool).
+        let _announced = hook::Announced::begin();
         let mut cx = Context::from_waker(&wait.waker);
         loop {
             let polling = Polling::enter();

@@ -1,5 +1,11 @@
 //! `unblock`: sync → async. Runs a blocking closure on a bounded thread pool
 //! and lets async code await its result.
+//!
+//! This module owns the pool (`workers`: its threads, queue and bounds), one
+//! call's job and result slot (`task`), and the pool's counters (`stats`). A
+//! job carries its caller's [`CallContext`](crate::CallContext). The pool
+//! learns that one of its threads waits in `block_on` through the wait hook
+//! it installs on each of them (`crate::block_on::set_wait_hook`).
 
 #[cfg(all(test, loom))]
 mod loom;
@@ -10,7 +16,6 @@ mod workers;
 use std::future::Future;
 
 pub use stats::{PoolStats, pool_stats};
-pub(crate) use workers::Blocked;
 pub use workers::{
     DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, max_threads, set_idle_timeout,
     set_max_threads,
@@ -41,6 +46,12 @@ pub use workers::{
 /// let n = twoworlds_runtime::unblock(|| 40 + 2).await;
 /// assert_eq!(n, 42);
 /// # });
+/// ```
+///
+/// Anything but a closure or fn is a compile error:
+///
+/// ```compile_fail
+/// let not_a_function = twoworlds_runtime::unblock(1);
 /// ```
 pub fn unblock<T, F>(f: F) -> impl Future<Output = T> + Send + 'static
 where

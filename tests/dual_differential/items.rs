@@ -330,3 +330,33 @@ differential!(const_and_static_items {
         short_words().await
     }
 });
+
+differential!(struct_update_syntax {
+    types {
+        #[derive(Debug, Default, Clone)]
+        pub struct Config {
+            pub a: u32,
+            pub b: u32,
+            pub c: u32,
+        }
+    }
+    async fn shorthand(a: u32) -> Config {
+        Config { a, ..Default::default() }
+    }
+    async fn explicit(a: u32, base: Config) -> Config {
+        Config { a: a + 1, ..base }
+    }
+    impl Config {
+        pub fn new(c: u32) -> Self {
+            Self { c, ..Default::default() }
+        }
+        pub async fn bumped(&self) -> Self {
+            Self { b: self.b + 1, ..self.clone() }
+        }
+    }
+    pub async fn check() -> (Config, Config, Config) {
+        let base = shorthand(1).await;
+        let next = explicit(2, base).await;
+        (next.clone(), Config::new(3).bumped().await, Config { c: 9, ..next })
+    }
+});

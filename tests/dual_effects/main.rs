@@ -7,13 +7,15 @@
 //!
 //! Scenarios: tokio channels and sync primitives shared by both worlds
 //! ([`shared`]), calls between separately annotated items of each kind
-//! ([`calls`]), `tokio::fs` under `tokio_to_std` ([`files`]).
+//! ([`calls`]), `tokio::fs` under `tokio_to_std` ([`files`]), `join!` and
+//! `try_join!` ([`toolkit`]).
 #![cfg(feature = "tokio")]
 #![allow(clippy::unused_async, reason = "scenarios, not I/O")]
 
 mod calls;
 mod files;
 mod shared;
+mod toolkit;
 
 use std::sync::{Arc, Mutex, PoisonError};
 

@@ -11,8 +11,16 @@ use syn::{Expr, Ident, Lit, Meta, Path, Token};
 use crate::common::{Errors, unknown_option};
 
 /// The option names `#[bridge]` accepts, in the order error messages list them.
-pub(super) const VALID: &[&str] =
-    &["blocking", "async_name", "crate", "thread_sensitive", "skip", "allow_blocking"];
+pub(super) const VALID: &[&str] = &[
+    "blocking",
+    "async_name",
+    "crate",
+    "thread_sensitive",
+    "skip",
+    "allow_blocking",
+    "blocking_cfg",
+    "async_cfg",
+];
 
 /// The options of one `#[bridge(..)]` attribute, as written.
 #[derive(Default)]
@@ -35,6 +43,10 @@ pub(super) struct Options {
     /// `allow_blocking` set on the enclosing impl or trait: applies to its
     /// async methods, and is no error on its sync ones.
     pub(super) inherited_allow_blocking: bool,
+    /// `blocking_cfg(predicate)`: the blocking twins only under this cfg.
+    pub(super) blocking_cfg: Option<TokenStream>,
+    /// `async_cfg(predicate)`: the async twins only under this cfg.
+    pub(super) async_cfg: Option<TokenStream>,
 }
 
 impl Options {
@@ -50,6 +62,8 @@ impl Options {
             inherited_thread_sensitive: outer.thread_sensitive.is_some(),
             allow_blocking: self.allow_blocking,
             inherited_allow_blocking: outer.allow_blocking.is_some(),
+            blocking_cfg: self.blocking_cfg.or_else(|| outer.blocking_cfg.clone()),
+            async_cfg: self.async_cfg.or_else(|| outer.async_cfg.clone()),
         }
     }
 
@@ -108,6 +122,8 @@ fn apply(options: &mut Options, meta: &Meta, errors: &mut Errors) {
         "allow_blocking" => {
             flag(meta).and_then(|span| set(&mut options.allow_blocking, span, meta))
         }
+        "blocking_cfg" => cfg_predicate(meta).and_then(|p| set(&mut options.blocking_cfg, p, meta)),
+        "async_cfg" => cfg_predicate(meta).and_then(|p| set(&mut options.async_cfg, p, meta)),
         _ => Err(unknown_option("bridge", &name, path.span(), VALID)),
     };
     errors.take(result);
@@ -135,6 +151,19 @@ fn name_value<'a>(meta: &'a Meta, name: &str) -> syn::Result<&'a Expr> {
             format!("option `{name}` takes a value: write `{name} = ...`"),
         )),
     }
+}
+
+/// The predicate of `blocking_cfg(feature = "blocking")`, as tokens.
+fn cfg_predicate(meta: &Meta) -> syn::Result<TokenStream> {
+    let name = quote::ToTokens::to_token_stream(meta.path()).to_string();
+    let Meta::List(list) = meta else {
+        return Err(syn::Error::new(
+            meta.span(),
+            format!("option `{name}` takes a cfg predicate: write `{name}(feature = \"..\")`"),
+        ));
+    };
+    let predicate: Meta = list.parse_args()?;
+    Ok(quote::quote!(#predicate))
 }
 
 /// The span of a bare flag option such as `skip`.

@@ -11,7 +11,7 @@ use syn::{Attribute, ImplItem, Item, Meta, TraitItem, Visibility};
 
 use super::args::{self, Options};
 use super::emit;
-use super::ir::Home;
+use super::ir::{self, Home};
 use super::lower::{self, Original};
 use crate::common::Errors;
 
@@ -33,7 +33,7 @@ pub(super) fn expand_item(item: Item, options: &Options, errors: &mut Errors) ->
                 owner: None,
                 outer_params: Vec::new(),
             };
-            let twin = lower::lower(&original, options, errors).map(|twin| emit::twin(&twin));
+            let twin = lower::lower(&original, options, errors).map(|twin| gated(&twin, options));
             if function.sig.asyncness.is_some() {
                 let label = function.sig.ident.to_string();
                 instrument(
@@ -133,8 +133,13 @@ fn instrument(
 ) {
     let private = options.private_path();
     let imports = crate::lint::Imports::default();
-    let at =
-        crate::lint::Site { label, private: &private, allow: options.allow(), imports: &imports };
+    let at = crate::lint::Site {
+        label,
+        private: &private,
+        allow: options.allow(),
+        imports: &imports,
+        keep_async_fn: false,
+    };
     crate::lint::instrument_async_fn(attrs, sig, body, &at);
 }
 
@@ -204,7 +209,21 @@ fn twin(
         owner: Some(owner.name.clone()),
         outer_params: owner.params.clone(),
     };
-    lower::lower(&original, options, errors).map(|twin| emit::twin(&twin))
+    lower::lower(&original, options, errors).map(|twin| gated(&twin, options))
+}
+
+/// The tokens of `twin`, under its world's cfg (`blocking_cfg` for a
+/// blocking twin, `async_cfg` for an async one) when the options give one.
+fn gated(twin: &ir::Twin, options: &Options) -> TokenStream {
+    let cfg = match twin.direction {
+        ir::Direction::Blocking => options.blocking_cfg.as_ref(),
+        ir::Direction::Async { .. } => options.async_cfg.as_ref(),
+    };
+    let tokens = emit::twin(twin);
+    match cfg {
+        Some(predicate) => quote!(#[cfg(#predicate)] #tokens),
+        None => tokens,
+    }
 }
 
 /// Takes the `#[bridge(..)]` attributes out of `attrs` and parses their

@@ -3,6 +3,7 @@
 //! suggest the nearest.
 
 pub(crate) mod compile_error;
+pub(crate) mod elided;
 
 use proc_macro2::{Span, TokenStream};
 use std::fmt::Write as _;

@@ -7,12 +7,14 @@
 //! statement) are taken out of both copies, so they never reach rustc. The
 //! blocking twin is made from its own copy: it is never watched.
 
+use super::cfgs::{self, Version};
 use super::fn_ids;
-use super::ir::{Branch, Branches};
+use super::ir::{Branch, Branches, Run};
 use super::options::Args;
 use crate::lint::{self, Allow, DesugaredArgs, Imports, Site};
 use proc_macro2::TokenStream;
 use quote::quote;
+use syn::visit_mut::VisitMut;
 use syn::{Attribute, Block, ImplItem, Item, Signature, TraitItem};
 
 /// Which fns of the async copy are left as written (not linted nor watched):
@@ -33,6 +35,18 @@ pub(crate) fn instrument(
     branches: &Branches,
     left_alone: LeftAlone<'_>,
 ) {
+    instrument_as(item, args, branches, left_alone, false);
+}
+
+/// [`instrument`], keeping every `async fn` an `async fn` when
+/// `keep_async_fn` (for `#[async_trait]`, which rewrites them after us).
+pub(crate) fn instrument_as(
+    item: &mut Item,
+    args: &Args,
+    branches: &Branches,
+    left_alone: LeftAlone<'_>,
+    keep_async_fn: bool,
+) {
     let imports = Imports::default();
     let krate = args.krate();
     let private = quote!(#krate::__private);
@@ -41,9 +55,81 @@ pub(crate) fn instrument(
         branches,
         imports: &imports,
         allow_all: args.allow_blocking.is_some(),
+        keep_async_fn,
     };
     cx.item(item, left_alone);
     fn_ids::strip(item);
+}
+
+/// The async copy in each version the world cfgs ask for (see
+/// [`super::cfgs`]), each instrumented for its version, given to `finish`
+/// (the form's last touches), and gated by its cfg. Without cfgs, the one
+/// full version, ungated.
+pub(crate) fn versions(
+    async_copy: &Item,
+    args: &Args,
+    (branches, keep_async_fn): (&Branches, bool),
+    left_alone: LeftAlone<'_>,
+    finish: &mut dyn FnMut(&mut Item, Version),
+) -> TokenStream {
+    let no_branches = Branches::new();
+    let mut out = TokenStream::new();
+    for (cfg, version) in args.cfgs.versions() {
+        let mut copy = async_copy.clone();
+        let branches = match version {
+            Version::Full => branches,
+            Version::Plain => &no_branches,
+            Version::Shell => {
+                let message = args.cfgs.shell_message();
+                ShellBodies { message: &message }.visit_item_mut(&mut copy);
+                branches
+            }
+        };
+        instrument_as(&mut copy, args, branches, left_alone, keep_async_fn);
+        finish(&mut copy, version);
+        cfgs::gate(&mut copy, cfg.as_ref());
+        out.extend(quote!(#copy));
+    }
+    out
+}
+
+/// Input: an async fn with a body, of the async copy (numbered).
+/// Output: the same whose body panics with `message` (a shell: its
+/// signature and future serve the blocking twins; its body is not compiled).
+struct ShellBodies<'a> {
+    /// What awaiting a shell says.
+    message: &'a str,
+}
+
+impl ShellBodies<'_> {
+    /// The shell body; `attrs` gain what it needs: its arguments go unused.
+    fn body(&self, attrs: &mut Vec<Attribute>) -> Block {
+        attrs.push(syn::parse_quote!(
+            #[allow(unused_variables, clippy::needless_pass_by_value, clippy::unused_self)]
+        ));
+        let message = self.message;
+        syn::parse_quote!({ ::core::panic!(#message) })
+    }
+}
+
+impl VisitMut for ShellBodies<'_> {
+    fn visit_item_fn_mut(&mut self, f: &mut syn::ItemFn) {
+        if f.sig.asyncness.is_some() {
+            *f.block = self.body(&mut f.attrs);
+        }
+    }
+
+    fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+        if f.sig.asyncness.is_some() {
+            f.block = self.body(&mut f.attrs);
+        }
+    }
+
+    fn visit_trait_item_fn_mut(&mut self, f: &mut syn::TraitItemFn) {
+        if let (Some(_), Some(block)) = (f.sig.asyncness, &mut f.default) {
+            *block = self.body(&mut f.attrs);
+        }
+    }
 }
 
 // Input: the blocking copy of the annotated item.
@@ -95,6 +181,8 @@ struct Cx<'a> {
     imports: &'a Imports,
     /// Whether an enclosing item allows every blocking call.
     allow_all: bool,
+    /// Keep `async fn`s as such (see [`instrument_as`]).
+    keep_async_fn: bool,
 }
 
 impl Cx<'_> {
@@ -169,6 +257,7 @@ impl Cx<'_> {
             branches: self.branches,
             imports,
             allow_all: self.allow_all || marked,
+            keep_async_fn: self.keep_async_fn,
         }
     }
 
@@ -192,11 +281,17 @@ impl Cx<'_> {
             return false;
         };
         let allow = if marked || self.allow_all { Allow::ALL } else { Allow::NONE };
-        let at = Site { label: &label, private: self.private, allow, imports: self.imports };
+        let at = Site {
+            label: &label,
+            private: self.private,
+            allow,
+            imports: self.imports,
+            keep_async_fn: self.keep_async_fn,
+        };
         if let Some(branch) = id.and_then(|id| self.branches.get(&id)) {
             let side = |args: &DesugaredArgs| blocking_side(branch, args, self.private);
-            if lint::dual_async_fn(attrs, sig, body, &at, &side) {
-                if matches!(branch, Branch::Inline { closure_call: true, .. }) {
+            if lint::dual_async_fn(attrs, sig, body, &at, (&side, branch.output.as_ref())) {
+                if matches!(branch.run, Run::Inline { closure_call: true, .. }) {
                     attrs.push(syn::parse_quote!(
                         #[allow(unused_braces, clippy::redundant_closure_call)]
                     ));
@@ -214,12 +309,12 @@ impl Cx<'_> {
 /// `blocking_fetch(a, b)`, or
 /// `<private>::call_once(move || { <moves> <output pin> body })`.
 fn blocking_side(branch: &Branch, args: &DesugaredArgs, private: &TokenStream) -> TokenStream {
-    match branch {
-        Branch::Call(callee) => {
+    match &branch.run {
+        Run::Call(callee) => {
             let call_args = &args.call_args;
             quote!(#callee(#(#call_args),*))
         }
-        Branch::Inline { body, .. } => {
+        Run::Inline { body, .. } => {
             let (moves, stmts) = (&args.moves, &body.stmts);
             let pin = lint::pin_output(&args.output);
             quote!(#private::call_once(move || { #moves #pin #(#stmts)* }))

@@ -15,14 +15,28 @@ pub(crate) struct Twin {
     pub(crate) strict: bool,
     /// The facade's path (`::twoworlds` or the `crate = ..` override).
     pub(crate) krate: Path,
+    /// The twins of the methods of the same inherent impl, by method name:
+    /// `self.m(..).await` and `Self::m(..).await` call `self.blocking_m(..)`
+    /// (inherent methods resolve first, so the rename is the same method).
+    pub(crate) own_methods: HashMap<String, syn::Ident>,
 }
 
 /// The number `#[dual]` gives each async fn with a body before it copies
 /// the item into its two worlds (see [`super::fn_ids`]).
 pub(crate) type FnId = u32;
 
-/// What a `#[dual]` future runs when a blocking twin awaits it.
-pub(crate) enum Branch {
+/// What a `#[dual]` future runs when a blocking twin awaits it, and what
+/// that gives.
+pub(crate) struct Branch {
+    /// How it runs.
+    pub(crate) run: Run,
+    /// The blocking twin's output, where it differs from the async fn's
+    /// (`impl Iterator` for `impl Stream`): the future's `Blocking` type.
+    pub(crate) output: Option<syn::Type>,
+}
+
+/// How a [`Branch`] runs.
+pub(crate) enum Run {
     /// A call of the fn's own blocking twin, whose signature is the same:
     /// `blocking_fetch(a, b)`, `Self::blocking_get(self, k)`.
     Call(syn::ExprPath),

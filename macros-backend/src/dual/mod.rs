@@ -12,6 +12,8 @@
 //! it ([`ir::Branch`]). Every error of one invocation is reported together,
 //! beside a best-effort expansion.
 
+mod cfgs;
+mod files;
 mod fn_ids;
 mod forms;
 mod instrument;
@@ -37,6 +39,17 @@ use syn::Item;
 /// `compile_error!` beside a best-effort copy of the item.
 #[allow(clippy::needless_pass_by_value)] // the signature of every expansion fn
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand_in(args, item, None)
+}
+
+/// [`expand`] of an item written in the file `invoking` (where a `#[dual]
+/// mod`'s `include!`s and `mod x;` files are found).
+#[allow(clippy::needless_pass_by_value)] // the signature of every expansion fn
+pub(crate) fn expand_in(
+    args: TokenStream,
+    item: TokenStream,
+    invoking: Option<&std::path::Path>,
+) -> TokenStream {
     let mut errors = Errors::default();
     let args = options::parse(args, &mut errors);
     let item = match syn::parse2::<Item>(item.clone()) {
@@ -54,7 +67,11 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         }
         Item::Impl(imp) => forms::impl_::expand(imp, &args, &mut errors),
         Item::Trait(tr) => forms::trait_::expand(tr, &args, &mut errors),
-        Item::Mod(module) => forms::mod_::expand(module, &args, &mut errors),
+        Item::Mod(module) => {
+            let mut module = module.clone();
+            files::inline(&mut module, invoking, &mut errors);
+            forms::mod_::expand(&module, &args, &mut errors)
+        }
         other => {
             errors.push(unsupported(other));
             quote!(#other)

@@ -30,11 +30,15 @@ pub(crate) enum Opt {
     TokioToStd,
     /// `allow_blocking`.
     AllowBlocking,
+    /// `blocking_cfg(predicate)`.
+    BlockingCfg,
+    /// `async_cfg(predicate)`.
+    AsyncCfg,
 }
 
 impl Opt {
     /// Every option, in the order the errors list them.
-    const ALL: [Opt; 8] = [
+    const ALL: [Opt; 10] = [
         Opt::Blocking,
         Opt::Strict,
         Opt::Send,
@@ -43,6 +47,8 @@ impl Opt {
         Opt::Replace,
         Opt::TokioToStd,
         Opt::AllowBlocking,
+        Opt::BlockingCfg,
+        Opt::AsyncCfg,
     ];
 
     /// The option as the user spells it.
@@ -56,6 +62,8 @@ impl Opt {
             Opt::Replace => "replace",
             Opt::TokioToStd => "tokio_to_std",
             Opt::AllowBlocking => "allow_blocking",
+            Opt::BlockingCfg => "blocking_cfg",
+            Opt::AsyncCfg => "async_cfg",
         }
     }
 
@@ -91,14 +99,37 @@ pub(crate) enum Form {
 impl Form {
     /// The options this place takes.
     pub(crate) fn options(self) -> &'static [Opt] {
-        use Opt::{AllowBlocking, Blocking, Crate, Replace, Send, Skip, Strict, TokioToStd};
+        use Opt::{
+            AllowBlocking, AsyncCfg, Blocking, BlockingCfg, Crate, Replace, Send, Skip, Strict,
+            TokioToStd,
+        };
         match self {
-            Form::Fn => &[Blocking, Strict, Crate, Replace, TokioToStd, AllowBlocking],
-            Form::Impl | Form::TraitImpl => &[Strict, Crate, Replace, TokioToStd, AllowBlocking],
-            Form::Method => &[Skip, Blocking, AllowBlocking],
-            Form::Trait | Form::Mod => {
-                &[Blocking, Send, Strict, Crate, Replace, TokioToStd, AllowBlocking]
+            // (`blocking` on a trait impl: only an `#[async_trait]` one's.)
+            Form::Fn | Form::TraitImpl => &[
+                Blocking,
+                Strict,
+                Crate,
+                Replace,
+                TokioToStd,
+                AllowBlocking,
+                BlockingCfg,
+                AsyncCfg,
+            ],
+            Form::Impl => {
+                &[Strict, Crate, Replace, TokioToStd, AllowBlocking, BlockingCfg, AsyncCfg]
             }
+            Form::Method => &[Skip, Blocking, AllowBlocking],
+            Form::Trait | Form::Mod => &[
+                Blocking,
+                Send,
+                Strict,
+                Crate,
+                Replace,
+                TokioToStd,
+                AllowBlocking,
+                BlockingCfg,
+                AsyncCfg,
+            ],
             Form::TraitMethod => &[],
             Form::ModItemWithFns => &[Skip, AllowBlocking],
             Form::ModItem => &[Skip],
@@ -140,6 +171,8 @@ pub(crate) struct Args {
     pub(crate) replacements: Replacements,
     /// Whether any replacement was asked for.
     pub(crate) has_replacements: bool,
+    /// `blocking_cfg(..)` / `async_cfg(..)`: each world behind a cfg.
+    pub(crate) cfgs: super::cfgs::WorldCfgs,
     /// Where each given option was spelled, to reject the ones a form does not take.
     pub(crate) given: Vec<(Opt, Span)>,
 }
@@ -156,6 +189,7 @@ impl Args {
             krate: None,
             replacements: Replacements::new(),
             has_replacements: false,
+            cfgs: super::cfgs::WorldCfgs::default(),
             given: Vec::new(),
         }
     }
@@ -206,6 +240,9 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     };
     // The closure never fails: it records errors and moves on.
     let _ = parser.parse2(tokens);
+    let krate = args.krate();
+    args.replacements.add_stream_mirrors(&krate);
+    args.has_replacements = true;
     args
 }
 
@@ -259,6 +296,25 @@ fn parse_one(input: ParseStream<'_>, args: &mut Args) -> syn::Result<()> {
             args.replacements.add_tokio_to_std();
             args.has_replacements = true;
         }
+        Opt::BlockingCfg | Opt::AsyncCfg => {
+            if !input.peek(syn::token::Paren) {
+                return Err(syn::Error::new(
+                    name.span(),
+                    format!(
+                        "option `{key}` takes a cfg predicate: write `{key}(feature = \"..\")`"
+                    ),
+                ));
+            }
+            let content;
+            syn::parenthesized!(content in input);
+            let predicate: syn::Meta = content.parse()?;
+            let predicate = quote::quote!(#predicate);
+            if opt == Opt::BlockingCfg {
+                args.cfgs.blocking = Some(predicate);
+            } else {
+                args.cfgs.asynchronous = Some(predicate);
+            }
+        }
     }
     args.given.push((opt, name.span()));
     Ok(())
@@ -270,7 +326,9 @@ pub(crate) fn take_inner(attrs: &mut Vec<syn::Attribute>, errors: &mut Errors) -
     let mut args = Args::empty();
     let mut found = false;
     attrs.retain(|attr| {
-        if !attr.path().is_ident("dual") {
+        // `#[dual(..)]`, or `#[twoworlds::dual]` nested in a `#[dual]` item
+        // (redundant there: its options apply to this inner item, if any).
+        if attr.path().segments.last().is_none_or(|s| s.ident != "dual") {
             return true;
         }
         if found {

@@ -453,7 +453,41 @@ fn twin_attributes_turn_async_tests_into_tests() {
             "# [test]",
             "# [doc = \"\"]",
             "# [doc = \"Blocking twin of [`f`].\"]",
-            "# [allow (clippy :: must_use_candidate , clippy :: needless_pass_by_value)]",
+            "# [allow (clippy :: must_use_candidate , clippy :: needless_pass_by_value , clippy :: unused_self)]",
         ]
     );
+}
+
+#[test]
+fn struct_update_syntax_keeps_its_comma_in_every_position() {
+    for item in [
+        quote!(
+            async fn f(a: u32) -> S {
+                S { a, ..Default::default() }
+            }
+        ),
+        quote!(
+            async fn f(a: u32) -> S {
+                S { a: a, ..base() }
+            }
+        ),
+        quote!(impl S { fn new(a: u32) -> Self { Self { a, ..Default::default() } } async fn g(&self) {} }),
+        quote!(
+            mod m {
+                pub async fn f(s: S) -> S {
+                    let S { a, .. } = s;
+                    S {
+                        a,
+                        #[only_async]
+                        b: 1,
+                        ..s
+                    }
+                }
+            }
+        ),
+    ] {
+        let out = expand(quote!(), item.clone()).to_string();
+        assert!(syn::parse_str::<syn::File>(&out).is_ok(), "{item}\n→ {out}");
+        assert!(!out.contains("a .. "), "{out}");
+    }
 }

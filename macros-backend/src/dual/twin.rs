@@ -2,15 +2,30 @@
 //! blocking twin ([`twin_fn`]) or a blocking body ([`inline_body`]), and the
 //! [`Branch`] its async original's `#[dual]` future runs.
 
-use super::ir::{Branch, Twin};
+use super::ir::{Branch, Run, Twin};
 use super::options::Args;
 use super::rewrite;
 use crate::common::Errors;
 use syn::{Attribute, Block, Ident, Signature};
 
+/// The default twin name of `name`: `blocking_name`, leading underscores
+/// kept in front (`_savepoint` → `_blocking_savepoint`, snake case), a raw
+/// identifier's `r#` dropped (`r#type` → `blocking_type`).
+pub(crate) fn blocking_name(name: &Ident) -> Ident {
+    let text = syn::ext::IdentExt::unraw(name).to_string();
+    let bare = text.trim_start_matches('_');
+    let underscores = &text[..text.len() - bare.len()];
+    Ident::new(&format!("{underscores}blocking_{bare}"), name.span())
+}
+
 /// The settings of the twin named `label` (for diagnostics).
 pub(crate) fn settings(label: &str, args: &Args) -> Twin {
-    Twin { label: label.to_owned(), strict: args.strict.is_some(), krate: args.krate() }
+    Twin {
+        label: label.to_owned(),
+        strict: args.strict.is_some(),
+        krate: args.krate(),
+        own_methods: std::collections::HashMap::new(),
+    }
 }
 
 /// One async fn of the blocking copy, in place.
@@ -32,6 +47,8 @@ pub(crate) struct Names<'a> {
     /// The twin in messages, after the module path (`blocking_fetch`,
     /// `BlockingStore::get`).
     pub(crate) label: &'a str,
+    /// In an inherent impl: the twins of its methods (see [`Twin::own_methods`]).
+    pub(crate) own_methods: Option<&'a std::collections::HashMap<String, Ident>>,
 }
 
 /// Makes `f` (a copy of an async fn) its blocking twin named `names.name`,
@@ -47,24 +64,47 @@ pub(crate) fn twin_fn(
     errors: &mut Errors,
 ) -> Option<Branch> {
     let (name, link) = (names.name, names.link);
-    let twin = settings(names.label, args);
+    let mut twin = settings(names.label, args);
+    if let Some(own) = names.own_methods {
+        twin.own_methods.clone_from(own);
+    }
     let original = f.block.as_deref().cloned();
+    let has_body = f.block.is_some();
     let outcome = rewrite::blocking_fn(f.sig, f.block, &twin, errors);
     f.sig.ident = name.clone();
     *f.attrs = twin_attrs(f.attrs, link, outcome.closure_call);
-    let original = original?;
-    match callee {
-        Some(callee) if !outcome.signature_changed => Some(Branch::Call(callee)),
-        _ => Some(inline_body(original, &twin, &mut Errors::default())),
+    if has_body && !f.attrs.iter().any(|attr| attr.path().is_ident("test")) {
+        // A misuse panic points at the caller, in debug builds; release
+        // twins stay the plain fn (no hidden location argument).
+        f.attrs.push(syn::parse_quote!(#[cfg_attr(debug_assertions, track_caller)]));
     }
+    let mut original = original?;
+    // The twin's own output: what a call of it gives (a `replace` may have
+    // changed the type), and what a stream's iterator is.
+    let twin_output = match &f.sig.output {
+        syn::ReturnType::Type(_, ty) => (**ty).clone(),
+        syn::ReturnType::Default => syn::parse_quote!(()),
+    };
+    let calls_twin = callee.is_some() && !outcome.signature_changed;
+    let output = (calls_twin || outcome.stream_tail).then_some(twin_output);
+    let run = match callee {
+        Some(callee) if calls_twin => Run::Call(callee),
+        _ => {
+            let stream = outcome.stream_tail;
+            let mut ignored = Errors::default();
+            let closure_call = rewrite::blocking_body(&mut original, &twin, stream, &mut ignored);
+            Run::Inline { body: original, closure_call }
+        }
+    };
+    Some(Branch { run, output })
 }
 
 /// The blocking body of an async fn, rewritten under its own (async)
 /// signature: what its `#[dual]` future runs inline. Errors were reported
 /// by the twin made from the same body, hence `errors` apart.
 pub(crate) fn inline_body(mut body: Block, twin: &Twin, errors: &mut Errors) -> Branch {
-    let closure_call = rewrite::blocking_body(&mut body, twin, errors);
-    Branch::Inline { body, closure_call }
+    let closure_call = rewrite::blocking_body(&mut body, twin, false, errors);
+    Branch { run: Run::Inline { body, closure_call }, output: None }
 }
 
 /// Input: the path of a twin (`blocking_fetch`, `Self::blocking_get`) and
@@ -124,19 +164,25 @@ pub(crate) fn twin_attrs(attrs: &[Attribute], link: &str, closure_call: bool) ->
     // The async original's callers were not asked for `#[must_use]` (its
     // future is must-use by itself); the twin should not ask either. Its
     // signature is the original's, where an owned argument is idiomatic (the
-    // future captures it), so clippy must not ask the twin to borrow it.
+    // future captures it), so clippy must not ask the twin to borrow it, nor
+    // to drop a `self` the original takes.
     if closure_call {
         out.push(syn::parse_quote!(
             #[allow(
                 unused_braces,
                 clippy::must_use_candidate,
                 clippy::needless_pass_by_value,
-                clippy::redundant_closure_call
+                clippy::redundant_closure_call,
+                clippy::unused_self
             )]
         ));
     } else {
         out.push(syn::parse_quote!(
-            #[allow(clippy::must_use_candidate, clippy::needless_pass_by_value)]
+            #[allow(
+                clippy::must_use_candidate,
+                clippy::needless_pass_by_value,
+                clippy::unused_self
+            )]
         ));
     }
     out
@@ -153,4 +199,18 @@ pub(crate) fn collision(twin: &Ident, existing: &Ident, what: &str) -> syn::Erro
     );
     error.combine(syn::Error::new(existing.span(), format!("`{existing}` is defined here")));
     error
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twin_names_are_snake_case() {
+        let name = |text: &str| blocking_name(&syn::parse_str(text).unwrap()).to_string();
+        assert_eq!(name("fetch"), "blocking_fetch");
+        assert_eq!(name("_savepoint"), "_blocking_savepoint");
+        assert_eq!(name("__inner"), "__blocking_inner");
+        assert_eq!(name("r#type"), "blocking_type");
+    }
 }

@@ -81,6 +81,7 @@ pub(crate) fn desugar_async_fn(
         }
     }
     sig.asyncness = None;
+    crate::common::elided::name_in_impl_args(sig);
     let output = sig.output.clone();
     sig.output = future_output(&sig.output);
     Some(DesugaredArgs { moves, call_args, output })

@@ -18,6 +18,10 @@ pub(crate) struct Site<'a> {
     pub(crate) allow: Allow,
     /// The `use` items around the fn.
     pub(crate) imports: &'a Imports,
+    /// Keep `async fn` (the nested shape) even where it could desugar: an
+    /// attribute macro on the enclosing trait or impl (`#[async_trait]`)
+    /// rewrites its async fns after us.
+    pub(crate) keep_async_fn: bool,
 }
 
 // Input: `async fn name(args) -> T { stmts }`.
@@ -45,7 +49,8 @@ pub(crate) fn instrument_async_fn(
     let stmts = &body.stmts;
     let name = watch_name(at.label);
     let private = at.private;
-    *body = match desugar_async_fn(attrs, sig, false) {
+    let desugared = if at.keep_async_fn { None } else { desugar_async_fn(attrs, sig, false) };
+    *body = match desugared {
         Some(args) => {
             let moves = args.moves;
             syn::parse_quote! {{
@@ -75,14 +80,15 @@ pub(crate) type BlockingSide<'a> = &'a dyn Fn(&DesugaredArgs) -> TokenStream;
 // The closure owns every argument (the async arm names them all), so they
 // live, and drop, with the future, as with `async fn`.
 /// Instruments an async fn of `#[dual]` into the fn returning its `Dual`
-/// future. `false`, with nothing changed, when the fn cannot be desugared
+/// future; the blocking side gives the twin's output type where it is not
+/// the async fn's. `false`, with nothing changed, when the fn cannot be desugared
 /// (an attribute macro after ours expects an `async fn`).
 pub(crate) fn dual_async_fn(
     attrs: &mut Vec<syn::Attribute>,
     sig: &mut syn::Signature,
     body: &mut syn::Block,
     at: &Site<'_>,
-    blocking: BlockingSide<'_>,
+    (blocking, blocking_output): (BlockingSide<'_>, Option<&syn::Type>),
 ) -> bool {
     let Some(args) = desugar_async_fn(attrs, sig, true) else { return false };
     let warnings = warnings_of(body, at);
@@ -102,9 +108,10 @@ pub(crate) fn dual_async_fn(
         })
     }};
     let site = proc_macro2::Span::mixed_site();
-    let output = match &args.output {
-        syn::ReturnType::Default => quote!(()),
-        syn::ReturnType::Type(_, ty) => quote!(#ty),
+    let output = match (&args.output, blocking_output) {
+        (_, Some(ty)) => quote!(#ty),
+        (syn::ReturnType::Default, None) => quote!(()),
+        (syn::ReturnType::Type(_, ty), None) => quote!(#ty),
     };
     let dual: syn::TypeParamBound =
         syn::parse_quote_spanned!(site=> #private::DualFuture<Blocking = #output>);
@@ -193,7 +200,13 @@ mod tests {
         let mut sig: syn::Signature = syn::parse_str(&format!("async fn f() {output}")).unwrap();
         let private = quote!(::twoworlds::__private);
         let imports = Imports::default();
-        let at = Site { label: "f", private: &private, allow: Allow::NONE, imports: &imports };
+        let at = Site {
+            label: "f",
+            private: &private,
+            allow: Allow::NONE,
+            imports: &imports,
+            keep_async_fn: false,
+        };
         instrument_async_fn(&[], &mut sig, &mut block, &at);
         quote!(#sig #block).to_string()
     }

@@ -25,6 +25,9 @@ pub enum BlockOnErrorKind {
     /// Feature `tokio`: the thread had no tokio context, none was installed,
     /// and the shared runtime could not be built. Carries tokio's reason.
     NoTokioRuntime(String),
+    /// Feature `tokio`: the thread had no tokio context, and the runtime
+    /// installed with `set_tokio_handle` has shut down.
+    TokioRuntimeStopped,
 }
 
 /// Why [`try_block_on`](crate::try_block_on) refused to run a future (and
@@ -115,6 +118,16 @@ impl fmt::Display for BlockOnError {
                     f,
                     "`{function}` needs a tokio runtime on thread '{thread}' ({id:?}) and none \
                      is available: {reason}. Install one with `twoworlds::set_tokio_handle`."
+                );
+            }
+            BlockOnErrorKind::TokioRuntimeStopped => {
+                return write!(
+                    f,
+                    "`{function}` would run its future in the tokio runtime installed with \
+                     `twoworlds::set_tokio_handle` (thread '{thread}' ({id:?}) has no tokio \
+                     context of its own), but that runtime has shut down. Install a live \
+                     runtime with `twoworlds::set_tokio_handle(..)`, or call \
+                     `twoworlds::clear_tokio_handle()` to use the shared one."
                 );
             }
             BlockOnErrorKind::InsideBlockOn => write!(

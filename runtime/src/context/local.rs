@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::Poll;
 
-use super::{Context, enter, with_current};
+use super::{current_locals, enter_locals, with_locals};
 
 /// One binding of one [`ContextLocal`] in a context.
 pub(crate) struct Binding {
@@ -103,11 +103,9 @@ impl<T: Send + Sync + 'static> ContextLocal<T> {
         }
     }
 
-    /// The current context with `value` bound to this local (or hidden).
-    fn bound(&self, value: Option<Arc<dyn Any + Send + Sync>>) -> Context {
-        let mut ctx = super::current_here();
-        ctx.locals = Some(Arc::new(Binding { key: self.key(), value, next: ctx.locals.take() }));
-        ctx
+    /// The current bindings with `value` bound to this local (or hidden).
+    fn bound(&self, value: Option<Arc<dyn Any + Send + Sync>>) -> Arc<Binding> {
+        Arc::new(Binding { key: self.key(), value, next: current_locals() })
     }
 
     /// Runs `f` with this local bound to `value`; the binding ends with `f`
@@ -123,7 +121,7 @@ impl<T: Send + Sync + 'static> ContextLocal<T> {
     /// assert_eq!(DEPTH.get(), None);
     /// ```
     pub fn sync_scope<R>(&self, value: T, f: impl FnOnce() -> R) -> R {
-        let _entered = enter(self.bound(Some(Arc::new(value))));
+        let _entered = enter_locals(Some(self.bound(Some(Arc::new(value)))));
         f()
     }
 
@@ -138,7 +136,7 @@ impl<T: Send + Sync + 'static> ContextLocal<T> {
     /// });
     /// ```
     pub fn sync_scope_unset<R>(&self, f: impl FnOnce() -> R) -> R {
-        let _entered = enter(self.bound(None));
+        let _entered = enter_locals(Some(self.bound(None)));
         f()
     }
 
@@ -177,8 +175,8 @@ impl<T: Send + Sync + 'static> ContextLocal<T> {
     #[must_use]
     pub fn get(&self) -> Option<Arc<T>> {
         let key = self.key();
-        with_current(|ctx| {
-            let mut node = ctx.locals.as_ref();
+        with_locals(|locals| {
+            let mut node = locals;
             while let Some(binding) = node {
                 if binding.key == key {
                     return binding.value.clone().and_then(|v| v.downcast::<T>().ok());
@@ -241,8 +239,8 @@ impl<F: Future> Future for LocalScope<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let mut ctx = super::current_here();
-        let reuse = this.cached.as_ref().is_some_and(|b| match (&b.next, &ctx.locals) {
+        let current = current_locals();
+        let reuse = this.cached.as_ref().is_some_and(|b| match (&b.next, &current) {
             (Some(a), Some(b)) => Arc::ptr_eq(a, b),
             (None, None) => true,
             _ => false,
@@ -251,11 +249,10 @@ impl<F: Future> Future for LocalScope<F> {
             *this.cached = Some(Arc::new(Binding {
                 key: *this.key,
                 value: this.value.clone(),
-                next: ctx.locals.take(),
+                next: current,
             }));
         }
-        ctx.locals.clone_from(this.cached);
-        let _entered = enter(ctx);
+        let _entered = enter_locals(this.cached.clone());
         this.fut.poll(cx)
     }
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::thread;
 
-use crate::context::Snapshot;
+use crate::CallContext;
 use crate::sync::{Mutex, MutexGuard};
 
 /// A queued job as the pool sees it, whatever its closure and result types.
@@ -42,7 +42,7 @@ struct Queued<F> {
     /// The closure.
     f: F,
     /// The caller's context, entered around `f`.
-    context: Snapshot,
+    context: CallContext,
     /// The caller's tokio runtime, entered around `f` (feature `tokio`).
     #[cfg(feature = "tokio")]
     tokio: Option<tokio::runtime::Handle>,
@@ -71,7 +71,7 @@ where
     pub(crate) fn new(f: F) -> Arc<Self> {
         let queued = Queued {
             f,
-            context: Snapshot::capture(),
+            context: CallContext::current(),
             #[cfg(feature = "tokio")]
             tokio: tokio::runtime::Handle::try_current().ok(),
         };
@@ -136,7 +136,7 @@ where
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
             #[cfg(feature = "tokio")]
             let _entered = tokio.as_ref().map(tokio::runtime::Handle::enter);
-            context.enter(f)
+            context.run(f)
         }));
         rejoin();
         self.finish(result);

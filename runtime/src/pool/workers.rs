@@ -283,8 +283,6 @@ impl State {
 
 #[cfg(not(loom))]
 std::thread_local! {
-    /// Whether this thread is a pool worker.
-    static POOL_THREAD: Cell<bool> = const { Cell::new(false) };
     /// How many `block_on`s are parked on this pool thread (they nest when a
     /// parked one runs a thread-sensitive job that blocks again); the thread
     /// counts as blocked once, while this is above zero.
@@ -294,45 +292,31 @@ std::thread_local! {
 // The same per model thread (loom's macro takes no `const` initializers).
 #[cfg(loom)]
 loom::thread_local! {
-    /// Whether this thread is a pool worker.
-    static POOL_THREAD: Cell<bool> = Cell::new(false);
     /// How many `block_on`s are parked on this pool thread.
     static PARKED: Cell<usize> = Cell::new(0);
 }
 
-/// Marks a pool thread as parked in `block_on` for as long as it lives, so it
-/// does not count against the maximum (see the module docs).
-pub(crate) struct Blocked(());
-
-impl Blocked {
-    /// Marks this thread, if it is a pool thread; starts a thread for queued
-    /// jobs if the freed slot allows one and no idle thread will take them.
-    pub(crate) fn enter() -> Option<Self> {
-        if !POOL_THREAD.try_with(Cell::get).unwrap_or(false) {
-            return None;
+/// The wait hook of pool threads (see `crate::block_on::set_wait_hook`): a
+/// pool thread parked in `block_on` does not count against the maximum while
+/// it waits (see the module docs). When its wait begins and the freed slot
+/// allows one, a thread is started for queued jobs that no idle thread will
+/// take.
+fn on_block_on_wait(begins: bool) {
+    let parked = PARKED.with(|parked| {
+        let now = if begins { parked.get() + 1 } else { parked.get() - 1 };
+        parked.set(now);
+        now
+    });
+    match (begins, parked) {
+        (true, 1) => {
+            let mut state = lock();
+            state.blocked += 1;
+            if state.queue.len() > state.idle_takers() && state.has_room() {
+                POOL.start_worker(state);
+            }
         }
-        let parked = PARKED.with(|parked| parked.replace(parked.get() + 1));
-        if parked > 0 {
-            return Some(Blocked(()));
-        }
-        let mut state = lock();
-        state.blocked += 1;
-        if state.queue.len() > state.idle_takers() && state.has_room() {
-            POOL.start_worker(state);
-        }
-        Some(Blocked(()))
-    }
-}
-
-impl Drop for Blocked {
-    fn drop(&mut self) {
-        let parked = PARKED.with(|parked| {
-            parked.set(parked.get() - 1);
-            parked.get()
-        });
-        if parked == 0 {
-            lock().blocked -= 1;
-        }
+        (false, 0) => lock().blocked -= 1,
+        _ => {}
     }
 }
 
@@ -370,7 +354,7 @@ impl Pool {
 
     /// A worker's life: take jobs until idle for the timeout.
     fn work(&self) {
-        POOL_THREAD.with(|flag| flag.set(true));
+        crate::block_on::set_wait_hook(on_block_on_wait);
         // Counted as awake by `start_worker`.
         let mut state = self.lock();
         // The wait since the last job, for the duel, if this thread stood by

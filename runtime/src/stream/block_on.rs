@@ -116,6 +116,22 @@ impl<S: Stream> BlockOnStream<S> {
         Ok(item)
     }
 
+    /// Polls the stream once with a waker that does nothing, outside any
+    /// `block_on`: the next item if it is ready. A blocking twin's iterator
+    /// ([`TwinStream`](crate::__private::stream::TwinStream)) pulls its
+    /// generator this way, and waits with `block_on` only on `Pending`.
+    pub(crate) fn poll_once(&mut self) -> std::task::Poll<Option<S::Item>> {
+        if self.done {
+            return std::task::Poll::Ready(None);
+        }
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let polled = self.stream.as_mut().poll_next(&mut cx);
+        if let std::task::Poll::Ready(None) = polled {
+            self.done = true;
+        }
+        polled
+    }
+
     /// The stream, to be consumed asynchronously after all.
     ///
     /// ```

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::thread::{self, Thread};
 
 use super::ThreadSensitiveError;
-use crate::context;
+use super::placement::{self, Placement};
 
 /// A queued thread-sensitive call. Dropping it without running it reports a
 /// "no executor" error to the caller, so a lost job can never hang anyone.
@@ -205,9 +205,9 @@ pub(crate) fn submit_chain(
 pub(crate) fn place(
     job: Box<dyn Job>,
     function: &'static str,
-    call: &context::Context,
+    call: &Placement,
 ) -> Result<(), (Box<dyn Job>, ThreadSensitiveError)> {
-    let poll = context::current();
+    let poll = placement::capture();
     let from = if poll.executor.is_some() || (call.executor.is_none() && poll.scope.is_some()) {
         &poll
     } else {
@@ -233,6 +233,7 @@ pub(crate) fn place(
 pub(crate) fn spawn_dedicated(name: &str) -> std::io::Result<Arc<Executor>> {
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
     thread::Builder::new().name(name.to_owned()).spawn(move || {
+        let _counted = super::stats::Counted::start();
         let executor = Executor::new(thread::current(), None);
         let _ = tx.send(Arc::clone(&executor));
         serve(&executor);

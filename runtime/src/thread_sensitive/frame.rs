@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::thread;
 
 use super::executor::{Executor, submit_chain};
-use crate::context;
+use super::placement;
 
 /// This thread's frames.
 struct Frames {
@@ -149,7 +149,7 @@ pub(crate) struct ExecutorFrame {
     /// logical call's work.
     depth: Option<usize>,
     /// The context's executor fields before, restored on drop.
-    previous: context::ExecutorFields,
+    previous: placement::ExecutorFields,
 }
 
 impl ExecutorFrame {
@@ -160,11 +160,11 @@ impl ExecutorFrame {
     /// thread of the scope the call is in.
     pub(crate) fn enter() -> Self {
         let (outer, local, scope) =
-            context::with_current(|c| (c.executor.clone(), c.local_frame, c.scope.clone()));
+            placement::with_current(|c| (c.executor.clone(), c.local_frame, c.scope.clone()));
         if outer.is_none() && local.is_none() && scope.is_none() {
             // The common case: nothing thread-sensitive around; no allocation.
             let depth = FRAMES.with(|frames| frames.borrow_mut().push());
-            let previous = context::swap_executor((None, Some(depth)));
+            let previous = placement::swap_executor((None, Some(depth)));
             return ExecutorFrame { depth: Some(depth), previous };
         }
         let outer = outer.or_else(|| local.and_then(materialize_frame));
@@ -190,7 +190,7 @@ impl ExecutorFrame {
             frames.stack[depth] = Some(Arc::clone(&frame));
             depth
         });
-        let previous = context::swap_executor((Some(frame), None));
+        let previous = placement::swap_executor((Some(frame), None));
         ExecutorFrame { depth: Some(depth), previous }
     }
 }
@@ -198,21 +198,31 @@ impl ExecutorFrame {
 impl Drop for ExecutorFrame {
     fn drop(&mut self) {
         let Some(depth) = self.depth else { return };
-        context::try_swap_executor(std::mem::take(&mut self.previous));
-        // Only the frame stack holds it: nobody can have queued work or reach
-        // it any more, so it stays open as a spare.
+        placement::try_swap_executor(std::mem::take(&mut self.previous));
+        // A frame nobody captured was never made: nothing can be queued on
+        // it. A captured one is closed (even if only the frame stack holds it
+        // now: a job may have been queued by someone who let go since); it
+        // stays in the stack as a spare, reopened by the next `block_on`.
         let frame = FRAMES.try_with(|frames| {
             let mut frames = frames.borrow_mut();
             frames.live = frames.live.saturating_sub(1);
-            match frames.stack.get(depth) {
-                Some(Some(frame)) if Arc::strong_count(frame) > 1 => Some(Arc::clone(frame)),
-                _ => None,
-            }
+            frames.stack.get(depth).cloned().flatten()
         });
         let Ok(Some(frame)) = frame else { return };
-        // Work that arrived too late for this frame goes up the chain; with
+        let leftover = frame.close();
+        if !thread::panicking() {
+            // Work this frame accepted but had not run yet (queued after its
+            // last look at the queue) runs here and now, on the thread it was
+            // queued for, as asgiref runs a finished executor's remaining
+            // work. Work that comes later goes up the chain (`submit_chain`).
+            for job in leftover {
+                job.run(&frame);
+            }
+            return;
+        }
+        // Unwinding: run no user code. The work goes up the chain; with
         // nothing live above, dropping the job reports the error to its caller.
-        for job in frame.close() {
+        for job in leftover {
             if let Some(parent) = frame.parent() {
                 let _ = submit_chain(parent, job, "", &[]);
             }

@@ -14,11 +14,20 @@
 //! run on the same thread meanwhile. Ordinary [`unblock`](crate::unblock),
 //! which runs calls in parallel on a pool, is the default; use this only for
 //! functions that need it.
+//!
+//! This module owns the *placement* of a logical call (`placement`: which
+//! frame, scope or job it is in, captured with its bindings into a
+//! `Snapshot`), the executors and their queues (`executor`), the `block_on`
+//! frames (`frame`), the scopes (`scope`) and the count of dedicated threads
+//! (`stats`). It depends on `crate::context` for the bindings a call carries,
+//! never the other way round.
 
 mod error;
 mod executor;
 mod frame;
+mod placement;
 mod scope;
+mod stats;
 #[cfg(test)]
 mod tests;
 
@@ -30,12 +39,12 @@ use std::task::{Context, Poll, Waker};
 use std::thread;
 
 pub use error::ThreadSensitiveError;
-pub(crate) use executor::{ActiveJob, Executor, JobMarker};
-pub(crate) use frame::{LazyFrame, materialize_frame, register_pending_frames};
-pub(crate) use scope::Scope;
+use executor::{ActiveJob, Executor};
+pub(crate) use frame::LazyFrame;
+use placement::Placement;
+pub(crate) use placement::Snapshot;
 pub use scope::{ThreadSensitiveScope, thread_sensitive_scope};
-
-use crate::context::Snapshot;
+pub use stats::{ThreadSensitiveStats, thread_sensitive_stats};
 
 /// Runs the thread-sensitive jobs queued for this thread's `block_on` frames.
 /// `block_on` calls this each time before it parks; a job is queued and then
@@ -124,17 +133,18 @@ where
     let slot =
         Arc::new(Mutex::new(Slot { outcome: Outcome::Waiting, waker: None, cancelled: false }));
     let context = Snapshot::capture();
-    let call_context = context.context().clone();
+    let placement = context.placement.clone();
     let call = Call { function, f: Some(f), context, slot: Arc::clone(&slot) };
-    Pending { slot, unplaced: Some((Box::new(call), call_context)), function }
+    Pending { slot, unplaced: Some((Box::new(call), placement)), function }
 }
 
 /// The outcome of a thread-sensitive call, awaited.
 struct Pending<T> {
     /// Shared with the queued call.
     slot: Arc<Mutex<Slot<T>>>,
-    /// The call and the context it was made in, until the first poll queues it.
-    unplaced: Option<(Box<dyn executor::Job>, crate::context::Context)>,
+    /// The call and the placement it was made in, until the first poll
+    /// queues it.
+    unplaced: Option<(Box<dyn executor::Job>, Placement)>,
     /// The function that was called, for messages.
     function: &'static str,
 }
@@ -143,8 +153,8 @@ impl<T> Future for Pending<T> {
     type Output = Result<T, ThreadSensitiveError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        if let Some((job, call_context)) = self.unplaced.take()
-            && let Err((job, err)) = executor::place(job, self.function, &call_context)
+        if let Some((job, call)) = self.unplaced.take()
+            && let Err((job, err)) = executor::place(job, self.function, &call)
         {
             // Dropping the job reports a generic error; the specific one wins.
             drop(job);

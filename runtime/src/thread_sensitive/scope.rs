@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::task::Poll;
 
 use super::executor::{Executor, shut_down, spawn_dedicated};
-use crate::context;
+use super::placement;
 
 /// A scope's thread, started when its first job arrives and stopped when the
 /// last context that refers to the scope is gone.
@@ -99,12 +99,12 @@ impl<F: Future> Future for ThreadSensitiveScope<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let mut ctx = context::current_here();
+        let mut here = placement::current_here();
         let scope = this.scope.get_or_insert_with(|| {
-            ctx.scope.clone().unwrap_or_else(|| Arc::new(Scope { executor: OnceLock::new() }))
+            here.scope.clone().unwrap_or_else(|| Arc::new(Scope { executor: OnceLock::new() }))
         });
-        ctx.scope = Some(Arc::clone(scope));
-        let _entered = context::enter(ctx);
+        here.scope = Some(Arc::clone(scope));
+        let _entered = placement::enter(here);
         this.fut.poll(cx)
     }
 }

@@ -3,11 +3,12 @@
 use std::sync::Arc;
 
 use super::executor::{Executor, Job, submit_chain};
-use crate::{block_on, context};
+use super::placement;
+use crate::block_on;
 
 /// The executor of the current context inside a `block_on` on this thread.
 fn frame_of_a_block_on() -> Arc<Executor> {
-    block_on(async { context::current().executor }).expect("a frame")
+    block_on(async { placement::capture().executor }).expect("a frame")
 }
 
 #[test]
@@ -24,7 +25,7 @@ fn an_uncaptured_frame_is_reused_and_a_captured_one_is_not() {
     assert_eq!(Arc::as_ptr(&third), second_ptr);
     assert!(!third.is_live(), "closed again once its block_on returned");
     block_on(async {
-        let now = context::current().executor.expect("a frame");
+        let now = placement::capture().executor.expect("a frame");
         assert!(now.is_live());
     });
 }
@@ -54,4 +55,16 @@ fn work_for_a_closed_executor_goes_to_its_parent_or_fails() {
     };
     assert_eq!(err.function(), "f");
     assert!(!err.is_deadlock());
+}
+
+#[test]
+fn work_a_frame_accepted_runs_before_its_block_on_returns() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Queued on the frame by a future that is ready at once: the wait loop
+    // never looks at the queue, the frame's end runs it.
+    block_on(async {
+        let frame = placement::capture().executor.expect("a frame");
+        assert!(submit_chain(&frame, Box::new(Probe(tx)), "f", &[]).is_ok());
+    });
+    assert_eq!(rx.try_recv().expect("ran already"), std::thread::current().id());
 }

@@ -16,6 +16,7 @@
 //! built at the first poll, exactly when an `async fn`'s body would start.
 
 pub mod settle;
+pub mod stream;
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -26,8 +27,8 @@ use std::task::{Context, Poll};
 /// You rarely use it by hand: a `#[dual]` blocking twin awaiting such a
 /// future runs [`run_blocking`](DualFuture::run_blocking) instead of a
 /// `block_on` bridge, and `#[dual]` traits declare it on their methods so
-/// generic code gets it too. Implemented by the futures `#[dual]` and
-/// `#[bridge]` emit, and forwarded through `&mut F`, `Box<F>` and `Pin<P>`.
+/// generic code gets it too. Implemented by the futures `#[dual]` emits, and
+/// forwarded through `&mut F`, `Box<F>` and `Pin<P>`.
 ///
 /// ```
 /// use std::pin::pin;
@@ -49,8 +50,8 @@ use std::task::{Context, Poll};
     message = "`{Self}` is not the future of a `#[dual]` async fn",
     label = "this future has no blocking twin",
     note = "a method of a `#[dual]` trait must return the future of a `#[dual]` fn: put \
-            `#[twoworlds::dual]` on the impl (one body, both worlds), or `#[twoworlds::bridge]` \
-            (the blocking world runs the async body through `block_on`)"
+            `#[twoworlds::dual]` on the impl (one body, both worlds); a type that serves the \
+            blocking world only implements the blocking trait (`BlockingStore`) instead"
 )]
 pub trait DualFuture: Future {
     /// What the blocking twin returns: the async fn's output, or its

@@ -201,18 +201,28 @@ impl Forwarding<'_> {
         let callee = super::super::twin::callee(syn::parse_quote!(#to), &sig);
         let bound = self.bound;
         let call = quote!(#bound::#callee(#(#call_args),*));
-        let body = if self.async_names.contains(&ident.to_string()) {
-            let krate = self.args.krate();
-            let label = format!("{}::{ident}", self.twin_name);
-            quote!(#krate::__private::settle_await!(
-                settle,
-                ::core::concat!(::core::module_path!(), "::", #label),
-                #call
-            ))
-        } else {
-            call
-        };
-        quote!(#[inline] #sig { #body })
+        if !self.async_names.contains(&ident.to_string()) {
+            return quote!(#[inline] #sig { #call });
+        }
+        // The misuse check names the method as its caller called it.
+        let krate = self.args.krate();
+        let label = format!("{}::{ident}", self.twin_name);
+        quote! {
+            #[inline]
+            #[cfg_attr(debug_assertions, track_caller)]
+            #sig {
+                if ::core::cfg!(debug_assertions) || #krate::__private::TWIN_CHECKS {
+                    #krate::__private::check_blocking_twin(
+                        ::core::concat!(::core::module_path!(), "::", #label),
+                    );
+                }
+                #krate::__private::settle_await!(
+                    settle,
+                    ::core::concat!(::core::module_path!(), "::", #label),
+                    #call
+                )
+            }
+        }
     }
 }
 

@@ -6,22 +6,24 @@ use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, worlds};
 use crate::common::Errors;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::{Item, ItemFn, ReturnType, Type};
 
 /// Whether `sig` is something `#[dual]` can make blocking: `async fn`, or a
-/// fn returning `impl Future`.
+/// fn returning `impl Future` or `impl Stream` (whose twin returns an
+/// iterator).
 pub(crate) fn is_async(sig: &syn::Signature) -> bool {
-    sig.asyncness.is_some() || returns_impl_future(&sig.output)
+    sig.asyncness.is_some()
+        || returns_impl(&sig.output, &["Future", "Stream", "TryStream", "FusedStream"])
 }
 
-/// `-> impl Future<..>`.
-fn returns_impl_future(output: &ReturnType) -> bool {
+/// `-> impl Trait<..>` for one of `traits` (by last path segment).
+fn returns_impl(output: &ReturnType, traits: &[&str]) -> bool {
     let ReturnType::Type(_, ty) = output else { return false };
     let Type::ImplTrait(imp) = &**ty else { return false };
     imp.bounds.iter().any(|bound| {
         matches!(bound, syn::TypeParamBound::Trait(t)
-            if t.path.segments.last().is_some_and(|s| s.ident == "Future"))
+            if t.path.segments.last().is_some_and(|s| traits.iter().any(|name| s.ident == name)))
     })
 }
 
@@ -54,7 +56,7 @@ pub(crate) fn check_sig(sig: &syn::Signature, errors: &mut Errors) -> bool {
             sig.fn_token.span,
             format!(
                 "#[dual] has nothing to transform: `{}` is not `async` (and does not return \
-                 `impl Future`), so it has no blocking twin to produce\n\
+                 `impl Future` or `impl Stream`), so it has no blocking twin to produce\n\
                  write it as `async fn`, or use #[bridge] to give a sync fn an async twin",
                 sig.ident
             ),
@@ -76,12 +78,12 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
         return quote!(#original);
     }
     let name = &function.sig.ident;
-    let twin_name = args.blocking.clone().unwrap_or_else(|| format_ident!("blocking_{}", name));
+    let twin_name = args.blocking.clone().unwrap_or_else(|| twin::blocking_name(name));
     if twin_name == *name {
         errors.push(twin::collision(&twin_name, name, "async fn"));
         return quote!(#original);
     }
-    let (mut async_copy, blocking) = worlds::split(&original, args, errors);
+    let (async_copy, blocking) = worlds::split(&original, args, errors);
     let Item::Fn(mut blocking) = blocking else { return quote!(#original) };
     let id = fn_ids::take(&mut blocking.attrs);
     // A fn with a receiver or `Self` in its signature is a method (the fn
@@ -98,9 +100,11 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
         block: Some(&mut blocking.block),
     };
     let (link, label) = (name.to_string(), twin_name.to_string());
-    let names = Names { name: &twin_name, link: &link, label: &label };
+    let names = Names { name: &twin_name, link: &link, label: &label, own_methods: None };
     let branch = twin::twin_fn(parts, &names, Some(callee), args, errors);
     let branches: Branches = id.zip(branch).into_iter().collect();
-    instrument::instrument(&mut async_copy, args, &branches, &|_, _| false);
-    quote!(#async_copy #blocking)
+    let originals =
+        instrument::versions(&async_copy, args, (&branches, false), &|_, _| false, &mut |_, _| {});
+    blocking.attrs.splice(0..0, args.cfgs.blocking_attr());
+    quote!(#originals #blocking)
 }

@@ -9,7 +9,7 @@ use super::super::{fn_ids, instrument, worlds};
 use super::fn_::is_async;
 use crate::common::Errors;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use std::collections::HashMap;
 use syn::{ImplItem, Item, ItemImpl};
 
@@ -47,14 +47,30 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
         let callee = twin::callee(syn::parse_quote!(Self::#twin_name), &f.sig);
         let parts = FnParts { attrs: &mut f.attrs, sig: &mut f.sig, block: Some(&mut f.block) };
         let (link, label) = (format!("Self::{name}"), format!("{owner}::{twin_name}"));
-        let names = Names { name: twin_name, link: &link, label: &label };
+        let names =
+            Names { name: twin_name, link: &link, label: &label, own_methods: Some(&twins) };
         let branch = twin::twin_fn(parts, &names, Some(callee), args, errors);
         branches.extend(id.zip(branch));
         made.insert(name, f);
     }
-    instrument::instrument(&mut async_copy, args, &branches, &|name, _| {
+    let left_alone = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
         name.is_some_and(|name| !twins.contains_key(&name.to_string()))
-    });
+    };
+    if args.cfgs.any() {
+        // The originals in their versions; the twins in an impl of their own.
+        let originals = instrument::versions(
+            &async_copy,
+            args,
+            (&branches, false),
+            &left_alone,
+            &mut |_, _| {},
+        );
+        let Item::Impl(mut twin_impl) = async_copy else { return quote!(#original) };
+        twin_impl.attrs = args.cfgs.blocking_attr().into_iter().collect();
+        twin_impl.items = made.into_values().map(ImplItem::Fn).collect();
+        return quote!(#originals #twin_impl);
+    }
+    instrument::instrument(&mut async_copy, args, &branches, &left_alone);
     let Item::Impl(mut out) = async_copy else { return quote!(#original) };
     // Each twin right after its original.
     let items = std::mem::take(&mut out.items);
@@ -98,7 +114,7 @@ fn method_twins(imp: &mut ItemImpl, errors: &mut Errors) -> HashMap<String, syn:
             continue;
         }
         let name = &method.sig.ident;
-        let twin = options.blocking.unwrap_or_else(|| format_ident!("blocking_{}", name));
+        let twin = options.blocking.unwrap_or_else(|| twin::blocking_name(name));
         if let Some(taken) = existing.iter().find(|e| **e == twin) {
             errors.push(twin::collision(&twin, taken, "method"));
             continue;

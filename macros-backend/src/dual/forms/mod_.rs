@@ -2,7 +2,7 @@
 //! every item under the same names (reqwest's `reqwest::blocking` shape).
 //!
 //! The copy is one module deeper, so paths that leave `m` get one more
-//! `super` ([`SuperAdjust`]); names of `m`'s own items resolve to the copies
+//! `super` ([`super::mod_paths`]); names of `m`'s own items resolve to the copies
 //! because they have the same names. `static`s are re-exported, not copied
 //! (one state, not two); `macro_rules!` stay in `m` (textual scope reaches
 //! the copy). `crate::` paths are kept as written: they name the async items.
@@ -17,17 +17,19 @@
 //! invocation's blocking twin bridges (reach the copy with `replace(m =>
 //! m::blocking)` instead).
 
-use super::super::ir::{Branch, Branches, FnId};
+use super::super::cfgs::Version;
+use super::super::ir::{Branch, Branches, FnId, Run};
 use super::super::options::{Args, Form};
 use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, worlds};
 use super::fn_::is_async;
+use super::mod_paths::{SuperAdjust, reexport_statics};
 use super::skip;
 use crate::common::Errors;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::HashSet;
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut as _;
 use syn::{ImplItem, Item, ItemMod, TraitItem};
 
 /// Expands the mod form.
@@ -66,7 +68,7 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         return quote!(#module);
     }
     let original = Item::Mod(module.clone());
-    let (mut async_copy, blocking) = worlds::split(&original, args, errors);
+    let (async_copy, blocking) = worlds::split(&original, args, errors);
     let Item::Mod(blocking) = blocking else { return quote!(#original) };
     let mut copies = blocking.content.map(|(_, items)| items).unwrap_or_default();
     let mut cx = Cx {
@@ -78,14 +80,6 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         branches: Branches::new(),
     };
     copies = copies.into_iter().filter_map(|item| twin_item(item, &mut cx, errors)).collect();
-    if let Item::Mod(m) = &mut async_copy
-        && let Some((_, items)) = &mut m.content
-        && args.send.is_some()
-    {
-        send_traits(items, args);
-    }
-    instrument::instrument(&mut async_copy, args, &cx.branches, &|_, attrs| skip::is_marked(attrs));
-    let Item::Mod(mut async_copy) = async_copy else { return quote!(#original) };
     let mut adjust = SuperAdjust { depth: 0 };
     for item in &mut copies {
         adjust.visit_item_mut(item);
@@ -94,11 +88,24 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
     reexport_statics(&mut copies, &original_path);
     skip::resolve(&mut copies, &original_path);
     let doc = format!("Blocking twins of the items of [`{}`](super).", module.ident);
-    if let Some((_, items)) = &mut async_copy.content {
-        skip::strip(items);
-        items.push(syn::parse_quote!(#[doc = #doc] pub mod #inner { #(#copies)* }));
-    }
-    quote!(#async_copy)
+    let gate = args.cfgs.blocking_attr();
+    let copy: Item = syn::parse_quote!(#gate #[doc = #doc] pub mod #inner { #(#copies)* });
+    let left_alone = |_: Option<&syn::Ident>, attrs: &[syn::Attribute]| skip::is_marked(attrs);
+    let mut finish = |item: &mut Item, version: Version| {
+        if let Item::Mod(m) = item
+            && let Some((_, items)) = &mut m.content
+        {
+            skip::strip(items);
+            if args.send.is_some() {
+                // After instrumenting: default methods are desugared by then.
+                send_traits(items, args);
+            }
+            if version != Version::Plain {
+                items.push(copy.clone());
+            }
+        }
+    };
+    instrument::versions(&async_copy, args, (&cx.branches, false), &left_alone, &mut finish)
 }
 
 /// The name an item defines (to check the inner module's name is free).
@@ -181,9 +188,9 @@ impl Cx<'_> {
             let path: syn::Path = syn::parse_quote!(#(#supers)* #inner #(:: #below)* :: #name);
             twin::callee(path, parts.sig)
         });
-        let names = Names { name: &name, link: &link, label: &label };
+        let names = Names { name: &name, link: &link, label: &label, own_methods: None };
         let branch = twin::twin_fn(parts, &names, callee, self.args, errors);
-        if let (Some(id), Some(branch @ Branch::Call(_))) = (id, branch) {
+        if let (Some(id), Some(branch @ Branch { run: Run::Call(_), .. })) = (id, branch) {
             self.branches.insert(id, branch);
             return true;
         }
@@ -312,104 +319,6 @@ fn send_traits(items: &mut [Item], args: &Args) {
                 }
             }
             _ => {}
-        }
-    }
-}
-
-/// The path from the copy of nested module `inner` to its original, given
-/// `outer`, the path from the copy of its parent to the parent's original
-/// (`super` at the top: `m::blocking` → `m`).
-pub(crate) fn nested_original(outer: &syn::Path, inner: &syn::Ident) -> syn::Path {
-    syn::parse_quote!(super::#outer::#inner)
-}
-
-/// Input: `static X: T = ..;` in the copy (visibility already adjusted).
-/// Output: `use <original>::X;` with the same visibility: one state, not two.
-fn reexport_statics(items: &mut [Item], original: &syn::Path) {
-    for item in items {
-        match item {
-            Item::Static(s) => {
-                let (vis, ident) = (&s.vis, &s.ident);
-                let cfgs = s.attrs.iter().filter(|a| a.path().is_ident("cfg"));
-                *item = syn::parse_quote!(#(#cfgs)* #vis use #original::#ident;);
-            }
-            Item::Mod(m) => {
-                let inner = nested_original(original, &m.ident);
-                if let Some((_, items)) = &mut m.content {
-                    reexport_statics(items, &inner);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Input: a path in the copy, `depth` modules below the copy's root, starting
-/// with `super` more times than `depth` (so it leaves `m`): `super::x`.
-/// Output: one more `super`: `super::super::x`. Also `pub(super)` →
-/// `pub(in super::super)` and `use super::..` trees.
-struct SuperAdjust {
-    /// How many modules below the copy's root the visitor is.
-    depth: usize,
-}
-
-impl SuperAdjust {
-    /// Whether a path starting with `supers` `super`s leaves `m`.
-    fn leaves(&self, supers: usize) -> bool {
-        supers > self.depth
-    }
-}
-
-/// How many `super` segments `path` starts with.
-fn leading_supers(path: &syn::Path) -> usize {
-    if path.leading_colon.is_some() {
-        return 0;
-    }
-    path.segments.iter().take_while(|s| s.ident == "super").count()
-}
-
-impl VisitMut for SuperAdjust {
-    fn visit_item_mod_mut(&mut self, module: &mut ItemMod) {
-        self.depth += 1;
-        visit_mut::visit_item_mod_mut(self, module);
-        self.depth -= 1;
-    }
-
-    fn visit_path_mut(&mut self, path: &mut syn::Path) {
-        if self.leaves(leading_supers(path)) {
-            path.segments.insert(0, syn::Ident::new("super", Span::call_site()).into());
-        }
-        visit_mut::visit_path_mut(self, path);
-    }
-
-    fn visit_visibility_mut(&mut self, vis: &mut syn::Visibility) {
-        let syn::Visibility::Restricted(restricted) = vis else { return };
-        if self.leaves(leading_supers(&restricted.path)) {
-            restricted.path.segments.insert(0, syn::Ident::new("super", Span::call_site()).into());
-            restricted.in_token = Some(syn::Token![in](Span::call_site()));
-        }
-    }
-
-    fn visit_item_use_mut(&mut self, item: &mut syn::ItemUse) {
-        self.visit_visibility_mut(&mut item.vis);
-        if item.leading_colon.is_some() {
-            return;
-        }
-        let mut supers = 0;
-        let mut tree = &item.tree;
-        while let syn::UseTree::Path(p) = tree {
-            if p.ident != "super" {
-                break;
-            }
-            supers += 1;
-            tree = &p.tree;
-        }
-        if self.leaves(supers) {
-            let old = std::mem::replace(
-                &mut item.tree,
-                syn::UseTree::Glob(syn::UseGlob { star_token: syn::Token![*](Span::call_site()) }),
-            );
-            item.tree = syn::parse_quote!(super::#old);
         }
     }
 }

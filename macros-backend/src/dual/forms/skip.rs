@@ -93,7 +93,7 @@ pub(crate) fn resolve(items: &mut [Item], original: &syn::Path) {
                 imp.items.retain(|i| !matches!(i, ImplItem::Fn(f) if is_marked(&f.attrs)));
             }
             Item::Mod(m) if !is_marked(&m.attrs) => {
-                let inner = super::mod_::nested_original(original, &m.ident);
+                let inner = super::mod_paths::nested_original(original, &m.ident);
                 if let Some((_, items)) = &mut m.content {
                     resolve(items, &inner);
                 }

@@ -7,6 +7,7 @@
 //! name `BlockingStore`. With `send`, the async methods' futures are also
 //! `Send` (as trait-variant does), default methods' included.
 
+use super::super::cfgs::Version;
 use super::super::ir::Branches;
 use super::super::options::{self, Args, Form};
 use super::super::twin::{self, FnParts, Names};
@@ -69,7 +70,10 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
     if async_names.is_empty() {
         errors.push(syn::Error::new(
             tr.trait_token.span,
-            "#[dual] has nothing to transform: this trait has no `async fn` method",
+            format!(
+                "#[dual] has nothing to transform: this trait has no `async fn` method{}",
+                super::boxed::ran_before(trait_sigs(&tr))
+            ),
         ));
         return quote!(#original);
     }
@@ -78,22 +82,36 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
         errors.push(twin::collision(&twin_name, &tr.ident, "trait"));
         return quote!(#original);
     }
+    if super::boxed::has_async_trait(&tr.attrs) {
+        let names = (&tr.ident, &twin_name);
+        return super::boxed::expand_trait(&original, names, &async_names, args, errors);
+    }
     let (async_copy, blocking) = worlds::split(&original, args, errors);
-    let (Item::Trait(mut async_copy), Item::Trait(mut blocking)) = (async_copy, blocking) else {
+    let (Item::Trait(async_copy), Item::Trait(mut blocking)) = (async_copy, blocking) else {
         return quote!(#original);
     };
     let branches = blocking_trait(&mut blocking, &tr.ident, &twin_name, &async_names, args, errors);
-    let mut async_item = Item::Trait(async_copy.clone());
     let kept = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
         name.is_some_and(|name| !async_names.contains(&name.to_string()))
     };
-    instrument::instrument(&mut async_item, args, &branches, &kept);
-    if let Item::Trait(instrumented) = async_item {
-        async_copy = instrumented;
-    }
-    declare_futures(&mut async_copy, &async_names, args, true);
-    let blanket = super::blanket::impl_for(&async_copy, &blocking, &async_names, args, errors);
-    quote!(#async_copy #blocking #blanket)
+    let mut declared = None;
+    let originals = instrument::versions(
+        &Item::Trait(async_copy),
+        args,
+        (&branches, false),
+        &kept,
+        &mut |item, version| {
+            if let Item::Trait(tr) = item {
+                declare_futures(tr, &async_names, args, version != Version::Plain);
+                declared.get_or_insert_with(|| tr.clone());
+            }
+        },
+    );
+    let Some(declared) = declared else { return quote!(#original) };
+    let blanket = super::blanket::impl_for(&declared, &blocking, &async_names, args, errors);
+    let gate = args.cfgs.blocking_attr();
+    blocking.attrs.splice(0..0, gate.clone());
+    quote!(#originals #blocking #gate #blanket)
 }
 
 /// Makes `blocking` (the blocking copy of trait `name`) the blocking trait
@@ -126,7 +144,7 @@ fn blocking_trait(
             let settings = twin::settings(&label, args);
             branches.insert(id, twin::inline_body(body.clone(), &settings, &mut Errors::default()));
             let mut paths =
-                OwnTraitPaths { from: name, to: twin_name, items: &blocking_items, errors };
+                OwnTraitPaths { from: name, to: twin_name, items: Some(&blocking_items), errors };
             paths.visit_block_mut(body);
         }
         let parts = FnParts {
@@ -134,7 +152,7 @@ fn blocking_trait(
             sig: &mut method.sig,
             block: method.default.as_mut(),
         };
-        let names = Names { name: &method_name, link: &link, label: &label };
+        let names = Names { name: &method_name, link: &link, label: &label, own_methods: None };
         twin::twin_fn(parts, &names, None, args, errors);
     }
     branches
@@ -155,6 +173,7 @@ pub(super) fn declare_futures(tr: &mut ItemTrait, async_names: &[String], args: 
             continue;
         }
         if method.default.is_none() && method.sig.asyncness.take().is_some() {
+            crate::common::elided::name_in_impl_args(&mut method.sig);
             let output = match &method.sig.output {
                 syn::ReturnType::Default => quote!(()),
                 syn::ReturnType::Type(_, ty) => quote!(#ty),
@@ -184,15 +203,15 @@ pub(super) fn declare_futures(tr: &mut ItemTrait, async_names: &[String], args: 
 /// Output: the same through the blocking trait (`BlockingStore::get(self, k)`),
 /// which is what `Self` implements there. A path whose first segment is the
 /// trait's name names the trait inside its own definition.
-struct OwnTraitPaths<'a> {
+pub(super) struct OwnTraitPaths<'a> {
     /// The async trait's name.
-    from: &'a syn::Ident,
+    pub(super) from: &'a syn::Ident,
     /// The blocking trait's name.
-    to: &'a syn::Ident,
-    /// The blocking trait's items: a path to another is an error.
-    items: &'a [String],
+    pub(super) to: &'a syn::Ident,
+    /// The blocking trait's items, when known: a path to another is an error.
+    pub(super) items: Option<&'a [String]>,
     /// Where errors go.
-    errors: &'a mut Errors,
+    pub(super) errors: &'a mut Errors,
 }
 
 impl OwnTraitPaths<'_> {
@@ -200,7 +219,7 @@ impl OwnTraitPaths<'_> {
     /// blocking trait, or reports that the blocking trait lacks the item.
     fn rename(&mut self, path: &mut syn::Path) {
         let item = path.segments[1].ident.to_string();
-        if !self.items.contains(&item) {
+        if self.items.is_some_and(|items| !items.contains(&item)) {
             self.errors.push(syn::Error::new_spanned(
                 &*path,
                 format!(

@@ -40,13 +40,31 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
     super::hidden::in_impl(&mut imp.items);
     let original = Item::Impl(imp.clone());
     if async_names.is_empty() {
+        let sigs = imp.items.iter().filter_map(|i| match i {
+            ImplItem::Fn(f) => Some(&f.sig),
+            _ => None,
+        });
         errors.push(syn::Error::new(
             imp.impl_token.span,
-            "#[dual] has nothing to transform: this trait impl has no `async fn` method",
+            format!(
+                "#[dual] has nothing to transform: this trait impl has no `async fn` method{}",
+                super::boxed::ran_before(sigs)
+            ),
         ));
         return quote!(#original);
     }
-    let (mut async_copy, blocking) = worlds::split(&original, args, errors);
+    if super::boxed::has_async_trait(&imp.attrs) {
+        return super::boxed::expand_impl(&original, &imp, &async_names, args, errors);
+    }
+    if let Some(span) = args.blocking.as_ref().map(syn::Ident::span) {
+        errors.push(syn::Error::new(
+            span,
+            "option `blocking` does not apply to the impl of a `#[dual]` trait: its blocking \
+             trait is implemented by the trait's own blanket impl (`blocking = Name` names the \
+             blocking trait on the trait, or on an `#[async_trait]` impl)",
+        ));
+    }
+    let (async_copy, blocking) = worlds::split(&original, args, errors);
     let Item::Impl(blocking) = blocking else { return quote!(#original) };
     let owner = crate::common::owner_name(&imp.self_ty);
     let mut branches = Branches::new();
@@ -60,6 +78,5 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
     let kept = |name: Option<&syn::Ident>, _: &[syn::Attribute]| {
         name.is_some_and(|name| !async_names.contains(&name.to_string()))
     };
-    instrument::instrument(&mut async_copy, args, &branches, &kept);
-    quote!(#async_copy)
+    instrument::versions(&async_copy, args, (&branches, false), &kept, &mut |_, _| {})
 }

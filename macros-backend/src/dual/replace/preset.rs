@@ -83,3 +83,16 @@ pub(super) const TOKIO_TO_STD: &[(&str, &str)] = &[
     ("tokio::io::Result", "::std::io::Result"),
     ("tokio::io::SeekFrom", "::std::io::SeekFrom"),
 ];
+
+/// The `futures` stream constructors whose sync mirrors (in the runtime's
+/// `__private::stream`) a blocking twin calls instead: always on, since a
+/// twin returns an iterator where its original returns a stream. `(from,
+/// name under the runtime's __private::stream)`.
+pub(super) const STREAM_MIRRORS: &[(&str, &str)] = &[
+    ("futures::stream::unfold", "unfold"),
+    ("futures::stream::try_unfold", "try_unfold"),
+    ("futures::stream::iter", "iter"),
+    ("futures_util::stream::unfold", "unfold"),
+    ("futures_util::stream::try_unfold", "try_unfold"),
+    ("futures_util::stream::iter", "iter"),
+];

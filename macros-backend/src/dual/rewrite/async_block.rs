@@ -51,6 +51,11 @@ pub(super) fn closure(rw: &mut Rewriter<'_>, closure: &mut ExprClosure) {
     visit_mut::visit_expr_closure_mut(rw, closure);
 }
 
+/// Whether `closure` is async (`async |x| ..`, `|x| async { .. }`).
+pub(super) fn is_async(closure: &ExprClosure) -> bool {
+    closure.asyncness.is_some() || matches!(&*closure.body, Expr::Async(_))
+}
+
 /// Whether `block` has a `return` or `?` of its own (not inside a nested
 /// closure, async block or item).
 pub(super) fn has_early_exit(block: &syn::Block) -> bool {

@@ -4,7 +4,11 @@
 //! Output, by what `base` is *syntactically* only where the syntax decides:
 //! - `async { .. }` → the block, evaluated in place ([`super::async_block::awaited`]);
 //! - a local that held an async block (now a closure) → `local()`;
-//! - anything else → `settle_await!(settle, "<twin>", base)`: the *type* of
+//! - `self.m(..)` / `Self::m(..)`, `m` a method of the same inherent impl →
+//!   its twin's call, `self.blocking_m(..)` (free, and the twin's bounds);
+//! - anything else → `settle_await!(settle, "<twin>", base)`, with the
+//!   `.await`s inside `base` rewritten but its async closures kept (they
+//!   are handed to the callee, `fut.and_then(|c| async move { .. })`): the *type* of
 //!   `base` decides, at compile time, between running a `#[dual]` future's
 //!   blocking twin, passing a value that is already sync through, and
 //!   bridging any other future with `block_on` (under `strict`:
@@ -31,15 +35,52 @@ pub(super) fn rewrite(rw: &mut Rewriter<'_>, mut awaited: ExprAwait) -> Expr {
     {
         return syn::parse_quote!(#base());
     }
+    let own = own_twin(rw, &mut base);
+    let outer = std::mem::replace(&mut rw.in_awaited_base, true);
     rw.visit_expr_mut(&mut base);
+    rw.in_awaited_base = outer;
+    if own {
+        // The twin's call gives what the `.await` gave: nothing to settle.
+        return base;
+    }
     settle(rw, &base, &awaited)
+}
+
+/// Input: `self.m(args)` or `Self::m(args)`, `m` a method of the same
+/// inherent impl. Output: `self.blocking_m(args)` / `Self::blocking_m(args)`;
+/// whether it was one. (Inherent methods resolve before trait methods, so
+/// the twin is the twin of the method called: no other call.)
+fn own_twin(rw: &Rewriter<'_>, base: &mut Expr) -> bool {
+    let renamed = |ident: &mut syn::Ident| {
+        let Some(twin) = rw.twin.own_methods.get(&ident.to_string()) else { return false };
+        let span = ident.span();
+        *ident = twin.clone();
+        ident.set_span(span);
+        true
+    };
+    match base {
+        Expr::MethodCall(call) if matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("self")) => {
+            renamed(&mut call.method)
+        }
+        Expr::Call(call) => match &mut *call.func {
+            Expr::Path(path)
+                if path.qself.is_none()
+                    && path.path.segments.len() == 2
+                    && path.path.segments[0].ident == "Self" =>
+            {
+                renamed(&mut path.path.segments[1].ident)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// Input: `base` that was awaited (`base.await`).
 /// Output: `<krate>::__private::settle_await!(settle, concat!(module_path!(),
 /// "::", "<twin>"), base)`, spanned on the `.await`, so a strict error or a
 /// misuse panic points there.
-fn settle(rw: &Rewriter<'_>, base: &Expr, awaited: &ExprAwait) -> Expr {
+pub(super) fn settle(rw: &Rewriter<'_>, base: &Expr, awaited: &ExprAwait) -> Expr {
     let span = awaited.await_token.span;
     let method = if rw.twin.strict { "settle_strict" } else { "settle" };
     let method = syn::Ident::new(method, Span::mixed_site().located_at(span));

@@ -4,7 +4,9 @@
 //! Output: `fn f() -> T`, and the body's tail is awaited (so evaluated).
 //!
 //! Input: `async fn run<F: Future<Output = T>>(f: F)` or `(f: impl Future<Output = T>)`.
-//! Output: `fn run(f: T)`, and `f.await` settles to `f` (a value). Rejected with an error
+//! Output: `fn run(f: T)`, and `f.await` settles to `f` (a value), when
+//! the body only awaits `f`; a future param the body does more with
+//! (`f.fuse()`, `timeout(d, f)`) stays a future, settled where awaited. Rejected with an error
 //! when `F` is used any other way (`Vec<F>`, `&mut F`, a second bound that
 //! `T` may not meet), since the value has no such shape.
 
@@ -19,6 +21,57 @@ pub(super) struct SyncSignature {
     pub(super) await_tail: bool,
     /// A param that held a future now holds its value.
     pub(super) changed_params: bool,
+    /// The fn returned `impl Stream`: the twin returns `impl Iterator`, and
+    /// its tail becomes one.
+    pub(super) stream_tail: bool,
+}
+
+// Input: `impl Stream<Item = T> + Send + 'a` (`FusedStream`, `TryStream<Ok =
+// T, Error = E>` too).
+// Output: `impl Iterator<Item = T> + Send + 'a` (`FusedIterator`, `Item =
+// Result<T, E>`); `Unpin` is dropped (an iterator is moved, not pinned).
+/// Turns an `impl Stream` output into the twin's `impl Iterator`; whether it was one.
+fn stream_to_iterator(ty: &mut Type) -> bool {
+    let Type::ImplTrait(imp) = ty else { return false };
+    let is_stream = |name: &str| matches!(name, "Stream" | "TryStream");
+    let item = imp.bounds.iter().find_map(|bound| {
+        let TypeParamBound::Trait(bound) = bound else { return None };
+        let last = bound.path.segments.last()?;
+        is_stream(&last.ident.to_string()).then(|| stream_item(last))?
+    });
+    let Some(item) = item else { return false };
+    let mut bounds: Punctuated<TypeParamBound, syn::Token![+]> = Punctuated::new();
+    bounds.push(syn::parse_quote!(::core::iter::Iterator<Item = #item>));
+    for bound in std::mem::take(&mut imp.bounds) {
+        let name = match &bound {
+            TypeParamBound::Trait(t) => t.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        match name.as_deref() {
+            Some("FusedStream") => bounds.push(syn::parse_quote!(::core::iter::FusedIterator)),
+            Some(name) if is_stream(name) || name == "Unpin" => {}
+            _ => bounds.push(bound),
+        }
+    }
+    imp.bounds = bounds;
+    true
+}
+
+/// The item type of `Stream<Item = T>` (`T`) or `TryStream<Ok = T, Error =
+/// E>` (`Result<T, E>`).
+fn stream_item(segment: &syn::PathSegment) -> Option<Type> {
+    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else { return None };
+    let assoc = |name: &str| {
+        args.args.iter().find_map(|arg| match arg {
+            syn::GenericArgument::AssocType(a) if a.ident == name => Some(a.ty.clone()),
+            _ => None,
+        })
+    };
+    if let Some(item) = assoc("Item") {
+        return Some(item);
+    }
+    let (ok, error) = (assoc("Ok")?, assoc("Error")?);
+    Some(syn::parse_quote!(::core::result::Result<#ok, #error>))
 }
 
 /// The `T` of a `Future<Output = T>` bound, if `bounds` has one (`()` when
@@ -46,6 +99,7 @@ fn future_output(bounds: &Punctuated<TypeParamBound, syn::Token![+]>) -> Option<
 /// the original was an `async fn`.
 pub(super) fn sync_signature(
     sig: &mut Signature,
+    body: Option<&syn::Block>,
     was_async: bool,
     errors: &mut Errors,
 ) -> SyncSignature {
@@ -59,9 +113,13 @@ pub(super) fn sync_signature(
         await_tail = true;
     }
     let mut changed_params = false;
-    let generic_futures = take_future_params(sig);
+    let kept = handed_on(sig, body);
+    let generic_futures = take_future_params(sig, &kept);
     for input in &mut sig.inputs {
         let FnArg::Typed(typed) = input else { continue };
+        if kept.params.iter().any(|name| param_is(typed, name)) {
+            continue;
+        }
         let output = match &*typed.ty {
             Type::ImplTrait(imp) => future_output(&imp.bounds),
             Type::Path(path) if path.qself.is_none() => path
@@ -79,12 +137,108 @@ pub(super) fn sync_signature(
     changed_params |= !generic_futures.is_empty();
     let mut leftover = Leftover { names: &generic_futures, errors };
     leftover.visit_signature(sig);
-    SyncSignature { await_tail, changed_params }
+    let stream_tail = match &mut sig.output {
+        ReturnType::Type(_, ty) => stream_to_iterator(ty),
+        ReturnType::Default => false,
+    };
+    SyncSignature { await_tail, changed_params, stream_tail }
+}
+
+/// The future params the body does more with than `.await` them
+/// (`f.fuse()`, `timeout(d, f)`): they stay futures in the twin, whose
+/// `.await`s on them are then settled as foreign futures.
+#[derive(Default)]
+struct Kept {
+    /// Their names.
+    params: Vec<String>,
+    /// The type params they have (`F` of `f: F`): kept too.
+    generics: Vec<String>,
+}
+
+/// Whether `typed` binds the name `name`.
+fn param_is(typed: &syn::PatType, name: &str) -> bool {
+    matches!(&*typed.pat, syn::Pat::Ident(p) if p.ident == name)
+}
+
+/// The params of `sig` used in `body` other than as `param.await`.
+fn handed_on(sig: &Signature, body: Option<&syn::Block>) -> Kept {
+    let mut kept = Kept::default();
+    let Some(body) = body else { return kept };
+    for input in &sig.inputs {
+        let FnArg::Typed(typed) = input else { continue };
+        let syn::Pat::Ident(pat) = &*typed.pat else { continue };
+        let name = pat.ident.to_string();
+        let mut uses = Uses { name: &name, all: 0, awaited: 0 };
+        uses.visit_block(body);
+        if uses.all != uses.awaited {
+            if let Type::Path(path) = &*typed.ty
+                && let Some(ident) = path.path.get_ident()
+            {
+                kept.generics.push(ident.to_string());
+            }
+            kept.params.push(name);
+        }
+    }
+    kept
+}
+
+/// Counts the uses of one name in a body, and those that are `name.await`
+/// (in macro arguments too, as tokens).
+struct Uses<'a> {
+    /// The name.
+    name: &'a str,
+    /// Every use.
+    all: usize,
+    /// The `name.await` uses.
+    awaited: usize,
+}
+
+impl Visit<'_> for Uses<'_> {
+    fn visit_expr_await(&mut self, awaited: &syn::ExprAwait) {
+        if matches!(&*awaited.base, syn::Expr::Path(p) if p.path.is_ident(self.name)) {
+            self.awaited += 1;
+        }
+        visit::visit_expr_await(self, awaited);
+    }
+
+    fn visit_expr_path(&mut self, path: &syn::ExprPath) {
+        if path.path.is_ident(self.name) {
+            self.all += 1;
+        }
+    }
+
+    fn visit_macro(&mut self, mac: &syn::Macro) {
+        let tokens: Vec<proc_macro2::TokenTree> = mac.tokens.clone().into_iter().collect();
+        count_in_tokens(&tokens, self);
+    }
+}
+
+/// [`Uses`] over macro tokens: `name` anywhere, and `name . await`.
+fn count_in_tokens(tokens: &[proc_macro2::TokenTree], uses: &mut Uses<'_>) {
+    use proc_macro2::TokenTree;
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Group(group) => {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                count_in_tokens(&inner, uses);
+            }
+            TokenTree::Ident(ident) if ident == uses.name => {
+                uses.all += 1;
+                if let [TokenTree::Punct(dot), TokenTree::Ident(kw), ..] = &tokens[index + 1..]
+                    && dot.as_char() == '.'
+                    && kw == "await"
+                {
+                    uses.awaited += 1;
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Removes `F: Future<Output = T>` type params (and their where clauses)
-/// from `sig`; returns each `F` with its `T`.
-fn take_future_params(sig: &mut Signature) -> Vec<(syn::Ident, Type)> {
+/// from `sig`, but those `kept`; returns each `F` with its `T`.
+fn take_future_params(sig: &mut Signature, kept: &Kept) -> Vec<(syn::Ident, Type)> {
     let mut found = Vec::new();
     let where_outputs: Vec<(syn::Ident, Type)> = sig
         .generics
@@ -103,7 +257,9 @@ fn take_future_params(sig: &mut Signature) -> Vec<(syn::Ident, Type)> {
         .collect();
     let params = std::mem::take(&mut sig.generics.params);
     for param in params {
-        if let GenericParam::Type(ty) = &param {
+        if let GenericParam::Type(ty) = &param
+            && !kept.generics.contains(&ty.ident.to_string())
+        {
             let output = future_output(&ty.bounds).or_else(|| {
                 where_outputs.iter().find(|(n, _)| *n == ty.ident).map(|(_, t)| t.clone())
             });

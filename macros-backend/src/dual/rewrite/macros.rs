@@ -23,6 +23,10 @@ pub(super) fn rewrite(rw: &mut Rewriter<'_>, mac: &mut Macro) {
     if !needs_rewrite(&mac.tokens) {
         return;
     }
+    if is_generator(mac) {
+        generator_body(rw, mac);
+        return;
+    }
     let tokens = mac.tokens.clone();
     let rewritten = comma_separated(rw, tokens.clone())
         .or_else(|| repeat(rw, tokens.clone()))
@@ -40,6 +44,37 @@ pub(super) fn rewrite(rw: &mut Rewriter<'_>, mac: &mut Macro) {
             ),
         ));
     }
+}
+
+/// Whether `mac` is `async-stream`'s `stream!` / `try_stream!`, whose body
+/// is statements with `yield`s.
+fn is_generator(mac: &Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| s.ident == "stream" || s.ident == "try_stream")
+}
+
+// Input: `stream! { let x = f().await; yield x; }`.
+// Output: the same generator with its body's `.await`s settled: it never
+// waits, so the twin's iterator pulls each item in one poll.
+/// Rewrites the body of a `stream!` / `try_stream!` (see above); a body
+/// that does not parse as statements is left alone and reported.
+fn generator_body(rw: &mut Rewriter<'_>, mac: &mut Macro) {
+    let Ok(mut stmts) = syn::Block::parse_within.parse2(mac.tokens.clone()) else {
+        let name = mac.path.to_token_stream().to_string().replace(' ', "");
+        rw.errors.push(syn::Error::new_spanned(
+            &*mac,
+            format!(
+                "#[dual] cannot rewrite the body of `{name}!` for the blocking twin: it does not \
+                 parse as statements (`for await` is not supported; use \
+                 `while let Some(x) = s.next().await`)"
+            ),
+        ));
+        return;
+    };
+    let mut block = syn::Block { brace_token: syn::token::Brace::default(), stmts: Vec::new() };
+    block.stmts.append(&mut stmts);
+    rw.visit_block_mut(&mut block);
+    let stmts = &block.stmts;
+    mac.tokens = quote!(#(#stmts)*);
 }
 
 /// Whether `tokens` contain `.await` or the `async` keyword (at any depth).

@@ -4,6 +4,7 @@
 //!   type-settled `settle_await!`);
 //! - [`async_block`]: `async { .. }` blocks and async closures;
 //! - [`macros`]: `.await` inside macro arguments;
+//! - [`toolkit`]: `join!`, `try_join!`, `select!`;
 //! - [`future_ty`]: `impl Future<Output = T>` and `F: Future` in signatures;
 //! - [`locals`]: locals that held async blocks.
 
@@ -14,6 +15,7 @@ mod locals;
 mod macros;
 #[cfg(test)]
 mod tests;
+mod toolkit;
 
 use super::ir::Twin;
 use crate::common::Errors;
@@ -34,6 +36,9 @@ pub(crate) struct Rewriter<'a> {
     /// closure (the twin then allows `unused_braces` and
     /// `clippy::redundant_closure_call`).
     closure_call: bool,
+    /// Inside the base of an `.await` (`base.await`): what it builds is
+    /// handed to the awaited callee, so async closures there stay async.
+    in_awaited_base: bool,
 }
 
 /// What the rewrite of one fn produced beside the body.
@@ -42,8 +47,11 @@ pub(crate) struct Outcome {
     /// An awaited async block was rewritten (see [`Rewriter::closure_call`]).
     pub(crate) closure_call: bool,
     /// The twin's signature differs from the original's beyond `async`: a
-    /// future parameter or an `impl Future` output became its value.
+    /// future parameter or an `impl Future` output became its value, an
+    /// `impl Stream` output an `impl Iterator`.
     pub(crate) signature_changed: bool,
+    /// The twin returns an iterator where the original returns a stream.
+    pub(crate) stream_tail: bool,
 }
 
 /// Turns `sig`/`block` of an async fn (or a fn returning `impl Future`)
@@ -55,26 +63,131 @@ pub(crate) fn blocking_fn(
     errors: &mut Errors,
 ) -> Outcome {
     let was_async = sig.asyncness.take().is_some();
-    let signature = future_ty::sync_signature(sig, was_async, errors);
-    let signature_changed = signature.await_tail || signature.changed_params;
+    crate::common::elided::name_in_impl_args(sig);
+    let signature = future_ty::sync_signature(sig, block.as_deref(), was_async, errors);
+    let stream_tail = signature.stream_tail;
+    let signature_changed = signature.await_tail || signature.changed_params || stream_tail;
     let Some(block) = block else {
-        return Outcome { closure_call: false, signature_changed };
+        return Outcome { closure_call: false, signature_changed, stream_tail };
     };
     if signature.await_tail {
         await_tail(block);
     }
-    let closure_call = blocking_body(block, twin, errors);
-    Outcome { closure_call, signature_changed }
+    let closure_call = blocking_body(block, twin, stream_tail, errors);
+    Outcome { closure_call, signature_changed, stream_tail }
 }
 
 /// Rewrites the body of an async fn into its blocking body, in place, under
 /// the async fn's own signature (the body a `#[dual]` future runs inline
 /// when asked for its blocking twin). Returns [`Outcome::closure_call`].
-pub(crate) fn blocking_body(block: &mut Block, twin: &Twin, errors: &mut Errors) -> bool {
-    let mut rewriter = Rewriter { twin, errors, deferred: HashSet::new(), closure_call: false };
+/// With `stream_tail`, the body's tail is the stream the original returns;
+/// the twin's is an iterator (see [`iterator_tail`]).
+pub(crate) fn blocking_body(
+    block: &mut Block,
+    twin: &Twin,
+    stream_tail: bool,
+    errors: &mut Errors,
+) -> bool {
+    let mut rewriter = Rewriter {
+        twin,
+        errors,
+        deferred: HashSet::new(),
+        closure_call: false,
+        in_awaited_base: false,
+    };
     locals::collect(block, &mut rewriter);
+    let tail = if stream_tail { take_tail(block) } else { None };
     rewriter.visit_block_mut(block);
+    if let Some(mut tail) = tail {
+        // A stream built by a sync mirror (`unfold`) takes sync closures;
+        // any other stream keeps its async ones, like an awaited base.
+        rewriter.in_awaited_base = !calls_mirror(&tail);
+        rewriter.visit_expr_mut(&mut tail);
+        rewriter.in_awaited_base = false;
+        block.stmts.push(syn::Stmt::Expr(tail, None));
+        iterator_tail(block, twin);
+    }
+    if mentions(block, &["try_next", "try_collect"]) {
+        // `TryStreamExt`'s methods over an iterator of results, in the twin.
+        let krate = &twin.krate;
+        let import: syn::Stmt = syn::parse_quote!(
+            #[allow(unused_imports)]
+            use #krate::__private::IterStreamExt as _;
+        );
+        block.stmts.insert(0, import);
+    }
+    // After the body's leading items (`use ..;`), which stay first.
+    let first = block.stmts.iter().take_while(|stmt| matches!(stmt, syn::Stmt::Item(_))).count();
+    block.stmts.insert(first, misuse_check(twin));
     rewriter.closure_call
+}
+
+// Input: a blocking body `{ stmts }`.
+// Output: `{ if cfg!(debug_assertions) || <private>::TWIN_CHECKS {
+//     <private>::check_blocking_twin(concat!(module_path!(), "::", "<twin>")) } stmts }`.
+/// The misuse check a blocking body starts with: called from async code (a
+/// `block_on` poll, a tokio worker), it panics naming the twin and the fix,
+/// like a `#[bridge]` twin. On in debug builds (the user's crate's, or the
+/// runtime's) and with feature `twin-checks`; otherwise `if false`, so a
+/// release twin is the same machine code as hand-written sync code.
+fn misuse_check(twin: &Twin) -> syn::Stmt {
+    let (krate, label) = (&twin.krate, &twin.label);
+    syn::parse_quote! {
+        if ::core::cfg!(debug_assertions) || #krate::__private::TWIN_CHECKS {
+            #krate::__private::check_blocking_twin(
+                ::core::concat!(::core::module_path!(), "::", #label),
+            );
+        }
+    }
+}
+
+/// Takes the tail expression off `block` (a macro in tail position too).
+fn take_tail(block: &mut Block) -> Option<Expr> {
+    match block.stmts.pop()? {
+        syn::Stmt::Expr(tail, None) => Some(tail),
+        syn::Stmt::Macro(mac) if mac.semi_token.is_none() => {
+            Some(Expr::Macro(syn::ExprMacro { attrs: mac.attrs, mac: mac.mac }))
+        }
+        other => {
+            block.stmts.push(other);
+            None
+        }
+    }
+}
+
+/// Whether `tail` calls one of the runtime's sync mirrors of a stream
+/// constructor (a `replace` of `futures::stream::unfold` made it one).
+fn calls_mirror(tail: &Expr) -> bool {
+    let Expr::Call(call) = tail else { return false };
+    let Expr::Path(path) = &*call.func else { return false };
+    let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    segments.windows(2).any(|pair| pair[0] == "__private" && pair[1] == "stream")
+}
+
+/// Whether `block` has one of `names` as an identifier (in macros too).
+fn mentions(block: &Block, names: &[&str]) -> bool {
+    let tokens = quote::ToTokens::to_token_stream(block);
+    macros::any_token(
+        &tokens,
+        &|tt| matches!(tt, proc_macro2::TokenTree::Ident(i) if names.iter().any(|n| i == n)),
+    )
+}
+
+/// Input: the blocking body of `fn f() -> impl Stream<Item = T> { ..; tail }`.
+/// Output: `{ ..; into_iter!("<twin>", tail) }`: an iterator as it is, a
+/// stream (a `stream!` whose `.await`s are settled, a foreign one) through
+/// `block_on` item by item (see the runtime's `twin::stream`).
+fn iterator_tail(block: &mut Block, twin: &Twin) {
+    if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last_mut() {
+        let base = std::mem::replace(tail, Expr::PLACEHOLDER);
+        let (krate, label) = (&twin.krate, &twin.label);
+        *tail = syn::parse_quote! {
+            #krate::__private::into_iter!(
+                ::core::concat!(::core::module_path!(), "::", #label),
+                #base
+            )
+        };
+    }
 }
 
 /// Input: the body of `fn f() -> impl Future<Output = T> { tail }`.
@@ -105,8 +218,17 @@ impl VisitMut for Rewriter<'_> {
             // (`block_on(async { .. })`, `spawn(async move { .. })`): it stays
             // a future, untouched, in the blocking twin too.
             Expr::Async(_) => {}
+            // `fut.and_then(|c| async move { .. }).await`: the closure is the
+            // combinator's, and the combinator wants its future.
+            Expr::Closure(closure) if self.in_awaited_base && async_block::is_async(closure) => {}
             Expr::Closure(closure) => async_block::closure(self, closure),
-            Expr::Macro(mac) => macros::rewrite(self, &mut mac.mac),
+            Expr::Macro(mac) => {
+                if let Some(rewritten) = toolkit::rewrite(self, &mac.mac) {
+                    *expr = rewritten;
+                } else {
+                    macros::rewrite(self, &mut mac.mac);
+                }
+            }
             _ => visit_mut::visit_expr_mut(self, expr),
         }
     }
@@ -129,8 +251,17 @@ impl VisitMut for Rewriter<'_> {
         visit_mut::visit_local_mut(self, local);
     }
 
-    fn visit_stmt_macro_mut(&mut self, stmt: &mut syn::StmtMacro) {
-        macros::rewrite(self, &mut stmt.mac);
+    fn visit_stmt_mut(&mut self, stmt: &mut syn::Stmt) {
+        let syn::Stmt::Macro(statement) = stmt else {
+            visit_mut::visit_stmt_mut(self, stmt);
+            return;
+        };
+        if let Some(rewritten) = toolkit::rewrite(self, &statement.mac) {
+            let semi = statement.semi_token;
+            *stmt = syn::Stmt::Expr(rewritten, semi);
+        } else {
+            macros::rewrite(self, &mut statement.mac);
+        }
     }
 
     // Nested items are not part of the twin: an inner `async fn` stays async.

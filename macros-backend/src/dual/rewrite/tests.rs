@@ -9,13 +9,22 @@ use quote::{ToTokens as _, quote};
 /// The blocking twin of `function` (signature and body, as text) and the errors.
 fn twin_with(function: TokenStream, strict: bool) -> (String, Vec<String>) {
     let mut function: syn::ItemFn = syn::parse2(function).unwrap();
-    let twin =
-        Twin { label: "blocking_f".to_owned(), strict, krate: syn::parse_quote!(::twoworlds) };
+    let twin = twin_settings(strict);
     let mut errors = Errors::default();
     blocking_fn(&mut function.sig, Some(&mut function.block), &twin, &mut errors);
     let text = function.to_token_stream().to_string();
     let messages = errors.finish().err().map(|e| e.into_iter().map(|e| e.to_string()).collect());
     (text, messages.unwrap_or_default())
+}
+
+/// The settings of `blocking_f`.
+fn twin_settings(strict: bool) -> Twin {
+    Twin {
+        label: "blocking_f".to_owned(),
+        strict,
+        krate: syn::parse_quote!(::twoworlds),
+        own_methods: std::collections::HashMap::new(),
+    }
 }
 
 /// [`twin_with`], not strict, without errors.
@@ -61,6 +70,22 @@ fn under_strict_every_await_is_settled_strictly() {
     assert!(errors.is_empty(), "the type checker decides, not the macro: {errors:?}");
     assert!(out.contains(&settled("settle_strict", "g ()")), "{out}");
     assert!(out.contains(&settled("settle_strict", "h ()")), "{out}");
+}
+
+#[test]
+fn a_blocking_body_starts_with_the_misuse_check() {
+    let out = twin(quote!(
+        async fn f() {}
+    ));
+    let check = ":: twoworlds :: __private :: check_blocking_twin (:: core :: concat ! \
+                 (:: core :: module_path ! () , \"::\" , \"blocking_f\") ,) ;";
+    assert!(out.contains(check), "{out}");
+    assert!(
+        out.contains(
+            "if :: core :: cfg ! (debug_assertions) || :: twoworlds :: __private :: TWIN_CHECKS"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -160,7 +185,11 @@ fn impl_future_return_and_future_params_become_values() {
             async move { x }
         }
     ));
-    assert!(out.contains("fn f (x : u32) -> u32 { (move | | { x }) () }"), "{out}");
+    assert!(
+        out.starts_with("fn f (x : u32) -> u32 { if :: core :: cfg ! (debug_assertions)"),
+        "{out}"
+    );
+    assert!(out.ends_with("(move | | { x }) () }"), "{out}");
     let out = twin(quote!(
         async fn f<F: Future<Output = u8>, G>(a: F, b: impl Future<Output = u16>, g: G) -> u8
         where
@@ -223,4 +252,52 @@ fn a_local_awaited_inside_a_macro_is_still_deferred() {
         }
     ));
     assert!(out.contains("let x = | | { 1 }"), "{out}");
+}
+
+#[test]
+fn join_and_try_join_run_their_futures_in_turn() {
+    let out = twin(quote!(
+        async fn f() -> u32 {
+            let (a, b) = tokio::join!(g(1), async { 2 });
+            futures::join!(h());
+            let pair = tokio::try_join!(biased; x(), y())?;
+            a + b
+        }
+    ));
+    let joined = format!("let (a , b) = ({} , {{ 2 }} ,) ;", settled("settle", "g (1)"));
+    assert!(out.contains(&joined), "{out}");
+
+    assert!(out.contains(&format!("({} ,) ;", settled("settle", "h ()"))), "{out}");
+    assert!(
+        out.contains(&format!(
+            "match {} {{ :: core :: result :: Result :: Ok (__joined0) => match {}",
+            settled("settle", "x ()"),
+            settled("settle", "y ()")
+        )),
+        "{out}"
+    );
+    assert!(!out.contains("join !"), "{out}");
+}
+
+#[test]
+fn select_runs_as_one_future_unless_a_handler_leaves_it() {
+    let out = twin(quote!(
+        async fn f() -> u8 {
+            tokio::select! { x = a() => x, y = b() => { y.await } }
+        }
+    ));
+    let whole = "async { tokio :: select ! { x = a () => x , y = b () => { y . await } } }";
+    assert!(out.contains(&settled("settle", whole)), "{out}");
+    let (_, errors) = twin_with(
+        quote!(
+            async fn f() {
+                loop {
+                    tokio::select! { _ = a() => {}, None = b() => return }
+                }
+            }
+        ),
+        false,
+    );
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("`blocking_f` runs `tokio::select!` as one future"), "{errors:?}");
 }

@@ -5,6 +5,12 @@
 //!
 //! Without the feature none of this exists and the runtime depends on no
 //! executor; `block_on` then only detects misuse inside its own polls.
+//!
+//! An installed runtime is watched (see [`watch`]), so that once it has shut
+//! down, `block_on` refuses with its own error instead of running the future
+//! into tokio's "being shutdown" panic.
+
+mod watch;
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,8 +21,16 @@ use tokio::runtime::{Builder, Handle, Runtime};
 
 use crate::BlockOnErrorKind;
 
+/// A handle the application installed, and the watch on its runtime.
+struct Installed {
+    /// The handle.
+    handle: Handle,
+    /// Tells whether the runtime has shut down.
+    watch: watch::Watch,
+}
+
 /// The handle the application installed with [`set_tokio_handle`].
-static INSTALLED: RwLock<Option<Handle>> = RwLock::new(None);
+static INSTALLED: RwLock<Option<Installed>> = RwLock::new(None);
 
 /// Whether a handle may be installed: lets `block_on` skip the lock when the
 /// application never installed one.
@@ -33,11 +47,23 @@ static SHARED: OnceLock<Result<Runtime, String>> = OnceLock::new();
 /// multi-thread runtime (threads named `twoworlds-tokio`) and keeps it for the
 /// life of the process.
 ///
-/// If the installed runtime shuts down while still installed, tokio itself
-/// fails the operations that need it (a timer panics with "A Tokio 1.x context
-/// was found, but it is being shutdown", I/O returns an error, a spawned task
-/// is cancelled): nothing hangs, but install a live runtime again (or call
-/// [`clear_tokio_handle`]) to keep using tokio through `block_on`.
+/// If the installed runtime shuts down while still installed, every later
+/// `block_on` that would use it refuses — [`block_on`](crate::block_on) and
+/// the blocking twins panic, [`try_block_on`](crate::try_block_on) returns
+/// [`BlockOnErrorKind::TokioRuntimeStopped`](crate::BlockOnErrorKind) — with a
+/// message naming the function and the fix: install a live runtime again, or
+/// call [`clear_tokio_handle`]. Calls already running when it shuts down get
+/// tokio's own failure from the operation that needed it (a timer panics with
+/// "A Tokio 1.x context was found, but it is being shutdown", I/O returns an
+/// error): nothing hangs. (To watch the runtime, `set_tokio_handle` spawns one
+/// idle task on it, which ends when the handle is replaced or cleared.)
+///
+/// Install a multi-thread runtime. A current-thread runtime runs its timers,
+/// I/O and spawned tasks only while its owner is inside `Runtime::block_on`;
+/// a `block_on` of ours on another thread cannot drive it, so between those
+/// calls (asgiref's "stopped but not closed" loop) a future that waits for a
+/// timer waits until the owner drives the runtime again. Once such a runtime
+/// is dropped, the refusal above applies.
 ///
 /// ```
 /// let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
@@ -50,9 +76,11 @@ static SHARED: OnceLock<Result<Runtime, String>> = OnceLock::new();
 /// # twoworlds_runtime::clear_tokio_handle();
 /// ```
 pub fn set_tokio_handle(handle: Handle) -> Option<Handle> {
-    let previous = INSTALLED.write().unwrap_or_else(PoisonError::into_inner).replace(handle);
+    let watch = watch::Watch::start(&handle);
+    let installed = Installed { handle, watch };
+    let previous = INSTALLED.write().unwrap_or_else(PoisonError::into_inner).replace(installed);
     HAS_INSTALLED.store(true, Ordering::Release);
-    previous
+    previous.map(Installed::retire)
 }
 
 /// Removes the handle installed with [`set_tokio_handle`], so `block_on` falls
@@ -62,7 +90,16 @@ pub fn set_tokio_handle(handle: Handle) -> Option<Handle> {
 /// assert!(twoworlds_runtime::clear_tokio_handle().is_none());
 /// ```
 pub fn clear_tokio_handle() -> Option<Handle> {
-    INSTALLED.write().unwrap_or_else(PoisonError::into_inner).take()
+    let previous = INSTALLED.write().unwrap_or_else(PoisonError::into_inner).take();
+    previous.map(Installed::retire)
+}
+
+impl Installed {
+    /// Stops watching the runtime; returns the handle.
+    fn retire(self) -> Handle {
+        self.watch.retire();
+        self.handle
+    }
 }
 
 /// Decides how a `block_on` on this thread runs its future under tokio, with
@@ -71,7 +108,8 @@ pub fn clear_tokio_handle() -> Option<Handle> {
 /// - it has a context that may block (an `unblock` pool thread entered from
 ///   an async caller, a `spawn_blocking` thread, a user's `Handle::enter`) →
 ///   `Ok(None)`: run in that context as it is;
-/// - no context → `Ok(Some(handle))` to enter: the installed handle, else the
+/// - no context → `Ok(Some(handle))` to enter: the installed handle
+///   (`Err(TokioRuntimeStopped)` once its runtime has shut down), else the
 ///   shared runtime (`Err(NoTokioRuntime)` if it could not be built).
 pub(crate) fn check_and_pick() -> Result<Option<Cow<'static, Handle>>, BlockOnErrorKind> {
     if Handle::try_current().is_ok() {
@@ -79,14 +117,25 @@ pub(crate) fn check_and_pick() -> Result<Option<Cow<'static, Handle>>, BlockOnEr
     }
     if HAS_INSTALLED.load(Ordering::Acquire) {
         let installed = INSTALLED.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some(handle) = installed.as_ref() {
-            return Ok(Some(Cow::Owned(handle.clone())));
+        if let Some(installed) = installed.as_ref() {
+            if installed.watch.stopped() {
+                return Err(BlockOnErrorKind::TokioRuntimeStopped);
+            }
+            return Ok(Some(Cow::Owned(installed.handle.clone())));
         }
     }
     match shared() {
         Ok(handle) => Ok(Some(Cow::Borrowed(handle))),
         Err(reason) => Err(BlockOnErrorKind::NoTokioRuntime(reason)),
     }
+}
+
+/// Whether this thread is driving tokio tasks right now (see
+/// [`is_driving_tasks`]), for the misuse check of blocking twins. Cheap where
+/// it matters: a thread without a tokio context answers after one
+/// thread-local read.
+pub(crate) fn drives_tasks() -> bool {
+    Handle::try_current().is_ok() && is_driving_tasks()
 }
 
 /// The shared runtime's handle, building the runtime on first use.

@@ -121,6 +121,20 @@ impl Replacements {
         }
     }
 
+    /// Adds the stream constructors' sync mirrors ([`preset::STREAM_MIRRORS`]),
+    /// reached through `krate`. A user's rule for the same `from` stays.
+    pub(crate) fn add_stream_mirrors(&mut self, krate: &Path) {
+        for (from, name) in preset::STREAM_MIRRORS {
+            let from: Vec<String> = from.split("::").map(str::to_owned).collect();
+            if self.rules.iter().any(|rule| rule.from == from) {
+                continue;
+            }
+            let name = ident(name);
+            let to: Path = syn::parse_quote!(#krate::__private::stream::#name);
+            self.rules.push(Rule { from, to, origin: Origin::Preset });
+        }
+    }
+
     /// Rewrites paths, types, use items and doc text of one item of the
     /// blocking copy. `async` and `.await` may still be in it: they are
     /// ignored.

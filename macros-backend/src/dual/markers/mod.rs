@@ -73,10 +73,16 @@ impl KeepWorld<'_> {
         list: &mut Punctuated<T, P>,
         attrs: impl Fn(&mut T) -> &mut Vec<syn::Attribute>,
     ) {
+        let trailing = list.trailing_punct();
         let entries = std::mem::take(list).into_iter();
         *list = entries
             .filter_map(|mut entry| self.keeps(Some(attrs(&mut entry))).then_some(entry))
             .collect();
+        // `S { a, ..base }`: the comma before `..` is the list's trailing
+        // one, and the struct needs it (collecting drops it).
+        if trailing && !list.empty_or_trailing() {
+            list.push_punct(P::default());
+        }
     }
 
     /// `world`'s arm of a `per_world!` call. The other arm is checked too
