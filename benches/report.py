@@ -420,6 +420,37 @@ def bounds(rep):
                 f"{fmt_time(ours)} ({fmt_ratio(ours, floor)} of the floor), tokio's "
                 f"`Handle::block_on` {fmt_time(tokio)}.")
         rep.out()
+    loaded_bounds(rep)
+
+
+def loaded_bounds(rep):
+    """What bounds the rows of benches/loaded.rs, from floors in the same rounds."""
+    loaded = rep.loaded
+    if not loaded.runs:
+        return
+    rep.out("In `benches/loaded.rs`, the same floors in the same rounds, and `futures_lite`, which "
+            "parks at once (what a waiter that never spins gets). Ours spins before it parks "
+            "only where its own recent waits show spinning at least halves the wait "
+            "(`runtime/src/spin.rs`): where cores are idle and a wake-up is dear; on a loaded "
+            "machine it parks at once, as tokio does, and no wait strategy returns sooner than "
+            "a park there.")
+    rep.out()
+    rep.out("| case | run | mode | ours | tokio | parks at once | busy-poll floor | wake floor | ours ÷ tokio |")
+    rep.out("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    row = "block_on_tokio_task"
+    for run in RUNS:
+        for mode in MODES:
+            figure = {name: loaded.median(run, row, name, mode, "wall_ns")
+                      for name in (OURS[run], "tokio_handle", "futures_lite", "busy_poll_floor")}
+            wake = loaded.median(run, "wake_floor", "park_unpark_round_trip", mode, "wall_ns")
+            if figure[OURS[run]] is None:
+                continue
+            ratio = loaded.ratio(run, row, OURS[run], "tokio_handle", mode, "wall_ns")
+            rep.out(f"| `block_on` of a tokio task's oneshot | {run} | {mode} | "
+                    + " | ".join(fmt_time(figure[name]) for name in
+                                 (OURS[run], "tokio_handle", "futures_lite", "busy_poll_floor"))
+                    + f" | {fmt_time(wake)} | {fmt_x(ratio)} |")
+    rep.out()
 
 
 def loaded_details(rep):

@@ -80,7 +80,18 @@ const CAP: Duration = Duration::from_micros(100);
 const EXPLORE_MIN: u16 = 4;
 
 /// The most waits between two tries of the losing arm.
-const EXPLORE_MAX: u16 = 256;
+const EXPLORE_MAX: u16 = 1024;
+
+/// Spinning is tried only while a park takes longer than this: a quicker
+/// park (a busy machine, whose cores do not halt, wakes a thread in 2–8 µs)
+/// leaves a spin too little to win for the risk it takes there (a spinner the
+/// scheduler deschedules waits for a time slice, hundreds of µs, where a
+/// parked thread would have been woken at once). On an idle VM a park takes
+/// 40–50 µs.
+const DEAR_PARK: Duration = Duration::from_micros(12);
+
+/// A sample counts at most twice the average plus this (see [`Duel`]).
+const SLACK: Duration = Duration::from_micros(1);
 
 /// Which of spinning and parking has served a waiter's recent waits better,
 /// by their measured latency (from the moment the waiter found nothing to do
@@ -91,7 +102,14 @@ const EXPLORE_MAX: u16 = 256;
 /// Ties (waits longer than [`CAP`] either way) go to parking. The losing arm
 /// is tried every `interval` waits, to follow a change of load; each try that
 /// confirms it doubles the interval (up to [`EXPLORE_MAX`]), one that makes
-/// it win resets it.
+/// it win resets it. Spinning is not tried at all while parks are quick (see
+/// [`DEAR_PARK`]); when they get slow (the machine went idle: the winner's
+/// average follows within a few waits) it is tried within a few waits.
+///
+/// The averages are typical waits rather than means: a sample counts at most
+/// twice the average (plus [`SLACK`]), so one stray long wait (a preemption,
+/// an interrupt) moves an average by a quarter at most, while a lasting
+/// change moves it within a few waits.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Duel {
     /// Moving average of the waits that spun first, in ns (`u32::MAX`: none
@@ -135,6 +153,12 @@ impl Duel {
             return Arm::Park;
         }
         let winner = self.winner();
+        if winner == Arm::Park && self.park < duration_nanos(DEAR_PARK) {
+            // Parking is quick: no spin to try; try one soon once it is not.
+            self.interval = EXPLORE_MIN;
+            self.countdown = EXPLORE_MIN;
+            return Arm::Park;
+        }
         self.countdown = self.countdown.saturating_sub(1);
         if self.countdown > 0 {
             return winner;
@@ -150,17 +174,20 @@ impl Duel {
     pub(crate) fn record(&mut self, arm: Arm, waited: Duration) {
         let before = self.winner();
         let exploring = arm != before;
-        let sample = u32::try_from(waited.min(CAP).as_nanos()).unwrap_or(u32::MAX);
         let average = match arm {
             Arm::Spin => &mut self.spin,
             Arm::Park => &mut self.park,
         };
+        let sample = duration_nanos(waited.min(CAP));
         // A moving average weighting the last wait 1/4, a rare try of the
-        // losing arm 1/2, the first one fully.
+        // losing arm 1/2, the first one fully; a sample counts at most twice
+        // the average (plus the slack).
         let weight = if exploring { 2 } else { 4 };
         *average = if *average == u32::MAX {
             sample
         } else {
+            let sample =
+                sample.min(average.saturating_mul(2).saturating_add(duration_nanos(SLACK)));
             let old = i64::from(*average);
             u32::try_from(old + (i64::from(sample) - old) / weight).unwrap_or(u32::MAX)
         };
@@ -175,6 +202,12 @@ impl Duel {
             self.countdown = self.interval;
         }
     }
+}
+
+/// `duration` in nanoseconds (durations here stay far below the 4 s that
+/// fit).
+fn duration_nanos(duration: Duration) -> u32 {
+    u32::try_from(duration.as_nanos()).unwrap_or(u32::MAX)
 }
 
 /// A wait being timed for a [`Duel`]: started when the waiter first finds
@@ -287,14 +320,26 @@ mod tests {
         }
         let mut duel = Duel::new();
         waits(&mut duel, 100, 7, 48);
-        // Load: spinning takes the core the waker needs.
-        waits(&mut duel, 300, 30, 6);
+        // Load: spinning takes the core the waker needs, and a park is
+        // quick: after a few waits, no spin at all.
+        waits(&mut duel, 50, 30, 6);
         assert_eq!(duel.winner(), Arm::Park);
-        let spun = waits(&mut duel, 1000, 30, 6);
-        assert!(spun <= 10, "{spun} of 1000 waits spun");
-        // Quiet again: spinning wins back within a few hundred waits.
-        waits(&mut duel, 600, 7, 48);
+        assert_eq!(waits(&mut duel, 1000, 30, 6), 0);
+        // Quiet again: spinning wins back within a few dozen waits.
+        waits(&mut duel, 60, 7, 48);
         assert_eq!(duel.winner(), Arm::Spin);
+    }
+
+    #[test]
+    fn a_spin_that_keeps_losing_is_tried_rarely() {
+        if !multi_core() {
+            return;
+        }
+        let mut duel = Duel::new();
+        // Slow parks, and spins that lose anyway (descheduled spinners).
+        waits(&mut duel, 100, 100, 20);
+        let spun = waits(&mut duel, 10_000, 100, 20);
+        assert!(spun <= 12, "{spun} of 10000 waits spun");
     }
 
     #[test]

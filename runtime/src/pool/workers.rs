@@ -373,16 +373,16 @@ impl Pool {
                     Timing::end(timing, &mut state.duel);
                 }
                 drop(state);
-                let standby;
-                (state, standby) = self.run(job);
-                if let Some(waiting) = standby {
-                    let timed_out;
-                    (state, timing, timed_out) = self.stand_by(state, waiting);
-                    if timed_out {
-                        state.awake -= 1;
-                        state.live -= 1;
-                        return;
-                    }
+                let Some(standby) = self.run(job) else {
+                    state = self.lock();
+                    continue;
+                };
+                let timed_out;
+                (state, timing, timed_out) = self.stand_by(standby);
+                if timed_out {
+                    state.awake -= 1;
+                    state.live -= 1;
+                    return;
                 }
                 continue;
             }
@@ -440,8 +440,8 @@ impl Pool {
     /// awaiting task may submit its next job as soon as it has the result,
     /// and must find this thread ready to take it rather than start or wake
     /// another (the affinity of a `loop { unblock(..).await }`). Returns the
-    /// state, locked, and the standby wait if this thread is to stand by.
-    fn run(&self, job: Arc<dyn Job>) -> (MutexGuard<'_, State>, Option<Timing>) {
+    /// standby wait if this thread is to stand by.
+    fn run(&self, job: Arc<dyn Job>) -> Option<Standing> {
         let mut rejoined = None;
         // `run` catches the closure's panic; this catches one from a
         // result's destructor or a waker, so the thread survives either.
@@ -450,24 +450,33 @@ impl Pool {
         }));
         drop(job);
         // A panic before the hook ran: count the thread awake now.
-        let standby = rejoined.unwrap_or_else(|| self.rejoin());
-        (self.lock(), standby)
+        rejoined.unwrap_or_else(|| self.rejoin())
     }
 
     /// Counts this thread awake after a job. It becomes the standby thread if
     /// there is none (never on a single core, nor in model tests), and the
-    /// duel chooses how it waits: the returned timing.
-    fn rejoin(&self) -> Option<Timing> {
+    /// duel chooses how it waits; one that parks at once is marked parked
+    /// already, so it need not take the lock again before it parks, while
+    /// the awaiting task submits its next job.
+    fn rejoin(&self) -> Option<Standing> {
         let mut state = self.lock();
         state.awake += 1;
         if state.standby.is_some() || !multi_core() {
             return None;
         }
-        state.standby = Some(Standby { thread: std::thread::current(), parked: false });
         let mut timing = Timing::default();
-        timing.start(&mut state.duel);
-        Some(timing)
+        let parked = timing.start(&mut state.duel) == Arm::Park;
+        state.standby = Some(Standby { thread: std::thread::current(), parked });
+        Some(Standing { timing, idle_timeout: state.idle_timeout })
     }
+}
+
+/// What the standby thread needs for its wait (see [`Pool::stand_by`]).
+struct Standing {
+    /// The duel's arm for this wait, and its timing.
+    timing: Timing,
+    /// How long it stands by at most before it exits.
+    idle_timeout: Duration,
 }
 
 impl Pool {
@@ -475,21 +484,24 @@ impl Pool {
     /// spins first if its duel chose to, then parks until a submit unparks it
     /// or the idle timeout passes; then gives up the standby slot. Returns
     /// the state, locked, the timing of the wait if it really waited (no job
-    /// was claimed at once), and whether the idle timeout passed with
-    /// nothing queued (the thread is to exit).
-    fn stand_by<'a>(
-        &'a self,
-        mut state: MutexGuard<'a, State>,
-        timing: Timing,
-    ) -> (MutexGuard<'a, State>, Option<Timing>, bool) {
-        // Nothing queued yet: a real wait, spun first if the duel says so.
-        let waited = state.queue.is_empty();
-        if waited && timing.arm() == Some(Arm::Spin) {
-            drop(state);
-            spin_until(timing.window(), || self.claims.load(Ordering::Acquire) > 0);
-            state = self.lock();
+    /// was claimed when it first looked), and whether the idle timeout passed
+    /// with nothing queued (the thread is to exit).
+    fn stand_by(&self, standing: Standing) -> (MutexGuard<'_, State>, Option<Timing>, bool) {
+        let Standing { timing, idle_timeout } = standing;
+        let claimed = || self.claims.load(Ordering::Acquire) > 0;
+        let deadline = std::time::Instant::now() + idle_timeout;
+        // A job claimed already (the awaiting task was quick): no wait.
+        let waited = !claimed();
+        if waited {
+            match timing.arm() {
+                Some(Arm::Spin) => {
+                    spin_until(timing.window(), claimed);
+                }
+                // Marked parked by `rejoin`: a submit since then unparked it.
+                _ => std::thread::park_timeout(idle_timeout),
+            }
         }
-        let deadline = std::time::Instant::now() + state.idle_timeout;
+        let mut state = self.lock();
         let mut timed_out = false;
         while state.queue.is_empty() && state.running() <= state.max && !state.closing() {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
