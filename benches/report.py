@@ -11,6 +11,8 @@ table, each figure beside the peer's and the ratio, all from the same run.
 Usage: report.py <criterion home> <report dir>   (metadata from the env:
 BENCH_DATE, BENCH_MACHINE, BENCH_RUSTC, BENCH_COMMIT, BENCH_LOAD,
 BENCH_COMMAND, BENCH_NOTE)
+       report.py --loaded-into PERFORMANCE.md <report dir>   (`run.sh --loaded`:
+rewrites only the quiet-and-loaded part, from loaded-*.json; BENCH_LOAD_END too)
 """
 
 import json
@@ -319,7 +321,6 @@ def targets(rep):
     for line in rows:
         rep.out(line)
     rep.out()
-    loaded_targets(rep)
     bounds(rep)
 
 
@@ -332,7 +333,7 @@ def loaded_targets(rep):
     loaded = rep.loaded
     if not loaded.runs:
         return
-    rep.out("### Quiet and loaded, latency and CPU time")
+    rep.out("### Targets")
     rep.out()
     rep.out(f"`benches/loaded.rs`, {loaded.rounds} rounds: each round measures every contender "
             "on the machine as it is (*quiet*), then with one busy competitor thread per core "
@@ -420,7 +421,6 @@ def bounds(rep):
                 f"{fmt_time(ours)} ({fmt_ratio(ours, floor)} of the floor), tokio's "
                 f"`Handle::block_on` {fmt_time(tokio)}.")
         rep.out()
-    loaded_bounds(rep)
 
 
 def loaded_bounds(rep):
@@ -428,15 +428,19 @@ def loaded_bounds(rep):
     loaded = rep.loaded
     if not loaded.runs:
         return
-    rep.out("In `benches/loaded.rs`, the same floors in the same rounds, and `futures_lite`, which "
+    rep.out("### What bounds them")
+    rep.out()
+    rep.out("The floors of the full run's *What bounds the cross-thread rows*, measured in the same "
+            "rounds, and `futures_lite`, which "
             "parks at once (what a waiter that never spins gets). Ours spins before it parks "
-            "only where its own recent waits show spinning at least halves the wait "
+            "only where its own recent waits show spinning at least halves the wait and a park "
+            "takes over 12 µs "
             "(`runtime/src/spin.rs`): where cores are idle and a wake-up is dear; on a loaded "
             "machine it parks at once, as tokio does, and no wait strategy returns sooner than "
             "a park there.")
     rep.out()
-    rep.out("| case | run | mode | ours | tokio | parks at once | busy-poll floor | wake floor | ours ÷ tokio |")
-    rep.out("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    rep.out("| case | run | mode | ours | tokio | parks at once | busy-poll floor | wake floor | ours ÷ tokio | parks at once ÷ tokio |")
+    rep.out("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     row = "block_on_tokio_task"
     for run in RUNS:
         for mode in MODES:
@@ -446,10 +450,11 @@ def loaded_bounds(rep):
             if figure[OURS[run]] is None:
                 continue
             ratio = loaded.ratio(run, row, OURS[run], "tokio_handle", mode, "wall_ns")
+            parking = loaded.ratio(run, row, "futures_lite", "tokio_handle", mode, "wall_ns")
             rep.out(f"| `block_on` of a tokio task's oneshot | {run} | {mode} | "
                     + " | ".join(fmt_time(figure[name]) for name in
                                  (OURS[run], "tokio_handle", "futures_lite", "busy_poll_floor"))
-                    + f" | {fmt_time(wake)} | {fmt_x(ratio)} |")
+                    + f" | {fmt_time(wake)} | {fmt_x(ratio)} | {fmt_x(parking)} |")
     rep.out()
 
 
@@ -458,7 +463,7 @@ def loaded_details(rep):
     loaded = rep.loaded
     if not loaded.runs:
         return
-    rep.out("## Quiet and loaded, with CPU time per operation")
+    rep.out("### Every contender")
     rep.out()
     rep.out("`benches/loaded.rs` (see the targets above for the method): medians over the "
             "rounds of each round's time and CPU time per operation, and ours ÷ each "
@@ -470,7 +475,7 @@ def loaded_details(rep):
     for row, title, _, _ in LOADED_ROWS + (("wake_floor", "The wake floor", None, None),):
         if not any(loaded.names(run, row) for run in RUNS):
             continue
-        rep.out(f"### {title}")
+        rep.out(f"#### {title}")
         rep.out()
         rep.out("| contender | run | quiet | CPU | loaded | CPU | ours ÷ it, quiet | CPU | loaded | CPU |")
         rep.out("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -485,7 +490,7 @@ def loaded_details(rep):
 
 
 def details(rep):
-    loaded_details(rep)
+    loaded_part(rep)
     rep.out("## `block_on`")
     rep.out()
     rep.group_table("block_on_ready", "A ready future")
@@ -585,7 +590,65 @@ def details(rep):
     rep.out()
 
 
+# Around the quiet-and-loaded part of PERFORMANCE.md, which `run.sh --loaded`
+# replaces alone.
+LOADED_BEGIN = "<!-- benches/loaded.rs: begin -->"
+LOADED_END = "<!-- benches/loaded.rs: end -->"
+
+
+def loaded_part(rep, separate=False):
+    """The quiet-and-loaded part, between its markers: the targets, what
+    bounds them, every contender; with its own metadata if `separate` (a run
+    of `run.sh --loaded`)."""
+    if not rep.loaded.runs:
+        return
+    env = os.environ.get
+    rep.out(LOADED_BEGIN)
+    rep.out("## Quiet and loaded: latency and CPU time per operation")
+    rep.out()
+    if separate:
+        rep.out("From a run of `benches/loaded.rs` alone (`bash benches/run.sh --loaded`), "
+                "later than the full run the other sections come from:")
+        rep.out()
+        if env("BENCH_NOTE"):
+            rep.out(f"> {env('BENCH_NOTE')}")
+            rep.out()
+        rep.out(f"- date: {env('BENCH_DATE', '?')}; commit: {env('BENCH_COMMIT', '?')}")
+        rep.out(f"- machine: {env('BENCH_MACHINE', '?')}; load average at start: "
+                f"{env('BENCH_LOAD', '?')}, at the end: {env('BENCH_LOAD_END', '?')}")
+        rep.out()
+    loaded_targets(rep)
+    loaded_bounds(rep)
+    loaded_details(rep)
+    rep.out(LOADED_END)
+    rep.out()
+
+
+def loaded_into(performance, report_dir):
+    """`run.sh --loaded`: rewrites only the quiet-and-loaded part of
+    `performance` (between the markers; inserted before the `block_on` tables
+    if absent) from this run's loaded-*.json, with this run's metadata."""
+    rep = Report({}, report_dir)
+    # 1. The part, with this run's metadata.
+    loaded_part(rep, separate=True)
+    # 2. Spliced in place of the old part, or before the `block_on` tables.
+    text = Path(performance).read_text()
+    part = "\n".join(rep.lines)
+    if LOADED_BEGIN in text and LOADED_END in text:
+        head, rest = text.split(LOADED_BEGIN, 1)
+        tail = rest.split(LOADED_END, 1)[1]
+        text = head + part + tail
+    else:
+        anchor = "## `block_on`\n"
+        head, tail = text.split(anchor, 1) if anchor in text else (text + "\n", "")
+        text = head + part + "\n\n" + (anchor + tail if tail else "")
+    Path(performance).write_text(text)
+
+
 def main():
+    if sys.argv[1] == "--loaded-into":
+        loaded_into(sys.argv[2], sys.argv[3])
+        return
     home, report_dir = sys.argv[1], sys.argv[2]
     rep = Report(load(home), report_dir)
     env = os.environ.get
