@@ -29,40 +29,23 @@
 
 use std::cell::Cell;
 use std::collections::VecDeque;
-use std::num::NonZeroUsize;
-use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError};
 use std::time::Duration;
 
 use super::task::Job;
-use crate::spin::{Arm, Duel, Timing, multi_core, spin_until};
+use crate::spin::{Duel, Timing};
 use crate::sync::{Condvar, Mutex, MutexGuard, thread};
 
-/// The maximum number of pool threads unless configured otherwise (like
-/// tokio's blocking pool).
-///
-/// ```
-/// assert_eq!(twoworlds_runtime::DEFAULT_MAX_THREADS, 512);
-/// ```
-pub const DEFAULT_MAX_THREADS: usize = 512;
+mod config;
+mod standby;
 
-/// How long a pool thread waits for work before it exits, unless configured
-/// with [`set_idle_timeout`].
-///
-/// ```
-/// assert_eq!(twoworlds_runtime::DEFAULT_IDLE_TIMEOUT.as_secs(), 10);
-/// ```
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The environment variable read (once, at the pool's first use) for the
-/// maximum number of pool threads: a positive integer; anything else is
-/// ignored with a warning on stderr.
-///
-/// ```
-/// assert_eq!(twoworlds_runtime::MAX_THREADS_ENV, "TWOWORLDS_MAX_THREADS");
-/// ```
-pub const MAX_THREADS_ENV: &str = "TWOWORLDS_MAX_THREADS";
+use config::max_from_env;
+pub use config::{
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, max_threads, set_idle_timeout,
+    set_max_threads,
+};
+use standby::Standby;
 
 /// The pool's bookkeeping, behind one lock.
 pub(super) struct State {
@@ -100,15 +83,6 @@ pub(super) struct State {
     /// Model tests: idle threads exit (see [`Pool::close`]).
     #[cfg(loom)]
     closing: bool,
-}
-
-/// The thread that waits for the next job by itself after its last one,
-/// rather than on the condvar: a submit hands it the job directly.
-struct Standby {
-    /// The thread, to unpark.
-    thread: std::thread::Thread,
-    /// Whether it is parked (or about to park): a submit must unpark it.
-    parked: bool,
 }
 
 /// A pool: the process-wide one, or one per model run of the loom tests.
@@ -174,22 +148,6 @@ impl Pool {
         self.lock().closing = true;
         self.work.notify_all();
     }
-}
-
-/// The maximum from `TWOWORLDS_MAX_THREADS`, or the default (with a warning on
-/// stderr if the variable is set but not a positive integer).
-fn max_from_env() -> usize {
-    let Ok(value) = std::env::var(MAX_THREADS_ENV) else {
-        return DEFAULT_MAX_THREADS;
-    };
-    if let Ok(max) = value.trim().parse::<NonZeroUsize>() {
-        return max.get();
-    }
-    eprintln!(
-        "twoworlds: ignoring {MAX_THREADS_ENV}={value:?}: expected a positive integer such as \
-         64; using the default of {DEFAULT_MAX_THREADS} threads"
-    );
-    DEFAULT_MAX_THREADS
 }
 
 /// The process-wide pool's state, whoever panicked while holding it.
@@ -434,135 +392,4 @@ impl Pool {
             self.work.notify_one();
         }
     }
-
-    /// Runs `job`, and counts this thread awake again (see [`Pool::rejoin`])
-    /// after its closure returns and before its result is delivered: the
-    /// awaiting task may submit its next job as soon as it has the result,
-    /// and must find this thread ready to take it rather than start or wake
-    /// another (the affinity of a `loop { unblock(..).await }`). Returns the
-    /// standby wait if this thread is to stand by.
-    fn run(&self, job: Arc<dyn Job>) -> Option<Standing> {
-        let mut rejoined = None;
-        // `run` catches the closure's panic; this catches one from a
-        // result's destructor or a waker, so the thread survives either.
-        let _ = panic::catch_unwind(AssertUnwindSafe(|| {
-            job.run(&mut || rejoined = Some(self.rejoin()));
-        }));
-        drop(job);
-        // A panic before the hook ran: count the thread awake now.
-        rejoined.unwrap_or_else(|| self.rejoin())
-    }
-
-    /// Counts this thread awake after a job. It becomes the standby thread if
-    /// there is none (never on a single core, nor in model tests), and the
-    /// duel chooses how it waits; one that parks at once is marked parked
-    /// already, so it need not take the lock again before it parks, while
-    /// the awaiting task submits its next job.
-    fn rejoin(&self) -> Option<Standing> {
-        let mut state = self.lock();
-        state.awake += 1;
-        if state.standby.is_some() || !multi_core() {
-            return None;
-        }
-        let mut timing = Timing::default();
-        let parked = timing.start(&mut state.duel) == Arm::Park;
-        state.standby = Some(Standby { thread: std::thread::current(), parked });
-        Some(Standing { timing, idle_timeout: state.idle_timeout })
-    }
-}
-
-/// What the standby thread needs for its wait (see [`Pool::stand_by`]).
-struct Standing {
-    /// The duel's arm for this wait, and its timing.
-    timing: Timing,
-    /// How long it stands by at most before it exits.
-    idle_timeout: Duration,
-}
-
-impl Pool {
-    /// The standby thread's wait for its next job (see the module docs):
-    /// spins first if its duel chose to, then parks until a submit unparks it
-    /// or the idle timeout passes; then gives up the standby slot. Returns
-    /// the state, locked, the timing of the wait if it really waited (no job
-    /// was claimed when it first looked), and whether the idle timeout passed
-    /// with nothing queued (the thread is to exit).
-    fn stand_by(&self, standing: Standing) -> (MutexGuard<'_, State>, Option<Timing>, bool) {
-        let Standing { timing, idle_timeout } = standing;
-        let claimed = || self.claims.load(Ordering::Acquire) > 0;
-        let deadline = std::time::Instant::now() + idle_timeout;
-        // A job claimed already (the awaiting task was quick): no wait.
-        let waited = !claimed();
-        if waited {
-            match timing.arm() {
-                Some(Arm::Spin) => {
-                    spin_until(timing.window(), claimed);
-                }
-                // Marked parked by `rejoin`: a submit since then unparked it.
-                _ => std::thread::park_timeout(idle_timeout),
-            }
-        }
-        let mut state = self.lock();
-        let mut timed_out = false;
-        while state.queue.is_empty() && state.running() <= state.max && !state.closing() {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                timed_out = true;
-                break;
-            }
-            if let Some(standby) = state.standby.as_mut() {
-                standby.parked = true;
-            }
-            drop(state);
-            std::thread::park_timeout(left);
-            state = self.lock();
-        }
-        state.standby = None;
-        (state, waited.then_some(timing), timed_out)
-    }
-}
-
-/// Sets the maximum number of pool threads, overriding the default and
-/// `TWOWORLDS_MAX_THREADS`. Raising it starts threads for queued jobs at once;
-/// lowering it retires threads as they finish their current job. Returns the
-/// previous maximum.
-///
-/// ```
-/// use std::num::NonZeroUsize;
-/// let before = twoworlds_runtime::set_max_threads(NonZeroUsize::new(64).unwrap());
-/// assert_eq!(twoworlds_runtime::max_threads(), 64);
-/// # twoworlds_runtime::set_max_threads(NonZeroUsize::new(before).unwrap());
-/// ```
-#[allow(clippy::must_use_candidate)] // Callers set and usually ignore the old value.
-pub fn set_max_threads(max: NonZeroUsize) -> usize {
-    let mut state = lock();
-    let previous = std::mem::replace(&mut state.max, max.get());
-    let wanted = state.queue.len().saturating_sub(state.idle_takers());
-    let room = state.max.saturating_sub(state.running());
-    for _ in 0..wanted.min(room) {
-        POOL.start_worker(state);
-        state = lock();
-    }
-    previous
-}
-
-/// The maximum number of pool threads: [`set_max_threads`] if called, else
-/// `TWOWORLDS_MAX_THREADS` if set to a positive integer, else
-/// [`DEFAULT_MAX_THREADS`] (512, like tokio's blocking pool).
-///
-/// ```
-/// assert!(twoworlds_runtime::max_threads() >= 1);
-/// ```
-#[must_use]
-pub fn max_threads() -> usize {
-    lock().max
-}
-
-/// Sets how long a pool thread waits for a job before it exits (default
-/// [`DEFAULT_IDLE_TIMEOUT`], 10 s). Applies from each thread's next wait.
-///
-/// ```
-/// twoworlds_runtime::set_idle_timeout(std::time::Duration::from_secs(5));
-/// ```
-pub fn set_idle_timeout(timeout: Duration) {
-    lock().idle_timeout = timeout;
 }
