@@ -102,6 +102,10 @@ impl<S: Stream> Iterator for TwinStream<S> {
         if cfg!(debug_assertions) || crate::__private::TWIN_CHECKS {
             crate::__private::check_blocking_twin(self.twin);
         }
+        // The body's settled `.await`s run in this poll: in the tokio
+        // context its twin's body would run in (see `twin::context`).
+        let runtime = crate::twin::context::twin_runtime();
+        let _entered = runtime.enter();
         match self.stream.poll_once() {
             std::task::Poll::Ready(item) => item,
             std::task::Poll::Pending => self.stream.next(),

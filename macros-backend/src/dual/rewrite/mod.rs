@@ -131,20 +131,30 @@ pub(crate) fn blocking_body(
     }
     // After the body's leading items (`use ..;`), which stay first.
     let first = block.stmts.iter().take_while(|stmt| matches!(stmt, syn::Stmt::Item(_))).count();
+    // Only a body that awaits enters the context: one that does not (a
+    // helper awaited in a loop, say) stays the plain sync fn it was, and
+    // inlines as such.
+    let awaits = mentions(block, &["settle_await"]);
     block.stmts.insert(first, misuse_check(twin));
-    for (at, stmt) in runtime_context(twin).into_iter().enumerate() {
-        block.stmts.insert(first + 1 + at, stmt);
+    if awaits {
+        for (at, stmt) in runtime_context(twin).into_iter().enumerate() {
+            block.stmts.insert(first + 1 + at, stmt);
+        }
     }
     rewriter.closure_call
 }
 
-// Input: a blocking body `{ check; stmts }`.
+// Input: a blocking body `{ check; stmts }` that awaits.
 // Output: `{ check; let runtime = <private>::twin_runtime(); let _entered =
 //     runtime.enter(); stmts }`, both locals hygienic (mixed-site).
 /// The tokio context the blocking body runs in (feature `tokio` of the
 /// runtime; zero-sized and nothing without it): tokio futures made in the
 /// body (`tokio::spawn`, `timeout`, `interval`) find a runtime, as they do
-/// in the async fn (see the runtime's `twin::context`).
+/// in the async fn (see the runtime's `twin::context`). A body without an
+/// `.await` gets none: a tokio future made there and handed on un-awaited
+/// (`tokio::spawn(..)` in an `async fn` that awaits nothing, which
+/// `clippy::unused_async` flags) panics with tokio's "no reactor running"
+/// in the twin, never silently.
 fn runtime_context(twin: &Twin) -> [syn::Stmt; 2] {
     let krate = &twin.krate;
     let runtime = syn::Ident::new("runtime", proc_macro2::Span::mixed_site());

@@ -89,6 +89,24 @@ fn a_blocking_body_starts_with_the_misuse_check() {
 }
 
 #[test]
+fn only_a_body_that_awaits_enters_the_tokio_context() {
+    let enters = ":: twoworlds :: __private :: twin_runtime ()";
+    let awaits = twin(quote!(
+        async fn f() -> u32 {
+            g().await
+        }
+    ));
+    assert!(awaits.contains(enters), "{awaits}");
+    assert!(awaits.contains(". enter ()"), "{awaits}");
+    let plain = twin(quote!(
+        async fn f(x: u32) -> u32 {
+            x + 1
+        }
+    ));
+    assert!(!plain.contains(enters), "a body without .await stays plain sync code: {plain}");
+}
+
+#[test]
 fn async_blocks_keep_their_meaning() {
     let out = twin(quote!(
         async fn f(c: bool) -> u32 {
