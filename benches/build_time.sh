@@ -11,22 +11,33 @@
 #   cold         cargo build from an empty target dir, dependencies included
 #                (only with --cold: the macro crates' own build cost);
 #   clean        dependencies built, `cargo clean -p <crate>` then build
-#                (macro expansion + compiling the crate), median of 3;
-#   incremental  one fn body edited, then build, median of 3.
-# Prints a table with each figure's ratio to maybe-async; with
+#                (macro expansion + compiling the crate), median of the rounds;
+#   incremental  one fn body edited, then build, median of the rounds.
+# The clean and incremental builds are interleaved: each round builds every
+# crate once, so a load that comes and goes (a shared machine) weighs on all
+# of them alike. Prints a table with each figure's ratio to maybe-async; with
 # BUILD_TIME_TSV=<file> also writes the figures as TSV.
 #
 # Usage: bash benches/build_time.sh [--cold]
+# Environment: BUILD_TIME_VARIANTS="bridge handwritten_block_on" measures only
+# those crates (default: all); BUILD_TIME_ROUNDS=<n> (default 3, odd);
+# BUILD_TIME_RUNS=1 prints every run; BUILD_TIME_KEEP=1 keeps the crates.
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cold=0
 [[ "${1:-}" == "--cold" ]] && cold=1
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [[ -n "${BUILD_TIME_KEEP:-}" ]]; then
+    echo "crates kept in $work" >&2
+else
+    trap 'rm -rf "$work"' EXIT
+fi
 FNS=200
 variants=(dual dual_async_only dual_blocking_only bridge maybe_async maybe_async_is_sync handwritten
     handwritten_block_on)
+if [[ -n "${BUILD_TIME_VARIANTS:-}" ]]; then read -ra variants <<<"$BUILD_TIME_VARIANTS"; fi
+rounds=${BUILD_TIME_ROUNDS:-3}
 
 # The body every fn shares: a little arithmetic, a loop and a branch.
 body() {
@@ -94,9 +105,9 @@ timed_build() {
     python3 -c "print(f'{$end - $start:.2f}')"
 }
 
-# Median of the three numbers given (FAIL if any failed).
-median3() {
-    if [[ " $* " == *FAIL* ]]; then echo FAIL; else printf '%s\n' "$@" | sort -g | sed -n 2p; fi
+# Median of the numbers given (FAIL if any failed).
+median() {
+    if [[ " $* " == *FAIL* ]]; then echo FAIL; else printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; fi
 }
 
 members=$(printf '"%s", ' "${variants[@]}")
@@ -104,27 +115,36 @@ printf '[workspace]\nmembers = [%s]\nresolver = "3"\n' "${members%, }" >"$work/C
 cp "$repo/Cargo.lock" "$work/Cargo.lock"
 for v in "${variants[@]}"; do generate "$v"; done
 
-declare -A COLD CLEAN INCR
+declare -A COLD CLEAN INCR CLEAN_RUNS INCR_RUNS
 shared="$work/target"
 for v in "${variants[@]}"; do
     if ((cold)); then COLD[$v]=$(timed_build "$v" "$work/cold-$v"); else COLD[$v]=-; fi
     rm -rf "$work/cold-$v"
     timed_build "$v" "$shared" >/dev/null # dependencies
-    runs=()
-    for _ in 1 2 3; do
+done
+for ((n = 1; n <= rounds; n++)); do
+    for v in "${variants[@]}"; do
         (cd "$work" && CARGO_TARGET_DIR=$shared cargo clean -q -p "$v" 2>/dev/null) || true
-        runs+=("$(timed_build "$v" "$shared")")
+        CLEAN_RUNS[$v]+="$(timed_build "$v" "$shared") "
     done
-    CLEAN[$v]=$(median3 "${runs[@]}")
-    runs=()
-    for n in 1 2 3; do
+done
+for ((n = 1; n <= rounds; n++)); do
+    for v in "${variants[@]}"; do
         sed -i "s/acc.wrapping_add(100)/acc.wrapping_add(100 + $n)/;s/acc.wrapping_add(100 + $((n - 1)))/acc.wrapping_add(100 + $n)/" "$work/$v/src/lib.rs"
-        runs+=("$(timed_build "$v" "$shared")")
+        INCR_RUNS[$v]+="$(timed_build "$v" "$shared") "
     done
-    INCR[$v]=$(median3 "${runs[@]}")
+done
+for v in "${variants[@]}"; do
+    # shellcheck disable=SC2086 # a list of numbers
+    CLEAN[$v]=$(median ${CLEAN_RUNS[$v]})
+    # shellcheck disable=SC2086
+    INCR[$v]=$(median ${INCR_RUNS[$v]})
     if [[ ${CLEAN[$v]} == FAIL ]]; then
         echo "build of $v failed; its log:" >&2
         tail -20 "$work/$v.log" >&2
+    fi
+    if [[ -n "${BUILD_TIME_RUNS:-}" ]]; then
+        echo "$v clean: ${CLEAN_RUNS[$v]}| incremental: ${INCR_RUNS[$v]}" >&2
     fi
 done
 
@@ -136,9 +156,9 @@ except ValueError: print('-')"
 printf '%-22s %10s %10s %10s %10s %10s %10s\n' crate cold_s ratio clean_s ratio incr_s ratio
 for v in "${variants[@]}"; do
     printf '%-22s %10s %10s %10s %10s %10s %10s\n' "$v" \
-        "${COLD[$v]}" "$(ratio "${COLD[$v]}" "${COLD[maybe_async]}")" \
-        "${CLEAN[$v]}" "$(ratio "${CLEAN[$v]}" "${CLEAN[maybe_async]}")" \
-        "${INCR[$v]}" "$(ratio "${INCR[$v]}" "${INCR[maybe_async]}")"
+        "${COLD[$v]}" "$(ratio "${COLD[$v]}" "${COLD[maybe_async]:-}")" \
+        "${CLEAN[$v]}" "$(ratio "${CLEAN[$v]}" "${CLEAN[maybe_async]:-}")" \
+        "${INCR[$v]}" "$(ratio "${INCR[$v]}" "${INCR[maybe_async]:-}")"
 done
 echo "(ratios are to maybe_async, default async mode; $FNS fns per crate; dev profile)"
 if [[ -n "${BUILD_TIME_TSV:-}" ]]; then

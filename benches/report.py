@@ -13,6 +13,12 @@ BENCH_DATE, BENCH_MACHINE, BENCH_RUSTC, BENCH_COMMIT, BENCH_LOAD,
 BENCH_COMMAND, BENCH_NOTE)
        report.py --loaded-into PERFORMANCE.md <report dir>   (`run.sh --loaded`:
 rewrites only the quiet-and-loaded part, from loaded-*.json; BENCH_LOAD_END too)
+
+       report.py --build-rows <report dir> PERFORMANCE.md
+           replaces only the build-time rows and section of an existing
+           report with <report dir>/build_time.tsv (a `benches/build_time.sh`
+           run with BUILD_TIME_TSV), noting the run's BENCH_DATE, BENCH_LOAD,
+           BENCH_COMMIT and BENCH_COMMAND above the report's own metadata.
 """
 
 import json
@@ -221,12 +227,17 @@ def verdict(ok):
     return "—" if ok is None else ("yes" if ok else "**no**")
 
 
+def table_row(case, ours, peer, ratio, target, ok):
+    """A row of the DESIGN table."""
+    return f"| {case} | {ours} | {peer} | {ratio} | {target} | {verdict(ok)} |"
+
+
 def targets(rep):
     """The DESIGN table, one row per target: ours, the peer, the ratio."""
     rows = []
 
     def row(case, ours, peer, ratio, target, ok):
-        rows.append(f"| {case} | {ours} | {peer} | {ratio} | {target} | {verdict(ok)} |")
+        rows.append(table_row(case, ours, peer, ratio, target, ok))
 
     def ratio_row(case, run, group, peer, limit, ours_fn=None, value="", peer_label=None):
         ours = rep.median(run, group, ours_fn or OURS[run], value)
@@ -294,28 +305,7 @@ def targets(rep):
         f"{fmt_time(plain / WATCHDOG_POLLS)} per poll (bare)" if plain else "—",
         fmt_ratio(off, plain) + ("" if extra is None else f"; {extra:+.2f} ns per poll"),
         "one relaxed atomic load per poll (≤ +1 ns)", None if extra is None else extra <= 1.0)
-    builds = rep.build_times()
-    for variant, peer, label, limit in (
-            ("dual", BOTH, "maybe-async, both worlds: its two builds", 1.0),
-            ("dual_async_only", "maybe_async", "maybe-async's async world", 1.0),
-            ("dual_blocking_only", "maybe_async_is_sync", "maybe-async's `is_sync` world", 1.0),
-            ("bridge", "handwritten_block_on", "hand-written bridges: async fn + futures-lite `block_on` twin", 1.3)):
-        for kind, kind_label in (("clean", "clean"), ("incr", "incremental"), ("cold", "cold, with deps")):
-            ours = num(builds.get(variant, {}).get(kind))
-            theirs = num(builds.get(peer, {}).get(kind))
-            one = num(builds.get("maybe_async", {}).get(kind))
-            hand = num(builds.get("handwritten", {}).get(kind))
-            ok = None if ours is None or theirs is None or limit is None else ours <= limit * theirs
-            shown = {"dual": "`#[dual]`",
-                     "dual_async_only": "`#[dual(blocking_cfg(..))]`, async world only,",
-                     "dual_blocking_only": "`#[dual(async_cfg(..))]`, blocking world only,",
-                     "bridge": "`#[bridge]`"}
-            row(f"build, 200 {shown[variant]} fns, {kind_label}",
-                f"{ours:.2f} s" if ours else builds.get(variant, {}).get(kind, "—"),
-                f"{theirs:.2f} s ({label})" if theirs else "—",
-                f"{fmt_ratio(ours, theirs)}; {fmt_ratio(ours, one)} of maybe-async's one world, "
-                f"{fmt_ratio(ours, hand)} of hand-written pairs",
-                f"≤ {limit:g}×" if limit else "— (reported)", ok)
+    rows.extend(build_rows(rep))
     rep.out("| case | ours | peer | ratio | target | met |")
     rep.out("|---|---:|---:|---:|---|---|")
     for line in rows:
@@ -373,6 +363,39 @@ def loaded_targets(rep):
             rep.out(f"| {title} | {run} | {cells} | {peer} | {met} |")
     rep.out()
 
+def build_rows(rep):
+    """The build-time rows of the DESIGN table: each `#[dual]` form against
+    maybe-async (both worlds, and each world alone), `#[bridge]` against the
+    hand-written bridges."""
+    rows = []
+    builds = rep.build_times()
+    for variant, peer, label, target in (
+            ("dual", BOTH, "maybe-async, both worlds: its two builds", 1.0),
+            ("dual_async_only", "maybe_async", "maybe-async's async world", 1.0),
+            ("dual_blocking_only", "maybe_async_is_sync", "maybe-async's `is_sync` world", 1.0),
+            ("bridge", "handwritten_block_on", "hand-written bridges: async fn + futures-lite `block_on` twin", 1.3)):
+        for kind, kind_label in (("clean", "clean"), ("incr", "incremental"), ("cold", "cold, with deps")):
+            limit = target
+            ours = num(builds.get(variant, {}).get(kind))
+            theirs = num(builds.get(peer, {}).get(kind))
+            one = num(builds.get("maybe_async", {}).get(kind))
+            hand = num(builds.get("handwritten", {}).get(kind))
+            # A cold build of `#[bridge]` compiles syn and the macro crates,
+            # the hand-written bridges only futures-lite: reported, no target.
+            limit = None if (variant, kind) == ("bridge", "cold") else limit
+            ok = None if ours is None or theirs is None or limit is None else ours <= limit * theirs
+            shown = {"dual": "`#[dual]`",
+                     "dual_async_only": "`#[dual(blocking_cfg(..))]`, async world only,",
+                     "dual_blocking_only": "`#[dual(async_cfg(..))]`, blocking world only,",
+                     "bridge": "`#[bridge]`"}
+            rows.append(table_row(
+                f"build, 200 {shown[variant]} fns, {kind_label}",
+                f"{ours:.2f} s" if ours else builds.get(variant, {}).get(kind, "—"),
+                f"{theirs:.2f} s ({label})" if theirs else "—",
+                f"{fmt_ratio(ours, theirs)}; {fmt_ratio(ours, one)} of maybe-async's one world, "
+                f"{fmt_ratio(ours, hand)} of hand-written pairs",
+                f"≤ {limit:g}×" if limit else "— (reported)", ok))
+    return rows
 
 def bounds(rep):
     """What bounds the cross-thread rows, from floors measured in the same run."""
@@ -563,18 +586,27 @@ def details(rep):
             "every poll timed, none reported). *ours* is `watch_off`.")
     rep.out()
     rep.group_table("watchdog_poll", f"{WATCHDOG_POLLS} polls", ours_fn="watch_off")
+    build_section(rep)
+
+
+def build_section(rep):
+    """The section of every build_time.sh figure."""
     rep.out("## Build time of a crate with 200 annotated fns")
     rep.out()
     rep.out("`benches/build_time.sh --cold`: dev profile; *cold* builds from an empty target dir "
-            "(dependencies included), *clean* rebuilds only the crate (median of 3), "
-            "*incremental* rebuilds after one fn body changed (median of 3). Ratios are to "
+            "(dependencies included), *clean* rebuilds only the crate, *incremental* "
+            "rebuilds after one fn body changed: medians of the rounds (3 unless "
+            "`BUILD_TIME_ROUNDS`), each round building every crate once, so a load that "
+            "comes and goes weighs on all of them alike. Ratios are to "
             "maybe-async in its default async mode, which builds one world; `#[dual]`, "
             "`#[bridge]` and the hand-written pairs build both, like maybe-async's two "
             "modes added up. `handwritten` is each fn written twice by hand (async and "
             "sync): the floor for a crate that offers both worlds. `handwritten_block_on` "
             "is what `#[bridge]` writes for you, by hand: an async fn and a sync twin "
-            "running it with futures-lite's `block_on`. Cold builds are the noisiest figure "
-            "here: one build each.")
+            "running it with futures-lite's `block_on`; its cold build compiles only "
+            "futures-lite, `#[bridge]`'s also syn and the macro crates, so the 1.3× target "
+            "of `#[bridge]` is on the clean and incremental builds. Cold builds are the "
+            "noisiest figure here: one build each.")
     rep.out()
     rep.out("| crate | cold | ratio | clean | ratio | incremental | ratio |")
     rep.out("|---|---:|---:|---:|---:|---:|---:|")
@@ -645,9 +677,47 @@ def loaded_into(performance, report_dir):
     Path(performance).write_text(text)
 
 
+def splice_build_rows(report_dir, path):
+    """Replaces the build-time rows of the DESIGN table and the build-time
+    section of an existing report (`path`) with those of a separate
+    `build_time.sh` run, noting that run's date, load and commit (BENCH_*)."""
+    env = os.environ.get
+    rep = Report({}, report_dir)
+    lines = Path(path).read_text().splitlines()
+    rows = build_rows(rep)
+    at = [i for i, line in enumerate(lines) if line.startswith("| build, 200 ")]
+    if at:
+        lines[at[0]:at[-1] + 1] = rows
+    else:
+        head = lines.index("| case | ours | peer | ratio | target | met |")
+        end = next(i for i in range(head, len(lines)) if not lines[i].startswith("|"))
+        lines[end:end] = rows
+    load = (env("BENCH_LOAD") or "").split()
+    noisy = bool(load) and float(load[0]) > (os.cpu_count() or 1)
+    note = (f"> Build-time rows and section: a separate run of `{env('BENCH_COMMAND', '?')}` "
+            f"({env('BENCH_DATE', '?')}, load average at start {env('BENCH_LOAD', '?')}"
+            f"{', above the core count: a noisy run, trust the ratios of the interleaved rounds more than the seconds' if noisy else ''}"
+            f"; commit {env('BENCH_COMMIT', '?')}), spliced in with `benches/report.py --build-rows`.")
+    lines = [line for line in lines if not line.startswith("> Build-time rows and section:")]
+    lines.insert(next(i for i, line in enumerate(lines) if line.startswith("- date:")), note)
+    lines.insert(lines.index(note) + 1, "")
+    build_section(rep)
+    title = rep.lines[0]
+    if title in lines:
+        start = lines.index(title)
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        lines[start:end] = rep.lines
+    else:
+        lines += [""] + rep.lines
+    Path(path).write_text("\n".join(lines).rstrip("\n") + "\n")
+
+
 def main():
     if sys.argv[1] == "--loaded-into":
         loaded_into(sys.argv[2], sys.argv[3])
+        return
+    if sys.argv[1] == "--build-rows":
+        splice_build_rows(sys.argv[2], sys.argv[3])
         return
     home, report_dir = sys.argv[1], sys.argv[2]
     rep = Report(load(home), report_dir)

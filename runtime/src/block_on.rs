@@ -14,9 +14,10 @@
 //! (see `thread_sensitive::frame`). A future still pending is polled again at
 //! once with the thread's own waker, inside the wait loop, where everything a
 //! wait needs (the depth count, the wait hook, the stale-wake-up reset) is
-//! set up. The wait loop is not generic over the future (it polls
-//! through a `&mut dyn FnMut`), so each blocking twin adds only the small
-//! first-poll code to the user's build.
+//! set up. Past the misuse check nothing is generic over the future: the
+//! first poll goes through its vtable (code shared by the futures of one
+//! output type) and the wait loop through a `&mut dyn FnMut`, so each
+//! blocking twin adds only `block_on_named`'s few lines to the user's build.
 //!
 //! The wait spins briefly before it parks where that has paid on this thread
 //! (measured and bounded, see [`spin`]): on an idle machine a `block_on` of a
@@ -42,7 +43,7 @@ mod spin;
 use std::cell::Cell;
 use std::future::Future;
 use std::panic::Location;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll, Wake, Waker};
@@ -125,7 +126,7 @@ pub fn try_block_on<F: Future>(fut: F) -> Result<F::Output, BlockOnError> {
 #[inline]
 pub fn block_on_named<F: Future>(twin: &'static str, fut: F) -> F::Output {
     match check() {
-        Ok(place) => run_in(place, fut),
+        Ok(place) => run_in(place, pin!(fut)),
         Err(kind) => misuse(twin, kind),
     }
 }
@@ -148,7 +149,7 @@ pub fn try_block_on_named<F: Future>(
     fut: F,
 ) -> Result<F::Output, BlockOnError> {
     match check() {
-        Ok(place) => Ok(run_in(place, fut)),
+        Ok(place) => Ok(run_in(place, pin!(fut))),
         Err(kind) => Err(BlockOnError::new(twin, kind, Location::caller())),
     }
 }
@@ -158,7 +159,7 @@ pub fn try_block_on_named<F: Future>(
 /// `Option`), which measured ~4 ns faster per call.
 #[cfg(feature = "tokio")]
 #[inline]
-fn run_in<F: Future>(place: Place, fut: F) -> F::Output {
+fn run_in<T>(place: Place, fut: Erased<'_, T>) -> T {
     match place {
         None => run(fut),
         Some(handle) => {
@@ -171,7 +172,7 @@ fn run_in<F: Future>(place: Place, fut: F) -> F::Output {
 /// Runs `fut` to completion (no runtime to enter without feature `tokio`).
 #[cfg(not(feature = "tokio"))]
 #[inline]
-fn run_in<F: Future>((): Place, fut: F) -> F::Output {
+fn run_in<T>((): Place, fut: Erased<'_, T>) -> T {
     run(fut)
 }
 
@@ -180,22 +181,29 @@ fn run_in<F: Future>((): Place, fut: F) -> F::Output {
 /// runtime's own event-loop threads (see `crate::single_thread`), which enter
 /// each task's runtime themselves.
 pub(crate) fn run_event_loop<F: Future>(fut: F) -> F::Output {
-    run(fut)
+    run(pin!(fut))
 }
+
+/// A pinned future seen only through its output type: what the code past
+/// the misuse check polls, so that code is compiled once per output type
+/// (`u64`, `Result<String, Error>`), not once per future.
+type Erased<'a, T> = Pin<&'a mut dyn Future<Output = T>>;
 
 /// Runs `fut` to completion on this thread.
 ///
-/// The only code generic over the future, kept small: every blocking twin
-/// instantiates it, and the build time of a crate of `#[bridge]` fns grows
-/// with its size (`benches/build_time.sh`). It polls once with a no-op waker;
-/// a future ready at once needs nothing else. Otherwise the wait loop takes
-/// over through a `&mut dyn FnMut` (not generic: compiled once), and polls
-/// again at once with this thread's real waker, so the waker from the first
-/// poll is never the one a wake-up goes to.
+/// Generic over the output type only, not the future: every blocking twin
+/// instantiates `block_on_named`, and the build time of a crate of
+/// `#[bridge]` fns grows with the code each one adds
+/// (`benches/build_time.sh`); the future is polled through its vtable, so
+/// twins with the same output share this code (an optimized build inlines
+/// it and calls the future's `poll` directly). It polls once with a no-op
+/// waker; a future ready at once needs nothing else. Otherwise the wait loop
+/// takes over through a `&mut dyn FnMut` (not generic: compiled once), and
+/// polls again at once with this thread's real waker, so the waker from the
+/// first poll is never the one a wake-up goes to.
 #[inline]
-fn run<F: Future>(fut: F) -> F::Output {
+fn run<T>(mut fut: Erased<'_, T>) -> T {
     let _frame = crate::thread_sensitive::LazyFrame::enter();
-    let mut fut = pin!(fut);
     let polling = Polling::enter();
     let first = fut.as_mut().poll(&mut Context::from_waker(Waker::noop()));
     drop(polling);

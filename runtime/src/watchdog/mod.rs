@@ -74,10 +74,11 @@ impl<F: Future> Future for Watched<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        // Off: one relaxed load, then the plain poll.
+        // Off: one relaxed load, then the plain poll. On: the timed poll,
+        // through the future's vtable (not compiled once per future).
         match config::settings() {
             None => this.future.poll(cx),
-            Some(settings) => registry::timed_poll(this.name, settings, || this.future.poll(cx)),
+            Some(settings) => registry::timed_poll(this.name, settings, this.future, cx),
         }
     }
 }

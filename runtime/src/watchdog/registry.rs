@@ -10,7 +10,9 @@
 
 use super::config::{self, Settings};
 use super::report::{self, SlowPoll};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, Weak};
+use std::task::{Context, Poll};
 use std::thread::{self, Thread};
 use std::time::{Duration, Instant};
 
@@ -94,11 +96,18 @@ impl Drop for FrameGuard<'_> {
     }
 }
 
-/// Runs `poll`, the poll of the watched future `name`, timing it.
-pub(super) fn timed_poll<R>(name: &'static str, settings: Settings, poll: impl FnOnce() -> R) -> R {
+/// Polls `future`, the watched future `name`, timing the poll. Generic over
+/// the output type only (the future is polled through its vtable): the slow
+/// path of every watched future, compiled once per output type.
+pub(super) fn timed_poll<T>(
+    name: &'static str,
+    settings: Settings,
+    future: Pin<&mut dyn Future<Output = T>>,
+    cx: &mut Context<'_>,
+) -> Poll<T> {
     // A clone of this thread's stack handle (one atomic increment, only while
     // on); fails only while the thread's locals are destroyed: poll untimed.
-    let Ok(polls) = LOCAL.try_with(Arc::clone) else { return poll() };
+    let Ok(polls) = LOCAL.try_with(Arc::clone) else { return future.poll(cx) };
     polls.frames().push(Frame {
         name,
         start: Instant::now(),
@@ -106,7 +115,7 @@ pub(super) fn timed_poll<R>(name: &'static str, settings: Settings, poll: impl F
         stuck_reported: false,
     });
     let _guard = FrameGuard { polls: &polls, settings };
-    poll()
+    future.poll(cx)
 }
 
 /// The monitor thread, once started.
