@@ -35,17 +35,18 @@ pub(crate) fn instrument(
     branches: &Branches,
     left_alone: LeftAlone<'_>,
 ) {
-    instrument_as(item, args, branches, left_alone, false);
+    instrument_as(item, args, branches, left_alone, (false, None));
 }
 
 /// [`instrument`], keeping every `async fn` an `async fn` when
-/// `keep_async_fn` (for `#[async_trait]`, which rewrites them after us).
+/// `keep_async_fn` (for `#[async_trait]`, which rewrites them after us);
+/// with a `shell` message, the futures are shells (see [`versions`]).
 pub(crate) fn instrument_as(
     item: &mut Item,
     args: &Args,
     branches: &Branches,
     left_alone: LeftAlone<'_>,
-    keep_async_fn: bool,
+    (keep_async_fn, shell): (bool, Option<&str>),
 ) {
     let imports = Imports::default();
     let krate = args.krate();
@@ -56,6 +57,7 @@ pub(crate) fn instrument_as(
         imports: &imports,
         allow_all: args.allow_blocking.is_some(),
         keep_async_fn,
+        shell,
     };
     cx.item(item, left_alone);
     fn_ids::strip(item);
@@ -76,16 +78,16 @@ pub(crate) fn versions(
     let mut out = TokenStream::new();
     for (cfg, version) in args.cfgs.versions() {
         let mut copy = async_copy.clone();
-        let branches = match version {
-            Version::Full => branches,
-            Version::Plain => &no_branches,
+        let message = args.cfgs.shell_message();
+        let (branches, shell) = match version {
+            Version::Full => (branches, None),
+            Version::Plain => (&no_branches, None),
             Version::Shell => {
-                let message = args.cfgs.shell_message();
                 ShellBodies { message: &message }.visit_item_mut(&mut copy);
-                branches
+                (branches, Some(message.as_str()))
             }
         };
-        instrument_as(&mut copy, args, branches, left_alone, keep_async_fn);
+        instrument_as(&mut copy, args, branches, left_alone, (keep_async_fn, shell));
         finish(&mut copy, version);
         cfgs::gate(&mut copy, cfg.as_ref());
         out.extend(quote!(#copy));
@@ -183,6 +185,9 @@ struct Cx<'a> {
     allow_all: bool,
     /// Keep `async fn`s as such (see [`instrument_as`]).
     keep_async_fn: bool,
+    /// In a shell version (see [`versions`]): what its futures say when
+    /// awaited.
+    shell: Option<&'a str>,
 }
 
 impl Cx<'_> {
@@ -258,6 +263,7 @@ impl Cx<'_> {
             imports,
             allow_all: self.allow_all || marked,
             keep_async_fn: self.keep_async_fn,
+            shell: self.shell,
         }
     }
 
@@ -290,7 +296,8 @@ impl Cx<'_> {
         };
         if let Some(branch) = id.and_then(|id| self.branches.get(&id)) {
             let side = |args: &DesugaredArgs| blocking_side(branch, args, self.private);
-            if lint::dual_async_fn(attrs, sig, body, &at, (&side, branch.output.as_ref())) {
+            let shape = (&side as &dyn Fn(&DesugaredArgs) -> _, branch.output.as_ref(), self.shell);
+            if lint::dual_async_fn(attrs, sig, body, &at, shape) {
                 if matches!(branch.run, Run::Inline { closure_call: true, .. }) {
                     attrs.push(syn::parse_quote!(
                         #[allow(unused_braces, clippy::redundant_closure_call)]

@@ -76,7 +76,7 @@ pub(crate) type BlockingSide<'a> = &'a dyn Fn(&DesugaredArgs) -> TokenStream;
 //                  World::Async => Branch::Async(<private>::watch(.., async move {
 //                      <moves> <pin> stmts })),
 //                  World::Blocking => Branch::Blocking(<blocking side>),
-//              }) }`
+//              }) }`; a shell's async side is `ShellFuture::new(<message>)`.
 // The closure owns every argument (the async arm names them all), so they
 // live, and drop, with the future, as with `async fn`.
 /// Instruments an async fn of `#[dual]` into the fn returning its `Dual`
@@ -88,22 +88,28 @@ pub(crate) fn dual_async_fn(
     sig: &mut syn::Signature,
     body: &mut syn::Block,
     at: &Site<'_>,
-    (blocking, blocking_output): (BlockingSide<'_>, Option<&syn::Type>),
+    (blocking, blocking_output, shell): (BlockingSide<'_>, Option<&syn::Type>, Option<&str>),
 ) -> bool {
     let Some(args) = desugar_async_fn(attrs, sig, true) else { return false };
+    let private = at.private;
+    // First: it takes the `#[allow_blocking]` markers off the body.
     let warnings = warnings_of(body, at);
-    let pin = pin_output(&args.output);
-    let stmts = &body.stmts;
-    let name = watch_name(at.label);
-    let (private, moves) = (at.private, &args.moves);
+    let async_side = match shell {
+        // A shell (its async world cfg'd out): a future that only says so,
+        // with no async body to compile.
+        Some(message) => quote!(#private::ShellFuture::new(#message)),
+        None => {
+            let (pin, stmts, moves) = (pin_output(&args.output), &body.stmts, &args.moves);
+            let name = watch_name(at.label);
+            quote!(#private::watch(#name, async move { #moves #pin #(#stmts)* }))
+        }
+    };
     let blocking = blocking(&args);
     let world = syn::Ident::new("world", proc_macro2::Span::mixed_site());
     *body = syn::parse_quote! {{
         #warnings
         #private::Dual::new(move |#world| match #world {
-            #private::World::Async => #private::Branch::Async(
-                #private::watch(#name, async move { #moves #pin #(#stmts)* })
-            ),
+            #private::World::Async => #private::Branch::Async(#async_side),
             #private::World::Blocking => #private::Branch::Blocking(#blocking),
         })
     }};

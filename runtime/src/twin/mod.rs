@@ -202,5 +202,44 @@ where
     }
 }
 
+/// The async side of a `#[dual]` future whose async world is compiled out
+/// (`#[dual(async_cfg(..))]` off): the future serves the blocking twins
+/// (they run its blocking side), and awaiting it panics with the message.
+/// A plain type rather than an async block, so that a one-world build
+/// compiles no async body per fn.
+///
+/// ```should_panic
+/// use std::future::Future as _;
+/// use std::task::{Context, Waker};
+/// let mut shell = twoworlds_runtime::__private::ShellFuture::<u32>::new("async world is off");
+/// let _ = std::pin::Pin::new(&mut shell).poll(&mut Context::from_waker(Waker::noop()));
+/// ```
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct ShellFuture<T> {
+    /// What awaiting it says.
+    message: &'static str,
+    /// The output it never gives.
+    output: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> ShellFuture<T> {
+    /// The shell saying `message` when awaited.
+    #[inline]
+    #[must_use]
+    pub fn new(message: &'static str) -> Self {
+        ShellFuture { message, output: std::marker::PhantomData }
+    }
+}
+
+impl<T> Future for ShellFuture<T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
+        // A `&'static str` payload, as `panic!("literal")` gives.
+        std::panic::panic_any(self.message)
+    }
+}
+
 #[cfg(test)]
 mod tests;
