@@ -94,15 +94,14 @@ pub(crate) fn dual_async_fn(
     let private = at.private;
     // First: it takes the `#[allow_blocking]` markers off the body.
     let warnings = warnings_of(body, at);
-    let async_side = match shell {
-        // A shell (its async world cfg'd out): a future that only says so,
-        // with no async body to compile.
-        Some(message) => quote!(#private::ShellFuture::new(#message)),
-        None => {
-            let (pin, stmts, moves) = (pin_output(&args.output), &body.stmts, &args.moves);
-            let name = watch_name(at.label);
-            quote!(#private::watch(#name, async move { #moves #pin #(#stmts)* }))
-        }
+    // A shell (its async world cfg'd out): a future that only says so, with
+    // no async body to compile.
+    let async_side = if let Some(message) = shell {
+        quote!(#private::ShellFuture::new(#message))
+    } else {
+        let (pin, stmts, moves) = (pin_output(&args.output), &body.stmts, &args.moves);
+        let name = watch_name(at.label);
+        quote!(#private::watch(#name, async move { #moves #pin #(#stmts)* }))
     };
     let blocking = blocking(&args);
     let world = syn::Ident::new("world", proc_macro2::Span::mixed_site());

@@ -107,26 +107,27 @@ pub(crate) fn blocking_body(
         block.stmts.push(syn::Stmt::Expr(tail, None));
         iterator_tail(block, twin);
     }
-    if mentions(block, &["try_next", "try_collect"]) {
+    // One pass over the body's tokens for every name asked about below.
+    let named =
+        names_in(block, &["try_next", "try_collect", "next_entry", "next_line", "settle_await"]);
+    let imports: [(&[&str], _); 3] = [
         // `TryStreamExt`'s methods over an iterator of results, in the twin.
-        let krate = &twin.krate;
-        let import: syn::Stmt = syn::parse_quote!(
-            #[allow(unused_imports)]
-            use #krate::__private::IterStreamExt as _;
-        );
-        block.stmts.insert(0, import);
-    }
-    for (method, mirror) in [("next_entry", "NextEntry"), ("next_line", "NextLine")] {
+        (&["try_next", "try_collect"], quote::quote!(IterStreamExt)),
         // tokio's `ReadDir::next_entry` / `Lines::next_line` on the std
         // types `tokio_to_std` maps them to (see the runtime's `std_mirror`).
-        if mentions(block, &[method]) {
-            let (krate, mirror) =
-                (&twin.krate, syn::Ident::new(mirror, proc_macro2::Span::call_site()));
-            let import: syn::Stmt = syn::parse_quote!(
-                #[allow(unused_imports)]
-                use #krate::__private::std_mirror::#mirror as _;
+        (&["next_entry"], quote::quote!(std_mirror::NextEntry)),
+        (&["next_line"], quote::quote!(std_mirror::NextLine)),
+    ];
+    for (methods, import) in imports {
+        if methods.iter().any(|method| named.contains(method)) {
+            let krate = &twin.krate;
+            block.stmts.insert(
+                0,
+                syn::parse_quote!(
+                    #[allow(unused_imports)]
+                    use #krate::__private::#import as _;
+                ),
             );
-            block.stmts.insert(0, import);
         }
     }
     // After the body's leading items (`use ..;`), which stay first.
@@ -134,7 +135,7 @@ pub(crate) fn blocking_body(
     // Only a body that awaits enters the context: one that does not (a
     // helper awaited in a loop, say) stays the plain sync fn it was, and
     // inlines as such.
-    let awaits = mentions(block, &["settle_await"]);
+    let awaits = named.contains("settle_await");
     block.stmts.insert(first, misuse_check(twin));
     if awaits {
         for (at, stmt) in runtime_context(twin).into_iter().enumerate() {
@@ -207,13 +208,19 @@ fn calls_mirror(tail: &Expr) -> bool {
     segments.windows(2).any(|pair| pair[0] == "__private" && pair[1] == "stream")
 }
 
-/// Whether `block` has one of `names` as an identifier (in macros too).
-fn mentions(block: &Block, names: &[&str]) -> bool {
+/// Which of `names` the identifiers of `block` include (in macros too; one pass).
+fn names_in<'n>(block: &Block, names: &[&'n str]) -> HashSet<&'n str> {
     let tokens = quote::ToTokens::to_token_stream(block);
-    macros::any_token(
-        &tokens,
-        &|tt| matches!(tt, proc_macro2::TokenTree::Ident(i) if names.iter().any(|n| i == n)),
-    )
+    let found = std::cell::RefCell::new(HashSet::new());
+    macros::any_token(&tokens, &|tt| {
+        if let proc_macro2::TokenTree::Ident(ident) = tt
+            && let Some(name) = names.iter().find(|name| ident == *name)
+        {
+            found.borrow_mut().insert(*name);
+        }
+        false
+    });
+    found.into_inner()
 }
 
 /// Input: the blocking body of `fn f() -> impl Stream<Item = T> { ..; tail }`.
