@@ -3,13 +3,16 @@
 
 Reads criterion's medians (<criterion home>/<group>/<function>[/<value>]/
 <baseline>/estimates.json, one baseline per build: `notokio`, `tokio`), the
-thread reports of the unblock bench (threads-<baseline>.json) and the
+thread reports of the unblock bench (threads-<baseline>.json), the quiet and
+loaded rounds of benches/loaded.rs (loaded-<baseline>.json) and the
 build-time TSV, and prints Markdown: the DESIGN targets first, then every
 table, each figure beside the peer's and the ratio, all from the same run.
 
 Usage: report.py <criterion home> <report dir>   (metadata from the env:
 BENCH_DATE, BENCH_MACHINE, BENCH_RUSTC, BENCH_COMMIT, BENCH_LOAD,
 BENCH_COMMAND, BENCH_NOTE)
+       report.py --loaded-into PERFORMANCE.md <report dir>   (`run.sh --loaded`:
+rewrites only the quiet-and-loaded part, from loaded-*.json; BENCH_LOAD_END too)
 """
 
 import json
@@ -23,6 +26,20 @@ OURS = {"notokio": "twoworlds", "tokio": "twoworlds_tokio"}
 BOTH = "maybe_async, both modes (sum of the two builds)"
 # Polls per iteration of benches/watchdog.rs.
 WATCHDOG_POLLS = 100
+# The rows of benches/loaded.rs: (row, title, tokio peer, quiet wall target).
+LOADED_ROWS = (
+    ("block_on_tokio_task", "`block_on` of a tokio task's oneshot", "tokio_handle", 0.5),
+    ("unblock_roundtrip_mt_worker", "`unblock` round trip from a tokio worker",
+     "tokio_spawn_blocking", 0.5),
+    ("unblock_roundtrip_current_thread", "`unblock` round trip from a current-thread rt",
+     "tokio_spawn_blocking", 0.5),
+    ("threads_64", "64 threads calling a blocking twin (per call)", "tokio_handle", None),
+    ("unblock_10k_1ms", "10 000 × 1 ms `unblock` (per burst)", "tokio_spawn_blocking", None),
+)
+MODES = ("quiet", "loaded")
+# Targets of the loaded mode and of CPU time (DESIGN.md, "What is measured").
+LOADED_LIMIT = 1.0
+CPU_LIMIT = 1.5
 
 
 def load(home):
@@ -62,6 +79,7 @@ class Report:
         self.f = figures
         self.dir = Path(report_dir)
         self.lines = []
+        self.loaded = Loaded(report_dir)
 
     def median(self, run, group, function, value=""):
         fig = self.f.get((run, group, function, value))
@@ -145,6 +163,51 @@ class Report:
         if not fig or not fig[3]:
             return None
         return fig[3] / fig[0] * 1e9
+
+
+def median(values):
+    values = sorted(v for v in values if v is not None)
+    if not values:
+        return None
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+
+
+class Loaded:
+    """The rounds of benches/loaded.rs, per build: every contender's wall and
+    CPU time per operation in each round, quiet and loaded."""
+
+    def __init__(self, report_dir):
+        self.runs = {}
+        self.loads = {}
+        for run in RUNS:
+            try:
+                data = json.loads((Path(report_dir) / f"loaded-{run}.json").read_text())
+            except (OSError, ValueError):
+                continue
+            self.runs[run] = {(c["row"], c["name"]): c for c in data["contenders"]}
+            self.rounds = data.get("rounds")
+            self.loads[run] = [load for load in data.get("quiet_load", []) if load]
+
+    def names(self, run, row):
+        found = [name for (r, name) in self.runs.get(run, {}) if r == row]
+        return sorted(found, key=lambda fn: (not fn.startswith("twoworlds"), fn))
+
+    def series(self, run, row, name, mode, kind):
+        c = self.runs.get(run, {}).get((row, name))
+        return c[mode][kind] if c and c[mode][kind] else None
+
+    def median(self, run, row, name, mode, kind):
+        values = self.series(run, row, name, mode, kind)
+        return median(values) if values else None
+
+    def ratio(self, run, row, name, peer, mode, kind):
+        """The median over the rounds of name's figure ÷ peer's in the same round."""
+        ours = self.series(run, row, name, mode, kind)
+        theirs = self.series(run, row, peer, mode, kind)
+        if not ours or not theirs:
+            return None
+        return median(a / b for a, b in zip(ours, theirs) if b)
 
 
 def num(text):
@@ -261,6 +324,56 @@ def targets(rep):
     bounds(rep)
 
 
+def fmt_x(ratio):
+    return "—" if ratio is None else f"{ratio:.2f}×"
+
+
+def loaded_targets(rep):
+    """Quiet and loaded, latency and CPU time, ours ÷ tokio (benches/loaded.rs)."""
+    loaded = rep.loaded
+    if not loaded.runs:
+        return
+    rep.out("### Targets")
+    rep.out()
+    rep.out(f"`benches/loaded.rs`, {loaded.rounds} rounds: each round measures every contender "
+            "on the machine as it is (*quiet*), then with one busy competitor thread per core "
+            "in a child process (*loaded*). A ratio is the median over the rounds of ours ÷ "
+            "tokio's figure in the same round (time per operation; CPU: the process's user + "
+            "system time per operation, every thread counted). Targets: quiet ≤ 0.5× on the "
+            f"`block_on` and round-trip rows; loaded ≤ {LOADED_LIMIT:g}× on every row; CPU "
+            f"≤ {CPU_LIMIT:g}× on every row, quiet and loaded.")
+    rep.out()
+    for run, loads in loaded.loads.items():
+        if loads:
+            averages = [load[0] for load in loads]
+            running = [load[1] for load in loads]
+            rep.out(f"- {run}: at the start of the quiet passes, the load average was "
+                    f"{min(averages):g}–{max(averages):g} and {min(running)}–{max(running)} "
+                    "threads were runnable (this one included): *quiet* is only as quiet as that.")
+    rep.out()
+    rep.out("| case | run | quiet | loaded | CPU, quiet | CPU, loaded | peer | met |")
+    rep.out("|---|---|---:|---:|---:|---:|---|---|")
+    for row, title, peer, quiet_limit in LOADED_ROWS:
+        for run in RUNS:
+            ours = OURS[run]
+            ratios = {(mode, kind): loaded.ratio(run, row, ours, peer, mode, kind)
+                      for mode in MODES for kind in ("wall_ns", "cpu_ns")}
+            if all(r is None for r in ratios.values()):
+                continue
+            limits = {("loaded", "wall_ns"): LOADED_LIMIT, ("quiet", "cpu_ns"): CPU_LIMIT,
+                      ("loaded", "cpu_ns"): CPU_LIMIT}
+            if quiet_limit is not None:
+                limits[("quiet", "wall_ns")] = quiet_limit
+            missed = [f"{mode} {'CPU' if kind == 'cpu_ns' else 'latency'} > {limit:g}×"
+                      for (mode, kind), limit in limits.items()
+                      if ratios[(mode, kind)] is not None and ratios[(mode, kind)] > limit]
+            known = all(ratios[key] is not None for key in limits)
+            met = "—" if not known and not missed else ("yes" if not missed else "**no**: " + ", ".join(missed))
+            cells = " | ".join(fmt_x(ratios[(mode, kind)]) for kind in ("wall_ns", "cpu_ns") for mode in MODES)
+            rep.out(f"| {title} | {run} | {cells} | {peer} | {met} |")
+    rep.out()
+
+
 def bounds(rep):
     """What bounds the cross-thread rows, from floors measured in the same run."""
     rep.out("### What bounds the cross-thread rows")
@@ -268,7 +381,8 @@ def bounds(rep):
     rep.out("Two floors from the same run. `busy_poll_floor` polls in a loop and never "
             "sleeps: no `block_on` can return sooner. For a future completed by a tokio task "
             "it is the time for a tokio worker to wake up, run the task and send; ours "
-            "spins for up to 50 µs before it parks, so it is close to it. `wake_floor` "
+            "spins (for at most 50 µs) before it parks where spinning has halved its recent "
+            "waits, so on an idle machine it is close to it. `wake_floor` "
             "hands a token between two threads that both sleep with park/unpark: what two "
             "wake-ups of sleeping threads cost on this machine, the price ours avoids by "
             "spinning and a runtime that parks at once pays.")
@@ -309,7 +423,74 @@ def bounds(rep):
         rep.out()
 
 
+def loaded_bounds(rep):
+    """What bounds the rows of benches/loaded.rs, from floors in the same rounds."""
+    loaded = rep.loaded
+    if not loaded.runs:
+        return
+    rep.out("### What bounds them")
+    rep.out()
+    rep.out("The floors of the full run's *What bounds the cross-thread rows*, measured in the same "
+            "rounds, and `futures_lite`, which "
+            "parks at once (what a waiter that never spins gets). Ours spins before it parks "
+            "only where its own recent waits show spinning at least halves the wait and a park "
+            "takes over 12 µs "
+            "(`runtime/src/spin.rs`): where cores are idle and a wake-up is dear; on a loaded "
+            "machine it parks at once, as tokio does, and no wait strategy returns sooner than "
+            "a park there.")
+    rep.out()
+    rep.out("| case | run | mode | ours | tokio | parks at once | busy-poll floor | wake floor | ours ÷ tokio | parks at once ÷ tokio |")
+    rep.out("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    row = "block_on_tokio_task"
+    for run in RUNS:
+        for mode in MODES:
+            figure = {name: loaded.median(run, row, name, mode, "wall_ns")
+                      for name in (OURS[run], "tokio_handle", "futures_lite", "busy_poll_floor")}
+            wake = loaded.median(run, "wake_floor", "park_unpark_round_trip", mode, "wall_ns")
+            if figure[OURS[run]] is None:
+                continue
+            ratio = loaded.ratio(run, row, OURS[run], "tokio_handle", mode, "wall_ns")
+            parking = loaded.ratio(run, row, "futures_lite", "tokio_handle", mode, "wall_ns")
+            rep.out(f"| `block_on` of a tokio task's oneshot | {run} | {mode} | "
+                    + " | ".join(fmt_time(figure[name]) for name in
+                                 (OURS[run], "tokio_handle", "futures_lite", "busy_poll_floor"))
+                    + f" | {fmt_time(wake)} | {fmt_x(ratio)} | {fmt_x(parking)} |")
+    rep.out()
+
+
+def loaded_details(rep):
+    """Every contender of benches/loaded.rs, quiet and loaded, time and CPU."""
+    loaded = rep.loaded
+    if not loaded.runs:
+        return
+    rep.out("### Every contender")
+    rep.out()
+    rep.out("`benches/loaded.rs` (see the targets above for the method): medians over the "
+            "rounds of each round's time and CPU time per operation, and ours ÷ each "
+            "contender (the median of the rounds' ratios). `busy_poll_floor` polls without "
+            "ever sleeping (no `block_on` returns sooner while a core is free for it); "
+            "`futures_lite` parks at once; `wake_floor` hands a token between two threads "
+            "that sleep with park/unpark (two wake-ups of sleeping threads).")
+    rep.out()
+    for row, title, _, _ in LOADED_ROWS + (("wake_floor", "The wake floor", None, None),):
+        if not any(loaded.names(run, row) for run in RUNS):
+            continue
+        rep.out(f"#### {title}")
+        rep.out()
+        rep.out("| contender | run | quiet | CPU | loaded | CPU | ours ÷ it, quiet | CPU | loaded | CPU |")
+        rep.out("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for run in RUNS:
+            for name in loaded.names(run, row):
+                figures = [fmt_time(loaded.median(run, row, name, mode, kind))
+                           for mode in MODES for kind in ("wall_ns", "cpu_ns")]
+                ratios = [fmt_x(loaded.ratio(run, row, OURS[run], name, mode, kind))
+                          for mode in MODES for kind in ("wall_ns", "cpu_ns")]
+                rep.out(f"| {name} | {run} | " + " | ".join(figures + ratios) + " |")
+        rep.out()
+
+
 def details(rep):
+    loaded_part(rep)
     rep.out("## `block_on`")
     rep.out()
     rep.group_table("block_on_ready", "A ready future")
@@ -409,7 +590,65 @@ def details(rep):
     rep.out()
 
 
+# Around the quiet-and-loaded part of PERFORMANCE.md, which `run.sh --loaded`
+# replaces alone.
+LOADED_BEGIN = "<!-- benches/loaded.rs: begin -->"
+LOADED_END = "<!-- benches/loaded.rs: end -->"
+
+
+def loaded_part(rep, separate=False):
+    """The quiet-and-loaded part, between its markers: the targets, what
+    bounds them, every contender; with its own metadata if `separate` (a run
+    of `run.sh --loaded`)."""
+    if not rep.loaded.runs:
+        return
+    env = os.environ.get
+    rep.out(LOADED_BEGIN)
+    rep.out("## Quiet and loaded: latency and CPU time per operation")
+    rep.out()
+    if separate:
+        rep.out("From a run of `benches/loaded.rs` alone (`bash benches/run.sh --loaded`), "
+                "later than the full run the other sections come from:")
+        rep.out()
+        if env("BENCH_NOTE"):
+            rep.out(f"> {env('BENCH_NOTE')}")
+            rep.out()
+        rep.out(f"- date: {env('BENCH_DATE', '?')}; commit: {env('BENCH_COMMIT', '?')}")
+        rep.out(f"- machine: {env('BENCH_MACHINE', '?')}; load average at start: "
+                f"{env('BENCH_LOAD', '?')}, at the end: {env('BENCH_LOAD_END', '?')}")
+        rep.out()
+    loaded_targets(rep)
+    loaded_bounds(rep)
+    loaded_details(rep)
+    rep.out(LOADED_END)
+    rep.out()
+
+
+def loaded_into(performance, report_dir):
+    """`run.sh --loaded`: rewrites only the quiet-and-loaded part of
+    `performance` (between the markers; inserted before the `block_on` tables
+    if absent) from this run's loaded-*.json, with this run's metadata."""
+    rep = Report({}, report_dir)
+    # 1. The part, with this run's metadata.
+    loaded_part(rep, separate=True)
+    # 2. Spliced in place of the old part, or before the `block_on` tables.
+    text = Path(performance).read_text()
+    part = "\n".join(rep.lines)
+    if LOADED_BEGIN in text and LOADED_END in text:
+        head, rest = text.split(LOADED_BEGIN, 1)
+        tail = rest.split(LOADED_END, 1)[1]
+        text = head + part + tail
+    else:
+        anchor = "## `block_on`\n"
+        head, tail = text.split(anchor, 1) if anchor in text else (text + "\n", "")
+        text = head + part + "\n\n" + (anchor + tail if tail else "")
+    Path(performance).write_text(text)
+
+
 def main():
+    if sys.argv[1] == "--loaded-into":
+        loaded_into(sys.argv[2], sys.argv[3])
+        return
     home, report_dir = sys.argv[1], sys.argv[2]
     rep = Report(load(home), report_dir)
     env = os.environ.get

@@ -6,7 +6,7 @@
 #[test]
 fn ui() {
     let cases = trybuild::TestCases::new();
-    if let Ok(only) = std::env::var("UI_CASES") {
+    if let Some(only) = std::env::var("UI_CASES").ok().filter(|only| !only.is_empty()) {
         cases.compile_fail(format!("ui-tests/{only}"));
     } else {
         cases.compile_fail("ui-tests/*/fail/*.rs");

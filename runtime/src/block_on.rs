@@ -18,10 +18,11 @@
 //! through a `&mut dyn FnMut`), so each blocking twin adds only the small
 //! first-poll code to the user's build.
 //!
-//! The wait spins briefly before it parks (bounded and adaptive, see
-//! [`spin`]): a `block_on` of a future completed by a tokio task on another
-//! core then returns in a quarter of the time of tokio's `Handle::block_on`
-//! on the benchmark VM (`benches/block_on.rs`, group `block_on_tokio_task`).
+//! The wait spins briefly before it parks where that has paid on this thread
+//! (measured and bounded, see [`spin`]): on an idle machine a `block_on` of a
+//! future completed by a tokio task on another core then returns in a
+//! quarter of the time of tokio's `Handle::block_on` (`benches/block_on.rs`,
+//! group `block_on_tokio_task`); on a busy one it parks at once.
 //!
 //! Misuse — a `block_on` from inside async code — is detected before anything
 //! runs (`check`, which also serves the blocking twins of `#[dual]`): inside
@@ -60,10 +61,11 @@ const BLOCK_ON: &str = "twoworlds::block_on";
 /// future waits, and returns its output.
 ///
 /// No thread is spawned and, after the first call on a thread, nothing is
-/// allocated. Before it parks, the thread watches for its wake-up for up to
-/// 50 µs (never on a single-core machine, and less often on a thread whose
-/// waits keep outlasting that), so a future completed soon by another thread
-/// costs no wake-up of a sleeping thread. With feature `tokio` the future runs inside a tokio runtime
+/// allocated. Before it parks, the thread may watch for its wake-up for up to
+/// 50 µs, so a future completed soon by another thread costs no wake-up of a
+/// sleeping thread: only where that has paid on this thread (it halved the
+/// recent waits: on an idle machine, not on a busy one nor for waits longer
+/// than that), never on a single-core machine. With feature `tokio` the future runs inside a tokio runtime
 /// context, so tokio timers and I/O work: the thread's current context if it
 /// has one (an [`unblock`](crate::unblock) thread entered from tokio code, a
 /// `spawn_blocking` thread), else the handle installed with
@@ -273,12 +275,14 @@ impl Wait {
     /// [`spin`]) — running this thread's pending thread-sensitive jobs first
     /// and whenever the thread is unparked.
     fn wait(&self, spin: &spin::Spin) {
+        let mut waiting = spin::Waiting::new();
         loop {
             crate::thread_sensitive::run_pending_on_this_thread();
             if self.signal.notified.swap(false, Ordering::AcqRel) {
+                spin.done(waiting);
                 return;
             }
-            if !spin.wait_for(&self.signal.notified) {
+            if !spin.wait_for(&mut waiting, &self.signal.notified) {
                 thread::park();
             }
         }

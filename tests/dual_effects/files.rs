@@ -1,6 +1,7 @@
 //! `tokio::fs` under `tokio_to_std`: the blocking twin does the same file
 //! work through `std::fs`, with the same results and effects; a tokio
-//! `File`'s methods (`metadata().await`) become the std `File`'s.
+//! `File`'s methods (`metadata().await`) become the std `File`'s; a
+//! directory and the lines of a reader are read step by step as tokio does.
 
 use crate::{Log, agree};
 use std::path::Path;
@@ -34,4 +35,46 @@ fn tokio_fs_under_tokio_to_std_does_the_same_file_work() {
     );
     assert_eq!(effects, ["wrote", "appended", "read 7 bytes"]);
     let _ = std::fs::remove_dir(&dir);
+}
+
+/// Lists a directory and reads a file line by line, the tokio way
+/// (`next_entry().await?`, `next_line().await?`).
+#[dual(tokio_to_std)]
+async fn listing(log: &Log, dir: &Path) -> std::io::Result<(Vec<String>, Vec<String>)> {
+    use tokio::io::AsyncBufReadExt;
+    let mut names = Vec::new();
+    let mut entries = tokio::fs::read_dir(dir).await?;
+    while let Some(entry) = entries.next_entry().await? {
+        let len = entry.metadata().await?.len();
+        names.push(format!("{} ({len} bytes)", entry.file_name().to_string_lossy()));
+    }
+    names.sort();
+    log.push(format!("listed {}", names.len()));
+    let file = tokio::fs::File::open(dir.join("a.txt")).await?;
+    let mut lines = tokio::io::BufReader::new(file).lines();
+    let mut read = Vec::new();
+    while let Some(line) = lines.next_line().await? {
+        log.push(format!("line {line}"));
+        read.push(line);
+    }
+    Ok((names, read))
+}
+
+#[test]
+fn read_dir_and_lines_read_step_by_step_in_both_twins() {
+    let dir = std::env::temp_dir().join(format!("twoworlds-listing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.txt"), "first\nsecond\r\n").unwrap();
+    std::fs::write(dir.join("b.txt"), "").unwrap();
+    let effects = agree(
+        |log| blocking_listing(log, &dir).map_err(|e| e.to_string()),
+        |log| {
+            let dir = dir.clone();
+            async move { listing(&log, &dir).await.map_err(|e| e.to_string()) }
+        },
+    );
+    assert_eq!(effects, ["listed 2", "line first", "line second"]);
+    let names = blocking_listing(&Log::default(), &dir).unwrap().0;
+    assert_eq!(names, ["a.txt (14 bytes)", "b.txt (0 bytes)"]);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

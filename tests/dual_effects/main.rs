@@ -8,12 +8,14 @@
 //! Scenarios: tokio channels and sync primitives shared by both worlds
 //! ([`shared`]), calls between separately annotated items of each kind
 //! ([`calls`]), `tokio::fs` under `tokio_to_std` ([`files`]), `join!` and
-//! `try_join!` ([`toolkit`]).
+//! `try_join!` ([`toolkit`]), tokio futures made in the body: `spawn`,
+//! `timeout`, `interval` ([`runtime`]).
 #![cfg(feature = "tokio")]
 #![allow(clippy::unused_async, reason = "scenarios, not I/O")]
 
 mod calls;
 mod files;
+mod runtime;
 mod shared;
 mod toolkit;
 
@@ -36,12 +38,14 @@ impl Log {
 }
 
 /// Where a `#[dual]` body runs: its `world` (written in the body as
-/// `per_world!(async => "async", blocking => "blocking")`), and whether a
-/// tokio runtime context is entered there (a `block_on` bridge with feature
-/// `tokio` enters one).
+/// `per_world!(async => "async", blocking => "blocking")`), and whether it
+/// runs inside a `block_on` (a bridge: `try_block_on` refuses there), which
+/// a blocking twin that runs another item's blocking twin never is. (Every
+/// blocking body runs in a tokio context with feature `tokio`, bridged or
+/// not, so the context tells nothing.)
 pub(crate) fn world(world: &str) -> String {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        format!("{world} in a runtime")
+    if twoworlds::try_block_on(async {}).is_err() {
+        format!("{world} in a block_on")
     } else {
         world.to_owned()
     }
@@ -65,7 +69,7 @@ pub(crate) fn agree<T: PartialEq + std::fmt::Debug, F: Future<Output = T>>(
     let by_effect = |effects: &[String]| -> Vec<String> {
         effects
             .iter()
-            .map(|e| e.replace(" in a runtime", "").replace("async", "blocking"))
+            .map(|e| e.replace(" in a block_on", "").replace("async", "blocking"))
             .collect()
     };
     assert_eq!(by_effect(&sync_log), by_effect(&log.take()), "the twins' side effects differ");

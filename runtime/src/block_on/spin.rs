@@ -1,14 +1,16 @@
-//! Spin-then-park, per thread: a `block_on` about to park first watches its
-//! wake-up flag for a bounded while (see `crate::spin`), so a wake-up that
-//! comes soon — a tokio task finishing on another core, a pool job returning
-//! — costs a store and a load instead of waking a sleeping thread.
+//! Spin-then-park or park at once, per thread: a `block_on` about to park
+//! may first watch its wake-up flag for a bounded while (see `crate::spin`),
+//! so a wake-up that comes soon — a tokio task finishing on another core, a
+//! pool job returning — costs a store and a load instead of waking a
+//! sleeping thread.
 //!
-//! Kept honest about CPU:
-//! - never on a single-core machine, and at most `crate::spin::SPIN_FOR` per
-//!   wait;
-//! - adaptive per thread: after [`MISSES_BEFORE_BACKOFF`] spins in a row that
-//!   ended in a park anyway (the thread waits on timers, I/O, slow work), it
-//!   parks at once for the next [`BACKOFF_WAITS`] waits, then tries again.
+//! Whether it spins is measured, per thread: a [`Duel`] of the latency of its
+//! recent waits with and without spinning. On an idle machine spinning wins
+//! (a wake-up is dear there); on a busy one parking does (a spinner holds the
+//! core its waker needs), and the thread then parks at once, as tokio's
+//! `block_on` does, trying a spin only now and then. Never on a single-core
+//! machine; at most `crate::spin::SPIN_FOR` per wait; and waits longer than a
+//! spin (timers, I/O, slow work) tie, which goes to parking.
 //!
 //! A thread-sensitive job queued for a spinning thread is run once the spin
 //! ends (the job's unpark makes the following park return at once): at most
@@ -17,52 +19,57 @@
 use std::cell::Cell;
 use std::sync::atomic::Ordering;
 
-use crate::spin::{multi_core, spin_until};
+use crate::spin::{Arm, Duel, Timing, multi_core, spin_until};
 use crate::sync::AtomicBool;
 
-/// Spins in a row that may end in a park before the thread stops spinning.
-const MISSES_BEFORE_BACKOFF: u8 = 8;
-
-/// Waits that park without spinning once a thread has stopped spinning.
-const BACKOFF_WAITS: u8 = 16;
-
-/// A thread's spinning policy: plain cells in a thread-local.
+/// A thread's spinning policy: a plain cell in a thread-local.
 pub(super) struct Spin {
-    /// Spins in a row that ended in a park.
-    misses: Cell<u8>,
-    /// Waits left that park without spinning.
-    skip: Cell<u8>,
+    /// How this thread's recent waits went, spinning and parking.
+    duel: Cell<Duel>,
+}
+
+/// One wait of a `block_on`, timed from its first look at the flag that
+/// found nothing (a wait that ends at once reads no clock).
+#[derive(Default)]
+pub(super) struct Waiting {
+    /// The wait's arm and start, once it has started.
+    timing: Timing,
+}
+
+impl Waiting {
+    /// A wait not started yet.
+    pub(super) fn new() -> Self {
+        Waiting::default()
+    }
 }
 
 impl Spin {
-    /// No spin has missed yet.
+    /// Nothing measured yet.
     pub(super) const fn new() -> Self {
-        Spin { misses: Cell::new(0), skip: Cell::new(0) }
+        Spin { duel: Cell::new(Duel::new()) }
     }
 
-    /// Spins until `flag` is raised (`true`) or the spin is over (`false`:
-    /// park). Returns `false` at once when this thread should not spin.
-    pub(super) fn wait_for(&self, flag: &AtomicBool) -> bool {
-        if !multi_core() {
+    /// Called each time `waiting` found the flag down: on the first call,
+    /// spins until `flag` is raised (`true`) or the spin is over (`false`:
+    /// park) if the thread's duel says spinning pays. Later calls (after a
+    /// park that returned without the flag) return `false`: park again.
+    pub(super) fn wait_for(&self, waiting: &mut Waiting, flag: &AtomicBool) -> bool {
+        if !multi_core() || waiting.timing.started() {
             return false;
         }
-        if self.skip.get() > 0 {
-            self.skip.set(self.skip.get() - 1);
-            return false;
+        let mut duel = self.duel.get();
+        let arm = waiting.timing.start(&mut duel);
+        self.duel.set(duel);
+        arm == Arm::Spin && spin_until(waiting.timing.window(), || flag.load(Ordering::Acquire))
+    }
+
+    /// The flag of `waiting` was seen: records how long the wait took.
+    pub(super) fn done(&self, waiting: Waiting) {
+        if waiting.timing.started() {
+            let mut duel = self.duel.get();
+            waiting.timing.end(&mut duel);
+            self.duel.set(duel);
         }
-        if spin_until(|| flag.load(Ordering::Acquire)) {
-            self.misses.set(0);
-            return true;
-        }
-        // Missed: after a few misses in a row, stop spinning for a while.
-        let misses = self.misses.get() + 1;
-        if misses >= MISSES_BEFORE_BACKOFF {
-            self.misses.set(0);
-            self.skip.set(BACKOFF_WAITS);
-        } else {
-            self.misses.set(misses);
-        }
-        false
     }
 }
 
@@ -71,28 +78,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_raised_flag_ends_the_spin_and_clears_the_misses() {
+    fn a_wait_that_never_waited_is_not_timed() {
         let spin = Spin::new();
-        spin.misses.set(2);
-        assert!(spin.wait_for(&AtomicBool::new(true)) || !multi_core());
-        if multi_core() {
-            assert_eq!(spin.misses.get(), 0);
-        }
+        let before = format!("{:?}", spin.duel.get());
+        spin.done(Waiting::new());
+        assert_eq!(format!("{:?}", spin.duel.get()), before);
     }
 
     #[test]
-    fn repeated_misses_stop_the_spinning_for_a_while() {
-        if !multi_core() {
-            return;
-        }
+    fn only_the_first_look_may_spin() {
         let spin = Spin::new();
-        let never = AtomicBool::new(false);
-        for _ in 0..MISSES_BEFORE_BACKOFF {
-            assert!(!spin.wait_for(&never));
-        }
-        assert_eq!(spin.skip.get(), BACKOFF_WAITS);
-        // The next waits park at once, even if the flag is up.
-        assert!(!spin.wait_for(&AtomicBool::new(true)));
-        assert_eq!(spin.skip.get(), BACKOFF_WAITS - 1);
+        let mut waiting = Waiting::new();
+        let raised = AtomicBool::new(true);
+        // A new thread spins first (parking not measured yet), and sees the
+        // raised flag at once.
+        assert_eq!(spin.wait_for(&mut waiting, &raised), multi_core());
+        // After a park that returned without the flag: park again.
+        assert!(!spin.wait_for(&mut waiting, &raised));
+        spin.done(waiting);
     }
 }

@@ -15,7 +15,12 @@ use crate::block_on::block_on_model;
 
 /// A pool of one thread for one model run (leaked: its threads borrow it).
 fn pool() -> &'static Pool {
-    Box::leak(Box::new(Pool::new(1)))
+    pool_of(1)
+}
+
+/// A pool of at most `max` threads for one model run.
+fn pool_of(max: usize) -> &'static Pool {
+    Box::leak(Box::new(Pool::new(max)))
 }
 
 /// Waits until every thread of `pool` has exited (after [`Pool::close`]).
@@ -59,6 +64,26 @@ fn loom_pool_two_jobs() {
         pool.submit(b.clone());
         let sum = block_on_model(async { Unblocked::new(a).await + Unblocked::new(b).await });
         assert_eq!(sum, 3);
+        pool.close();
+        wait_exited(pool);
+    });
+}
+
+/// A job submitted once the previous one's result is in, on a pool that may
+/// grow to two threads: the thread that ran the first counts itself ready
+/// before delivering its result, so the second is never given a new thread,
+/// in any interleaving (the affinity of `loop { unblock(..).await }`).
+#[test]
+fn loom_pool_sequential_jobs_use_one_thread() {
+    crate::sync::model("pool_sequential_jobs_use_one_thread", || {
+        let pool = pool_of(2);
+        let first = Task::new(|| 1);
+        pool.submit(first.clone());
+        assert_eq!(block_on_model(Unblocked::new(first)), 1);
+        let second = Task::new(|| 2);
+        pool.submit(second.clone());
+        assert_eq!(block_on_model(Unblocked::new(second)), 2);
+        assert_eq!(pool.peak_threads(), 1);
         pool.close();
         wait_exited(pool);
     });

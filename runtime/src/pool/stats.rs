@@ -81,7 +81,7 @@ pub fn pool_stats() -> PoolStats {
     PoolStats {
         live: state.live,
         blocked: state.blocked,
-        idle: state.sleeping,
+        idle: state.idle(),
         peak: state.peak,
         queued: state.queue.len(),
         max: state.max,

@@ -15,8 +15,10 @@ use crate::sync::{Mutex, MutexGuard};
 
 /// A queued job as the pool sees it, whatever its closure and result types.
 pub(crate) trait Job: Send + Sync {
-    /// Runs the closure on this (pool) thread, unless the job was cancelled.
-    fn run(&self);
+    /// Runs the closure on this (pool) thread, unless the job was cancelled;
+    /// calls `rejoin` once, after the closure returned (or at once if it was
+    /// cancelled) and before its result is visible to the awaiting task.
+    fn run(&self, rejoin: &mut dyn FnMut());
     /// Fails the job without running it: its awaiting task panics with
     /// `message`. Used when no pool thread can be started.
     fn abandon(&self, message: String);
@@ -120,8 +122,11 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    fn run(&self) {
-        let Some(queued) = self.start() else { return };
+    fn run(&self, rejoin: &mut dyn FnMut()) {
+        let Some(queued) = self.start() else {
+            rejoin();
+            return;
+        };
         let Queued {
             f,
             context,
@@ -133,6 +138,7 @@ where
             let _entered = tokio.as_ref().map(tokio::runtime::Handle::enter);
             context.run(f)
         }));
+        rejoin();
         self.finish(result);
     }
 

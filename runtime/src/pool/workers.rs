@@ -1,14 +1,24 @@
 //! The bounded thread pool behind `unblock`: grows on demand up to a maximum,
 //! queues what it cannot start yet, retires threads that stay idle.
 //!
-//! Idle workers sleep on one condvar; a submit wakes one (`notify_one`) or, if
-//! none sleeps, starts a thread while below the maximum. A worker that runs
-//! out of jobs first spins for the next one for up to 50 µs (one worker at a
-//! time, never on a single core; see [`Pool::spin`]): a submit that finds it
-//! spinning hands it the job with a store, no wake-up. That is the affinity of
-//! a `loop { unblock(..).await }`: on the benchmark VM, where waking a
-//! sleeping thread costs 10–60 µs, it cut the round trip to ~0.4× tokio's
-//! `spawn_blocking` (`benches/unblock.rs`). Workers are detached, never
+//! A thread that finishes a job counts itself ready for the next one (awake)
+//! *before* the job's result is delivered, so the awaiting task, which may
+//! submit its next job the moment it has the result, always finds it: a
+//! submit hands a job to an awake thread with a store (a claim), else wakes
+//! a sleeping one (`notify_one`), else starts a thread while below the
+//! maximum. Delivering first and looking again later let a submit land in
+//! between, find no idle thread and start one more — on a loaded machine,
+//! where that gap is long, a sequential `loop { unblock(..).await }` grew the
+//! pool to dozens of threads (`tests/unblock_affinity.rs`).
+//!
+//! One thread back from a job stands by for the next (never on a single
+//! core; see [`Pool::stand_by`]): it spins for it first, where that has paid
+//! (a [`Duel`] of its recent waits, spinning first and parking at once: on
+//! an idle VM, where waking a sleeping thread costs 10–60 µs, spinning cut
+//! the round trip to ~0.4× tokio's `spawn_blocking`, `benches/unblock.rs`;
+//! on a busy machine the spinner takes the core the awaiting task needs),
+//! then parks on its own, unparked by the submit that claims a job for it.
+//! The other idle threads sleep on one condvar. Workers are detached, never
 //! joined: process exit does not wait for them or for queued jobs.
 //!
 //! The maximum bounds the threads that can run jobs. A pool thread parked in
@@ -19,40 +29,23 @@
 
 use std::cell::Cell;
 use std::collections::VecDeque;
-use std::num::NonZeroUsize;
-use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError};
 use std::time::Duration;
 
 use super::task::Job;
-use crate::spin::{multi_core, spin_until};
+use crate::spin::{Duel, Timing};
 use crate::sync::{Condvar, Mutex, MutexGuard, thread};
 
-/// The maximum number of pool threads unless configured otherwise (like
-/// tokio's blocking pool).
-///
-/// ```
-/// assert_eq!(twoworlds_runtime::DEFAULT_MAX_THREADS, 512);
-/// ```
-pub const DEFAULT_MAX_THREADS: usize = 512;
+mod config;
+mod standby;
 
-/// How long a pool thread waits for work before it exits, unless configured
-/// with [`set_idle_timeout`].
-///
-/// ```
-/// assert_eq!(twoworlds_runtime::DEFAULT_IDLE_TIMEOUT.as_secs(), 10);
-/// ```
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The environment variable read (once, at the pool's first use) for the
-/// maximum number of pool threads: a positive integer; anything else is
-/// ignored with a warning on stderr.
-///
-/// ```
-/// assert_eq!(twoworlds_runtime::MAX_THREADS_ENV, "TWOWORLDS_MAX_THREADS");
-/// ```
-pub const MAX_THREADS_ENV: &str = "TWOWORLDS_MAX_THREADS";
+use config::max_from_env;
+pub use config::{
+    DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_THREADS, MAX_THREADS_ENV, max_threads, set_idle_timeout,
+    set_max_threads,
+};
+use standby::Standby;
 
 /// The pool's bookkeeping, behind one lock.
 pub(super) struct State {
@@ -66,11 +59,19 @@ pub(super) struct State {
     pub(super) sleeping: usize,
     /// Wake-ups sent to sleeping threads and not yet consumed.
     notified: usize,
-    /// Threads spinning for a job before they sleep (see [`Pool::spin`]).
-    spinning: usize,
-    /// Queued jobs handed to spinning threads (no wake-up sent for them) and
-    /// not yet claimed by one.
-    spin_claims: usize,
+    /// Threads that will look at the queue before they sleep on the condvar
+    /// and have not taken a job yet: threads starting, threads back from a
+    /// job (counted before the job's result is delivered, see [`Pool::run`]),
+    /// the standby thread, threads woken from their sleep.
+    awake: usize,
+    /// The standby thread, if any (see [`Pool::stand_by`]); one of `awake`.
+    standby: Option<Standby>,
+    /// Queued jobs promised to awake threads (no wake-up sent for them);
+    /// never more than the awake threads, nor than the queued jobs.
+    claims: usize,
+    /// How the standby thread's waits went, spinning first and parking at
+    /// once.
+    duel: Duel,
     /// The most threads ever live at once.
     pub(super) peak: usize,
     /// The number of the next thread (`twoworlds-N`).
@@ -90,8 +91,7 @@ pub(super) struct Pool {
     state: Mutex<State>,
     /// Idle workers wait here for jobs.
     work: Condvar,
-    /// `State::spin_claims`, for the spinning thread to watch without the
-    /// lock.
+    /// `State::claims`, for the standby thread to watch without the lock.
     claims: AtomicUsize,
 }
 
@@ -108,8 +108,10 @@ impl Pool {
                 blocked: 0,
                 sleeping: 0,
                 notified: 0,
-                spinning: 0,
-                spin_claims: 0,
+                awake: 0,
+                standby: None,
+                claims: 0,
+                duel: Duel::new(),
                 peak: 0,
                 next_id: 1,
                 max,
@@ -133,6 +135,12 @@ impl Pool {
         self.lock().live
     }
 
+    /// Model tests: the most threads ever live at once.
+    #[cfg(all(test, loom))]
+    pub(super) fn peak_threads(&self) -> usize {
+        self.lock().peak
+    }
+
     /// Model tests: makes idle threads exit as if their idle timeout passed
     /// (loom's condvar never times out).
     #[cfg(all(test, loom))]
@@ -140,22 +148,6 @@ impl Pool {
         self.lock().closing = true;
         self.work.notify_all();
     }
-}
-
-/// The maximum from `TWOWORLDS_MAX_THREADS`, or the default (with a warning on
-/// stderr if the variable is set but not a positive integer).
-fn max_from_env() -> usize {
-    let Ok(value) = std::env::var(MAX_THREADS_ENV) else {
-        return DEFAULT_MAX_THREADS;
-    };
-    if let Ok(max) = value.trim().parse::<NonZeroUsize>() {
-        return max.get();
-    }
-    eprintln!(
-        "twoworlds: ignoring {MAX_THREADS_ENV}={value:?}: expected a positive integer such as \
-         64; using the default of {DEFAULT_MAX_THREADS} threads"
-    );
-    DEFAULT_MAX_THREADS
 }
 
 /// The process-wide pool's state, whoever panicked while holding it.
@@ -173,11 +165,23 @@ impl Pool {
     pub(super) fn submit(&'static self, job: Arc<dyn Job>) {
         let mut state = self.lock();
         state.queue.push_back(job);
-        if state.spinning > state.spin_claims {
-            // A thread that just finished a job is spinning for the next:
-            // it takes this one, no wake-up needed.
-            state.spin_claims += 1;
-            self.claims.store(state.spin_claims, Ordering::Release);
+        if state.awake > state.claims {
+            // A thread will look at the queue before it sleeps (one back from
+            // a job, one starting, the standby thread): it takes this job, no
+            // condvar wake-up needed. A parked standby thread is unparked (it
+            // may find the job taken by another awake thread: then it parks
+            // again).
+            state.claims += 1;
+            self.claims.store(state.claims, Ordering::Release);
+            let standby = state.standby.as_mut().filter(|standby| standby.parked);
+            let unpark = standby.map(|standby| {
+                standby.parked = false;
+                standby.thread.clone()
+            });
+            drop(state);
+            if let Some(thread) = unpark {
+                thread.unpark();
+            }
         } else if state.sleeping > state.notified {
             state.notified += 1;
             drop(state);
@@ -194,10 +198,25 @@ impl State {
         self.live.saturating_sub(self.blocked)
     }
 
+    /// Threads waiting for work: sleeping, or standing by.
+    pub(super) fn idle(&self) -> usize {
+        self.sleeping + usize::from(self.standby.is_some())
+    }
+
     /// Threads that will take a queued job without being started: sleeping
-    /// ones not yet woken, and spinning ones not yet handed a job.
+    /// ones not yet woken, and awake ones not yet promised a job.
     fn idle_takers(&self) -> usize {
-        (self.sleeping - self.notified) + (self.spinning - self.spin_claims)
+        (self.sleeping - self.notified) + (self.awake - self.claims)
+    }
+
+    /// Keeps the claims within the awake threads and the queued jobs, after
+    /// a thread took a job or stopped being awake, and updates `mirror`.
+    fn settle_claims(&mut self, mirror: &AtomicUsize) {
+        let claims = self.claims.min(self.awake).min(self.queue.len());
+        if claims != self.claims {
+            self.claims = claims;
+            mirror.store(claims, Ordering::Release);
+        }
     }
 
     /// Whether one more thread may start.
@@ -263,6 +282,11 @@ impl Pool {
     /// Starts one more worker; `state` must have room below the maximum.
     fn start_worker(&'static self, mut state: MutexGuard<'static, State>) {
         state.live += 1;
+        // It will look at the queue first thing: awake, with a queued job
+        // promised, so the next submit does not count on it too.
+        state.awake += 1;
+        state.claims = (state.claims + 1).min(state.queue.len());
+        self.claims.store(state.claims, Ordering::Release);
         state.peak = state.peak.max(state.running());
         let id = state.next_id;
         state.next_id += 1;
@@ -271,10 +295,13 @@ impl Pool {
         if let Err(err) = spawned {
             let mut state = self.lock();
             state.live -= 1;
+            state.awake -= 1;
+            state.settle_claims(&self.claims);
             if state.live == 0 {
                 // No thread will ever take the queued jobs: fail them rather than
                 // leave their tasks waiting forever.
                 let orphans: Vec<_> = state.queue.drain(..).collect();
+                state.settle_claims(&self.claims);
                 drop(state);
                 for job in orphans {
                     job.abandon(format!("twoworlds::unblock could not start a pool thread: {err}"));
@@ -286,131 +313,83 @@ impl Pool {
     /// A worker's life: take jobs until idle for the timeout.
     fn work(&self) {
         crate::block_on::set_wait_hook(on_block_on_wait);
+        // Counted as awake by `start_worker`.
         let mut state = self.lock();
+        // The wait since the last job, for the duel, if this thread stood by
+        // and really waited (no job was there at once).
+        let mut timing = None;
         loop {
+            // Here the thread is awake: it looks at the queue before it sleeps.
             if state.running() > state.max {
-                // The maximum was lowered, or threads parked in `block_on` woke
-                // up: this thread is one too many. It may have been woken for a
-                // queued job: pass the wake-up on so the job is not stranded.
-                state.live -= 1;
-                let pass_on = !state.queue.is_empty() && state.sleeping > state.notified;
-                if pass_on {
-                    state.notified += 1;
-                }
-                drop(state);
-                if pass_on {
-                    self.work.notify_one();
-                }
+                self.retire(state);
                 return;
             }
             if let Some(job) = state.queue.pop_front() {
+                state.awake -= 1;
+                state.settle_claims(&self.claims);
+                if let Some(timing) = timing.take() {
+                    Timing::end(timing, &mut state.duel);
+                }
                 drop(state);
-                // `run` catches the closure's panic; this catches one from a
-                // result's destructor or a waker, so the thread survives either.
-                let _ = panic::catch_unwind(AssertUnwindSafe(|| job.run()));
-                drop(job);
-                state = self.lock();
+                let Some(standby) = self.run(job) else {
+                    state = self.lock();
+                    continue;
+                };
+                let timed_out;
+                (state, timing, timed_out) = self.stand_by(standby);
+                if timed_out {
+                    state.awake -= 1;
+                    state.live -= 1;
+                    return;
+                }
                 continue;
             }
             if state.closing() {
+                state.awake -= 1;
                 state.live -= 1;
                 return;
             }
-            if state.spinning < max_spinners() {
-                state = self.spin(state);
-                if !state.queue.is_empty() {
-                    continue;
-                }
-                // No job came (or another thread took it): sleep.
-            }
-            state.sleeping += 1;
-            let timeout = state.idle_timeout;
-            let (woken, waited) =
-                self.work.wait_timeout(state, timeout).unwrap_or_else(PoisonError::into_inner);
-            state = woken;
-            state.sleeping -= 1;
-            if state.notified > 0 {
-                state.notified -= 1;
-            } else if waited.timed_out() && state.queue.is_empty() {
-                state.live -= 1;
-                return;
+            match self.sleep(state) {
+                Some(woken) => state = woken,
+                None => return,
             }
         }
     }
-}
 
-impl Pool {
-    /// Spins for up to `crate::spin::SPIN_FOR` for a job handed to spinning threads
-    /// (the affinity of a `loop { unblock(..).await }`: the thread that ran
-    /// the last job is still awake for the next, which then costs no wake-up
-    /// of a sleeping thread). Returns the state, locked, with a claimed job
-    /// queued if this thread took one.
-    fn spin<'a>(&'a self, mut state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
-        state.spinning += 1;
+    /// Sleeps on the condvar until woken or the idle timeout, with nothing
+    /// queued (so nothing claimed). Returns the state, locked, or `None` when
+    /// the thread is to exit (timed out; no longer counted).
+    fn sleep<'a>(&'a self, mut state: MutexGuard<'a, State>) -> Option<MutexGuard<'a, State>> {
+        state.awake -= 1;
+        state.sleeping += 1;
+        let timeout = state.idle_timeout;
+        let (mut state, slept) =
+            self.work.wait_timeout(state, timeout).unwrap_or_else(PoisonError::into_inner);
+        state.sleeping -= 1;
+        if state.notified > 0 {
+            state.notified -= 1;
+        } else if slept.timed_out() && state.queue.is_empty() {
+            state.live -= 1;
+            return None;
+        }
+        state.awake += 1;
+        Some(state)
+    }
+
+    /// Ends a thread that is one too many: the maximum was lowered, or
+    /// threads parked in `block_on` woke up. It may have been woken or
+    /// promised a queued job: pass a wake-up on so the job is not stranded.
+    fn retire(&self, mut state: MutexGuard<'_, State>) {
+        state.live -= 1;
+        state.awake -= 1;
+        state.settle_claims(&self.claims);
+        let pass_on = !state.queue.is_empty() && state.sleeping > state.notified;
+        if pass_on {
+            state.notified += 1;
+        }
         drop(state);
-        let seen = spin_until(|| self.claims.load(Ordering::Acquire) > 0);
-        let mut state = self.lock();
-        state.spinning -= 1;
-        // Take a claim if this thread saw one, or if there are now more
-        // claims than spinning threads left to take them.
-        if state.spin_claims > 0 && (seen || state.spin_claims > state.spinning) {
-            state.spin_claims -= 1;
-            self.claims.store(state.spin_claims, Ordering::Release);
+        if pass_on {
+            self.work.notify_one();
         }
-        state
     }
-}
-
-/// How many workers may spin at once: one on a machine with more than one
-/// core (so a burst's end does not turn every idle worker into a spinner),
-/// none on one core (the spinner would hold the core the submitter needs).
-fn max_spinners() -> usize {
-    usize::from(multi_core())
-}
-
-/// Sets the maximum number of pool threads, overriding the default and
-/// `TWOWORLDS_MAX_THREADS`. Raising it starts threads for queued jobs at once;
-/// lowering it retires threads as they finish their current job. Returns the
-/// previous maximum.
-///
-/// ```
-/// use std::num::NonZeroUsize;
-/// let before = twoworlds_runtime::set_max_threads(NonZeroUsize::new(64).unwrap());
-/// assert_eq!(twoworlds_runtime::max_threads(), 64);
-/// # twoworlds_runtime::set_max_threads(NonZeroUsize::new(before).unwrap());
-/// ```
-#[allow(clippy::must_use_candidate)] // Callers set and usually ignore the old value.
-pub fn set_max_threads(max: NonZeroUsize) -> usize {
-    let mut state = lock();
-    let previous = std::mem::replace(&mut state.max, max.get());
-    let waking = state.sleeping - state.notified;
-    let wanted = state.queue.len().saturating_sub(waking);
-    let room = state.max.saturating_sub(state.running());
-    for _ in 0..wanted.min(room) {
-        POOL.start_worker(state);
-        state = lock();
-    }
-    previous
-}
-
-/// The maximum number of pool threads: [`set_max_threads`] if called, else
-/// `TWOWORLDS_MAX_THREADS` if set to a positive integer, else
-/// [`DEFAULT_MAX_THREADS`] (512, like tokio's blocking pool).
-///
-/// ```
-/// assert!(twoworlds_runtime::max_threads() >= 1);
-/// ```
-#[must_use]
-pub fn max_threads() -> usize {
-    lock().max
-}
-
-/// Sets how long a pool thread waits for a job before it exits (default
-/// [`DEFAULT_IDLE_TIMEOUT`], 10 s). Applies from each thread's next wait.
-///
-/// ```
-/// twoworlds_runtime::set_idle_timeout(std::time::Duration::from_secs(5));
-/// ```
-pub fn set_idle_timeout(timeout: Duration) {
-    lock().idle_timeout = timeout;
 }

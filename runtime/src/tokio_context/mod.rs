@@ -10,6 +10,7 @@
 //! down, `block_on` refuses with its own error instead of running the future
 //! into tokio's "being shutdown" panic.
 
+pub(crate) mod twin;
 mod watch;
 
 use std::borrow::Cow;
@@ -115,8 +116,18 @@ impl Installed {
 ///   shared runtime (`Err(NoTokioRuntime)` if it could not be built).
 pub(crate) fn check_and_pick() -> Result<Option<Cow<'static, Handle>>, BlockOnErrorKind> {
     if Handle::try_current().is_ok() {
-        return if is_driving_tasks() { Err(BlockOnErrorKind::InsideTokio) } else { Ok(None) };
+        return if !twin::entered_by_twin() && is_driving_tasks() {
+            Err(BlockOnErrorKind::InsideTokio)
+        } else {
+            Ok(None)
+        };
     }
+    pick_without_context()
+}
+
+/// [`check_and_pick`] on a thread without a tokio context: the installed
+/// handle, else the shared runtime's.
+fn pick_without_context() -> Result<Option<Cow<'static, Handle>>, BlockOnErrorKind> {
     if HAS_INSTALLED.load(Ordering::Acquire) {
         let installed = INSTALLED.read().unwrap_or_else(PoisonError::into_inner);
         if let Some(installed) = installed.as_ref() {
@@ -137,7 +148,7 @@ pub(crate) fn check_and_pick() -> Result<Option<Cow<'static, Handle>>, BlockOnEr
 /// it matters: a thread without a tokio context answers after one
 /// thread-local read.
 pub(crate) fn drives_tasks() -> bool {
-    Handle::try_current().is_ok() && is_driving_tasks()
+    Handle::try_current().is_ok() && !twin::entered_by_twin() && is_driving_tasks()
 }
 
 /// The shared runtime's handle, building the runtime on first use.

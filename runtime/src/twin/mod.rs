@@ -15,7 +15,9 @@
 //! out. It also keeps the `async` path lazy: the async body's future is
 //! built at the first poll, exactly when an `async fn`'s body would start.
 
+pub(crate) mod context;
 pub mod settle;
+pub mod std_mirror;
 pub mod stream;
 
 use std::pin::Pin;

@@ -4,7 +4,7 @@
 //! | tokio | std |
 //! |---|---|
 //! | `tokio::fs::{canonicalize, copy, create_dir, create_dir_all, hard_link, metadata, read, read_link, read_to_string, remove_dir, remove_dir_all, remove_file, rename, set_permissions, symlink_metadata, write}` | `std::fs::` the same name |
-//! | `tokio::fs::{File, OpenOptions}` | `std::fs::` the same name |
+//! | `tokio::fs::{File, OpenOptions, read_dir, ReadDir, DirEntry}` | `std::fs::` the same name; `next_entry()` through the runtime's `std_mirror::NextEntry` |
 //! | `tokio::fs::try_exists` | `std::fs::exists` |
 //! | `tokio::fs::symlink` | `std::os::unix::fs::symlink` |
 //! | `tokio::fs::{symlink_dir, symlink_file}` | `std::os::windows::fs::` the same name |
@@ -16,6 +16,7 @@
 //! | `tokio::io::{AsyncBufRead, AsyncBufReadExt}` | `std::io::BufRead` |
 //! | `tokio::io::{AsyncSeek, AsyncSeekExt}` | `std::io::Seek` |
 //! | `tokio::io::{BufReader, BufWriter, copy, empty, sink, repeat, stdin, stdout, stderr}` | `std::io::` the same name |
+//! | `tokio::io::Lines` (of `AsyncBufReadExt::lines`) | `std::io::Lines`; `next_line()` through the runtime's `std_mirror::NextLine` |
 //! | `tokio::io::{Error, ErrorKind, Result, SeekFrom}` | `std::io::` the same name (tokio re-exports them) |
 //!
 //! The blocking twin settles every `.await` by type, so a mapped API whose
@@ -24,10 +25,16 @@
 //! `open`, `create`, `metadata`, `sync_all`, `set_len`, `append`, have the
 //! same shape; `read`/`write` come through the mapped io traits).
 //!
-//! Left out on purpose, because the two APIs differ in use: `read_dir` (its
-//! `next_entry().await` is not an iterator), `tokio::sync` (std's locks
-//! return `LockResult`; tokio's work in both worlds as they are),
-//! `tokio::time::{Instant, timeout, interval}`. Methods that only tokio's
+//! `read_dir` and `lines` keep tokio's way of reading them:
+//! `while let Some(entry) = entries.next_entry().await? {..}` reads the std
+//! iterator one item at a time in the twin (the twin imports the mirror
+//! trait when its body names the method).
+//!
+//! Left out on purpose, because the two APIs differ in use: `tokio::sync`
+//! (std's locks return `LockResult`; tokio's work in both worlds as they
+//! are), `tokio::time::{Instant, timeout, interval}` (with the runtime's
+//! feature `tokio` they work in the twin as they are: its body runs in a
+//! tokio context). Methods that only tokio's
 //! extension traits have (`read_u32`, `write_all_buf`, ..) have no std
 //! counterpart either; write such calls per world (`per_world!`).
 
@@ -52,6 +59,9 @@ pub(super) const TOKIO_TO_STD: &[(&str, &str)] = &[
     ("tokio::fs::write", "::std::fs::write"),
     ("tokio::fs::File", "::std::fs::File"),
     ("tokio::fs::OpenOptions", "::std::fs::OpenOptions"),
+    ("tokio::fs::read_dir", "::std::fs::read_dir"),
+    ("tokio::fs::ReadDir", "::std::fs::ReadDir"),
+    ("tokio::fs::DirEntry", "::std::fs::DirEntry"),
     ("tokio::fs::try_exists", "::std::fs::exists"),
     ("tokio::fs::symlink", "::std::os::unix::fs::symlink"),
     ("tokio::fs::symlink_dir", "::std::os::windows::fs::symlink_dir"),
@@ -70,6 +80,7 @@ pub(super) const TOKIO_TO_STD: &[(&str, &str)] = &[
     ("tokio::io::AsyncSeek", "::std::io::Seek"),
     ("tokio::io::AsyncSeekExt", "::std::io::Seek"),
     ("tokio::io::BufReader", "::std::io::BufReader"),
+    ("tokio::io::Lines", "::std::io::Lines"),
     ("tokio::io::BufWriter", "::std::io::BufWriter"),
     ("tokio::io::copy", "::std::io::copy"),
     ("tokio::io::empty", "::std::io::empty"),

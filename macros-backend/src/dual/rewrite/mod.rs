@@ -116,10 +116,43 @@ pub(crate) fn blocking_body(
         );
         block.stmts.insert(0, import);
     }
+    for (method, mirror) in [("next_entry", "NextEntry"), ("next_line", "NextLine")] {
+        // tokio's `ReadDir::next_entry` / `Lines::next_line` on the std
+        // types `tokio_to_std` maps them to (see the runtime's `std_mirror`).
+        if mentions(block, &[method]) {
+            let (krate, mirror) =
+                (&twin.krate, syn::Ident::new(mirror, proc_macro2::Span::call_site()));
+            let import: syn::Stmt = syn::parse_quote!(
+                #[allow(unused_imports)]
+                use #krate::__private::std_mirror::#mirror as _;
+            );
+            block.stmts.insert(0, import);
+        }
+    }
     // After the body's leading items (`use ..;`), which stay first.
     let first = block.stmts.iter().take_while(|stmt| matches!(stmt, syn::Stmt::Item(_))).count();
     block.stmts.insert(first, misuse_check(twin));
+    for (at, stmt) in runtime_context(twin).into_iter().enumerate() {
+        block.stmts.insert(first + 1 + at, stmt);
+    }
     rewriter.closure_call
+}
+
+// Input: a blocking body `{ check; stmts }`.
+// Output: `{ check; let runtime = <private>::twin_runtime(); let _entered =
+//     runtime.enter(); stmts }`, both locals hygienic (mixed-site).
+/// The tokio context the blocking body runs in (feature `tokio` of the
+/// runtime; zero-sized and nothing without it): tokio futures made in the
+/// body (`tokio::spawn`, `timeout`, `interval`) find a runtime, as they do
+/// in the async fn (see the runtime's `twin::context`).
+fn runtime_context(twin: &Twin) -> [syn::Stmt; 2] {
+    let krate = &twin.krate;
+    let runtime = syn::Ident::new("runtime", proc_macro2::Span::mixed_site());
+    let entered = syn::Ident::new("_entered", proc_macro2::Span::mixed_site());
+    [
+        syn::parse_quote!(let #runtime = #krate::__private::twin_runtime();),
+        syn::parse_quote!(let #entered = #runtime.enter();),
+    ]
 }
 
 // Input: a blocking body `{ stmts }`.
