@@ -15,6 +15,8 @@
 //! assert_eq!(m, 42);
 //! ```
 #![forbid(unsafe_code)]
+// docs.rs (`--cfg docsrs`, nightly) marks the feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc = include_str!("bridge.md")]
 pub use twoworlds_macros::bridge;
@@ -123,6 +125,17 @@ pub use twoworlds_macros::only_blocking;
 /// ```
 pub use twoworlds_macros::per_world;
 pub use twoworlds_runtime::*;
+// Named again for the docs: rustdoc drops the feature badges of these items
+// when it inlines them through the glob above (their cfg equals that of the
+// module they are defined in).
+#[cfg(any(feature = "tokio", feature = "futures-io"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "tokio", feature = "futures-io"))))]
+pub use twoworlds_runtime::{
+    DEFAULT_IO_CAPACITY, UnblockRead, UnblockWrite, unblock_read, unblock_write,
+};
+#[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+pub use twoworlds_runtime::{clear_tokio_handle, set_tokio_handle};
 
 // Every code block of the README is compiled and run as a doc test.
 #[cfg(doctest)]

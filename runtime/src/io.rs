@@ -25,6 +25,7 @@ mod write;
 /// ```
 /// assert_eq!(twoworlds_runtime::DEFAULT_IO_CAPACITY, 1024 * 1024);
 /// ```
+#[cfg_attr(docsrs, doc(cfg(any(feature = "tokio", feature = "futures-io"))))]
 pub const DEFAULT_IO_CAPACITY: usize = 1024 * 1024;
 
 /// The most bytes one read or write on the pool handles at once.

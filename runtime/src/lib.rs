@@ -79,6 +79,8 @@
 //! tokio's (feature `tokio`) and futures-io's (feature `futures-io`) I/O
 //! traits.
 #![forbid(unsafe_code)]
+// docs.rs (`--cfg docsrs`, nightly) marks the feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod block_on;
 mod call_context;

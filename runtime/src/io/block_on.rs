@@ -54,6 +54,7 @@ use crate::block_on::block_on_named;
 /// assert!(misuse.is_err());
 /// ```
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 #[must_use]
 pub fn block_on_io<T>(io: T) -> BlockOnIo<T> {
     BlockOnIo { io }
@@ -71,6 +72,7 @@ pub fn block_on_io<T>(io: T) -> BlockOnIo<T> {
 /// assert_eq!(reader.get_ref(), b"b");
 /// ```
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 #[derive(Debug)]
 pub struct BlockOnIo<T> {
     /// The async reader or writer.
@@ -216,6 +218,7 @@ mod tokio_io {
 /// assert_eq!(writer.into_inner(), b"xyz");
 /// ```
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 #[must_use]
 pub fn block_on_futures_io<T>(io: T) -> BlockOnFuturesIo<T> {
     BlockOnFuturesIo { io }
@@ -230,6 +233,7 @@ pub fn block_on_futures_io<T>(io: T) -> BlockOnFuturesIo<T> {
 /// assert_eq!(io.into_inner(), [7]);
 /// ```
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 #[derive(Debug)]
 pub struct BlockOnFuturesIo<T> {
     /// The async reader or writer.
@@ -237,6 +241,7 @@ pub struct BlockOnFuturesIo<T> {
 }
 
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<T> BlockOnFuturesIo<T> {
     /// The async reader or writer.
     ///
@@ -250,6 +255,7 @@ impl<T> BlockOnFuturesIo<T> {
 }
 
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<T: futures_io::AsyncWrite + Unpin> BlockOnFuturesIo<T> {
     /// Closes the writer (futures-io's `poll_close`), waiting on this thread.
     ///
@@ -273,6 +279,7 @@ impl<T: futures_io::AsyncWrite + Unpin> BlockOnFuturesIo<T> {
 }
 
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<T: futures_io::AsyncRead + Unpin> Read for BlockOnFuturesIo<T> {
     /// Waits on this thread for the async reader.
     ///
@@ -289,6 +296,7 @@ impl<T: futures_io::AsyncRead + Unpin> Read for BlockOnFuturesIo<T> {
 }
 
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<T: futures_io::AsyncWrite + Unpin> Write for BlockOnFuturesIo<T> {
     /// Waits on this thread for the async writer.
     ///

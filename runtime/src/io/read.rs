@@ -52,6 +52,7 @@ const UNBLOCK_READ: &str = "twoworlds::unblock_read";
 /// assert_eq!(text, "hello, world");
 /// # });
 /// ```
+#[cfg_attr(docsrs, doc(cfg(any(feature = "tokio", feature = "futures-io"))))]
 pub fn unblock_read<R: Read + Send + 'static>(reader: R) -> UnblockRead<R> {
     UnblockRead::with_capacity(DEFAULT_IO_CAPACITY, reader)
 }
@@ -71,6 +72,7 @@ pub fn unblock_read<R: Read + Send + 'static>(reader: R) -> UnblockRead<R> {
 /// assert_eq!(lines.next_line().await.unwrap(), None);
 /// # });
 /// ```
+#[cfg_attr(docsrs, doc(cfg(any(feature = "tokio", feature = "futures-io"))))]
 pub struct UnblockRead<R: Read + Send + 'static> {
     /// The chunks read on the pool.
     receiver: Receiver<ReadSource<R>>,
@@ -169,6 +171,7 @@ impl<R: Read + Send + 'static> fmt::Debug for UnblockRead<R> {
 }
 
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<R: Read + Send + 'static> tokio::io::AsyncRead for UnblockRead<R> {
     fn poll_read(
         self: Pin<&mut Self>,
@@ -188,6 +191,7 @@ impl<R: Read + Send + 'static> tokio::io::AsyncRead for UnblockRead<R> {
 }
 
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<R: Read + Send + 'static> tokio::io::AsyncBufRead for UnblockRead<R> {
     fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
         self.get_mut().poll_fill(cx)
@@ -199,6 +203,7 @@ impl<R: Read + Send + 'static> tokio::io::AsyncBufRead for UnblockRead<R> {
 }
 
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<R: Read + Send + 'static> futures_io::AsyncRead for UnblockRead<R> {
     fn poll_read(
         self: Pin<&mut Self>,
@@ -210,6 +215,7 @@ impl<R: Read + Send + 'static> futures_io::AsyncRead for UnblockRead<R> {
 }
 
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<R: Read + Send + 'static> futures_io::AsyncBufRead for UnblockRead<R> {
     fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
         self.get_mut().poll_fill(cx)

@@ -68,6 +68,7 @@ use crate::pool::spawn_detached;
 /// assert_eq!(*log.0.lock().unwrap(), b"hello");
 /// # });
 /// ```
+#[cfg_attr(docsrs, doc(cfg(any(feature = "tokio", feature = "futures-io"))))]
 pub fn unblock_write<W: Write + Send + 'static>(writer: W) -> UnblockWrite<W> {
     UnblockWrite::with_capacity(DEFAULT_IO_CAPACITY, writer)
 }
@@ -86,6 +87,7 @@ pub fn unblock_write<W: Write + Send + 'static>(writer: W) -> UnblockWrite<W> {
 /// assert!(writer.write(b"late").await.is_err());
 /// # });
 /// ```
+#[cfg_attr(docsrs, doc(cfg(any(feature = "tokio", feature = "futures-io"))))]
 pub struct UnblockWrite<W: Write + Send + 'static> {
     /// Shared with the job.
     shared: Arc<Shared<W>>,
@@ -230,6 +232,7 @@ impl<W: Write + Send + 'static> fmt::Debug for UnblockWrite<W> {
 }
 
 #[cfg(feature = "tokio")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 impl<W: Write + Send + 'static> tokio::io::AsyncWrite for UnblockWrite<W> {
     fn poll_write(
         self: Pin<&mut Self>,
@@ -249,6 +252,7 @@ impl<W: Write + Send + 'static> tokio::io::AsyncWrite for UnblockWrite<W> {
 }
 
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 impl<W: Write + Send + 'static> futures_io::AsyncWrite for UnblockWrite<W> {
     fn poll_write(
         self: Pin<&mut Self>,

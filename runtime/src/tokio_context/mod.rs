@@ -76,6 +76,7 @@ static SHARED: OnceLock<Result<Runtime, String>> = OnceLock::new();
 /// assert!(slept);
 /// # twoworlds_runtime::clear_tokio_handle();
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub fn set_tokio_handle(handle: Handle) -> Option<Handle> {
     let watch = watch::Watch::start(&handle);
     let installed = Installed { handle, watch };
@@ -90,6 +91,7 @@ pub fn set_tokio_handle(handle: Handle) -> Option<Handle> {
 /// ```
 /// assert!(twoworlds_runtime::clear_tokio_handle().is_none());
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
 pub fn clear_tokio_handle() -> Option<Handle> {
     let previous = INSTALLED.write().unwrap_or_else(PoisonError::into_inner).take();
     previous.map(Installed::retire)
