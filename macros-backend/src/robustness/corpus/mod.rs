@@ -15,10 +15,17 @@
 //! (`common::check`). The trials ([`counts::Trial`]): both macros on the
 //! items as written, and both on the items with every fn made async, so every
 //! body shape of the corpus goes through `#[dual]`'s rewrite, not only the
-//! bodies that were async already (issue 14: `S { a, ..Default::default() }`
-//! panicked the attribute while this run, which then tried `#[dual]` only on
-//! the async items of the graph, none of them with struct update syntax,
-//! reported 0 panics).
+//! bodies that were async already.
+//!
+//! The blind spot this closes (issue 14): `S { a, ..Default::default() }` in
+//! an async fn panicked the attribute (`parse_quote!` in
+//! `lint::instrument::dual_async_fn` re-parsing the statements after
+//! `markers` had dropped the comma before `..`), while this run reported 0
+//! panics: it tried `#[dual]` only on the items that were async already, and
+//! the few async items of the graph (1 830 of ~50 000) have no struct update
+//! syntax; the thousands of sync fns that do only went through `#[bridge]`,
+//! which never rewrites a body. With the bug put back, the as-written
+//! `#[dual]` trial still sees 0 panics and the made-async one 56.
 
 mod counts;
 mod known;
