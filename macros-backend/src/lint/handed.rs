@@ -15,7 +15,10 @@
 //!   or `.await`ed (`fut.await`, `spawn(fut)`, `join!(fut, ..)`).
 //!
 //! A path that resolves to std for sure (`std::fs::read`, or through a
-//! visible `use std::fs;`) is a finding wherever its value goes.
+//! visible `use std::fs;`) is a finding wherever its value goes. The price:
+//! a std call under an invisible `use std::fs;` whose `Result` is handed on
+//! unwrapped (`send(fs::read(p)).await`, `let r = fs::read(p); send(r).await`)
+//! is missed; with `?` or `.unwrap()` (the common case) it is found.
 
 use std::collections::{HashMap, HashSet};
 
