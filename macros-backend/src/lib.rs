@@ -56,6 +56,10 @@ pub fn per_world_outside_dual() -> TokenStream {
     dual::markers_outside::per_world_call()
 }
 
+// What the robustness harnesses (the corpus test, the fuzz target) check on
+// an expansion, and the widening of their inputs: see `common::check`.
+pub use common::check::{Checked, check_expansion, made_async};
+
 /// Whether `tokens` invoke `compile_error!` anywhere: how the robustness
 /// harnesses tell a rejection (the macro's own error) from an expansion.
 #[must_use]

@@ -1,7 +1,9 @@
 //! Pieces both macros share: collecting errors so all of them are reported
 //! together, and messages for unknown options that list the valid ones and
-//! suggest the nearest.
+//! suggest the nearest; and what the robustness harnesses check on an
+//! expansion ([`check`]).
 
+pub(crate) mod check;
 pub(crate) mod compile_error;
 pub(crate) mod elided;
 

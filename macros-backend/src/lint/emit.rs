@@ -25,16 +25,17 @@ use super::Finding;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
-/// The statements that make rustc warn once per finding, at its call.
-pub(crate) fn warnings(findings: &[Finding]) -> TokenStream {
-    findings.iter().map(warning).collect()
+/// The statements that make rustc warn once per finding, at its call in the
+/// async fn `label`.
+pub(crate) fn warnings(label: &str, findings: &[Finding]) -> TokenStream {
+    findings.iter().map(|finding| warning(label, finding)).collect()
 }
 
 /// The statement for one finding.
-fn warning(finding: &Finding) -> TokenStream {
+fn warning(label: &str, finding: &Finding) -> TokenStream {
     let span = finding.span.resolved_at(Span::mixed_site());
     let name = Ident::new("blocking_call_in_async_code", span);
-    let note = finding.message();
+    let note = finding.message(label);
     let definition = quote! {
         #[deprecated(note = #note)]
         macro_rules! #name { () => {} }

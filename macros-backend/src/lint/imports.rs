@@ -73,6 +73,16 @@ impl Imports {
         }
     }
 
+    /// `segments` with the first replaced by what a visible `use` imported
+    /// under that name (`blocking::f` after `use crate::m::blocking;` is
+    /// `crate::m::blocking::f`), else as written.
+    pub(crate) fn expand_first(&self, segments: &[String]) -> Vec<String> {
+        let Some((first, rest)) = segments.split_first() else { return Vec::new() };
+        let mut full = self.names.get(first).cloned().unwrap_or_else(|| vec![first.clone()]);
+        full.extend(rest.iter().cloned());
+        full
+    }
+
     /// The full paths `path` may stand for: its first segment replaced by what
     /// a `use` imported under that name, else, for a single segment, each glob
     /// module joined with it, else the path as written. `None` for paths that

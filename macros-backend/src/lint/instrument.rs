@@ -44,7 +44,7 @@ pub(crate) fn instrument_async_fn(
     body: &mut syn::Block,
     at: &Site<'_>,
 ) {
-    let warnings = warnings_of(body, at);
+    let warnings = warnings_of(sig, body, at);
     let pin = pin_output(&sig.output);
     let stmts = &body.stmts;
     let name = watch_name(at.label);
@@ -90,10 +90,11 @@ pub(crate) fn dual_async_fn(
     at: &Site<'_>,
     (blocking, blocking_output, shell): (BlockingSide<'_>, Option<&syn::Type>, Option<&str>),
 ) -> bool {
+    let written = sig.clone();
     let Some(args) = desugar_async_fn(attrs, sig, true) else { return false };
     let private = at.private;
     // First: it takes the `#[allow_blocking]` markers off the body.
-    let warnings = warnings_of(body, at);
+    let warnings = warnings_of(&written, body, at);
     // A shell (its async world cfg'd out): a future that only says so, with
     // no async body to compile.
     let async_side = if let Some(message) = shell {
@@ -140,10 +141,10 @@ pub(crate) fn implied_future_bound() -> syn::Attribute {
     syn::parse_quote!(#[allow(clippy::implied_bounds_in_impls)])
 }
 
-/// The blocking-call warnings of `body`, whose `#[allow_blocking]` markers
-/// are then removed.
-fn warnings_of(body: &mut syn::Block, at: &Site<'_>) -> TokenStream {
-    let warnings = blocking_call_warnings(body, at.allow, at.imports);
+/// The blocking-call warnings of `body`, the body of `sig`, whose
+/// `#[allow_blocking]` markers are then removed.
+fn warnings_of(sig: &syn::Signature, body: &mut syn::Block, at: &Site<'_>) -> TokenStream {
+    let warnings = blocking_call_warnings((sig, at.label), body, at.allow, at.imports);
     strip_allow_markers(body);
     warnings
 }
@@ -223,7 +224,7 @@ mod tests {
         assert!(text.contains("module_path"), "{text}");
         assert!(text.contains("async move"), "{text}");
         assert!(text.contains("let __twoworlds_output : u8 = loop { }"), "{text}");
-        assert!(text.contains("`std::thread::sleep` blocks"), "{text}");
+        assert!(text.contains("`std::thread::sleep` in async fn `f` blocks"), "{text}");
         assert!(!text.contains("# [allow_blocking]"), "{text}");
         assert_eq!(text.matches("deprecated").count(), 1, "{text}");
     }

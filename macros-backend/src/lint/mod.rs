@@ -7,7 +7,7 @@
 //! [`instrument_async_fn`] (warnings + watchdog wrapper + markers stripped,
 //! the fn desugared to return its watched future where it can).
 //! Its pieces, for a macro that needs them apart:
-//! - [`blocking_call_warnings`]`(&body, &allow, &imports)` → statements to
+//! - [`blocking_call_warnings`]`((&sig, label), &body, allow, &imports)` → statements to
 //!   splice at the start of the async body (empty when nothing is found);
 //! - [`strip_allow_markers`]`(&mut body)` afterwards, on every copy of the
 //!   body (both twins), so `#[allow_blocking]` never reaches rustc;
@@ -17,6 +17,7 @@
 
 mod desugar;
 mod emit;
+mod handed;
 mod held;
 mod imports;
 mod instrument;
@@ -24,7 +25,12 @@ mod strip;
 pub(crate) mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_twins;
+mod twins;
 mod visit;
+
+use std::collections::HashSet;
 
 use proc_macro2::{Span, TokenStream};
 use syn::visit::Visit as _;
@@ -65,11 +71,11 @@ pub(crate) struct Finding {
 }
 
 impl Finding {
-    /// The warning's text.
-    pub(crate) fn message(&self) -> String {
+    /// The warning's text, for a call in the async fn `label`.
+    pub(crate) fn message(&self, label: &str) -> String {
         format!(
-            "{} blocks the thread that polls this async fn, and every task on that thread \
-             stalls meanwhile; instead: {}; to allow it here, mark the statement \
+            "{} in async fn `{label}` blocks the thread that polls it, and every task on that \
+             thread stalls meanwhile; instead: {}; to allow it here, mark the statement \
              `#[allow_blocking]`",
             self.api, self.instead
         )
@@ -83,11 +89,24 @@ pub(crate) fn is_allow_marker(attr: &syn::Attribute) -> bool {
 
 /// The blocking calls of `body` (an async fn's body), outside statements
 /// marked `#[allow_blocking]`; `imports` are the `use` items visible beside
-/// the body's own.
+/// the body's own (the tests' entry; the macros go through
+/// [`blocking_call_warnings`]).
+#[cfg(test)]
 pub(crate) fn find_blocking_calls(
     body: &syn::Block,
     allow: Allow,
     imports: &Imports,
+) -> Vec<Finding> {
+    find_in(body, allow, imports, HashSet::new())
+}
+
+/// `find_blocking_calls` with the parameters of the fn that are declared
+/// with a blocking trait (their method calls are blocking twins').
+fn find_in(
+    body: &syn::Block,
+    allow: Allow,
+    imports: &Imports,
+    blocking_receivers: HashSet<String>,
 ) -> Vec<Finding> {
     if allow.all {
         return Vec::new();
@@ -95,18 +114,21 @@ pub(crate) fn find_blocking_calls(
     let mut visible = Imports::default();
     visible.extend(imports);
     visible.add_from_block(body);
-    let mut calls = visit::BlockingCalls::new(&visible);
+    let mut calls = visit::BlockingCalls::new(&visible, blocking_receivers);
     calls.visit_block(body);
-    calls.findings
+    calls.finish()
 }
 
-/// Statements that make rustc warn at each blocking call of `body`: splice
-/// them at the start of the async body (before its first statement, after
-/// its inner attributes). Empty when there is nothing to report.
+/// Statements that make rustc warn at each blocking call of `body`, the body
+/// of the async fn `sig` (named `label` in the messages): splice them at the
+/// start of the async body (before its first statement, after its inner
+/// attributes). Empty when there is nothing to report.
 pub(crate) fn blocking_call_warnings(
+    (sig, label): (&syn::Signature, &str),
     body: &syn::Block,
     allow: Allow,
     imports: &Imports,
 ) -> TokenStream {
-    emit::warnings(&find_blocking_calls(body, allow, imports))
+    let findings = find_in(body, allow, imports, twins::blocking_receivers(sig));
+    emit::warnings(label, &findings)
 }

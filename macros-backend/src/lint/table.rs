@@ -10,7 +10,7 @@
 //! | `std::io::stdin()` reads: `read_line`, `read_to_string`, `lines` | `tokio::io::stdin()` with `AsyncBufReadExt`, or `twoworlds::unblock(..)` |
 //! | `std::process::Command::new(..)…output()` / `status()` | `tokio::process::Command`, `.await`ed |
 //! | a `Mutex` guard (`let g = m.lock().unwrap();`) still alive at a later `.await` in the same block | drop the guard before the `.await`, or `tokio::sync::Mutex` (`m.lock().await`) |
-//! | a blocking twin: any call of `blocking_*` (ours, or tokio's `blocking_recv`, `blocking_lock`, …) | the async twin, `.await`ed |
+//! | a blocking twin: any call of `blocking_*` (ours, or tokio's `blocking_recv`, `blocking_lock`, …); a fn of a `#[dual] mod`'s `blocking` module (`m::blocking::load(..)`, `reqwest::blocking::get(..)`); a blocking trait's method through the trait (`BlockingStore::get(..)`, `<S as BlockingStore>::get(..)`) or on a parameter declared with it (`s: &impl BlockingStore`, `S: BlockingStore`); see `twins` for the exact rule | the async twin, `.await`ed |
 //! | `block_on` / `try_block_on` (twoworlds, futures, pollster, a tokio `Runtime`/`Handle`) | `.await` the future |
 //!
 //! # How calls are matched (and the limits)
@@ -30,10 +30,13 @@
 //!   visible `use` says it is std's;
 //! - a call that is `.await`ed directly is never std's (std's functions do not
 //!   return futures), which tells `fs::read(p).await` after a module-level
-//!   `use tokio::fs;` apart from `fs::read(p)`; a tokio future passed along
-//!   unawaited (`join!(fs::read(a), fs::read(b))`) under such an invisible
-//!   import is the false positive to silence with `#[allow_blocking]` or a
-//!   full path;
+//!   `use tokio::fs;` apart from `fs::read(p)`; nor is a call taken to be
+//!   std's by its tail alone whose value is handed on as a future unawaited
+//!   (`join!(fs::read(a), fs::read(b))`, `with_timeout(TcpStream::connect(a))
+//!   .await`, `let fut = fs::read(p); spawn(fut)`: see `handed` for the
+//!   exact rule); a tokio future handed on another way under such an
+//!   invisible import is the false positive to silence with
+//!   `#[allow_blocking]` or a full path;
 //! - socket and stdin I/O is matched on the call chain, or on a variable
 //!   bound by `let` from it anywhere in the body (shadowing is not tracked);
 //! - sync closures given to `unblock`, `spawn_blocking`, `block_in_place` or a

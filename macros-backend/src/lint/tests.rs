@@ -4,7 +4,7 @@
 use super::*;
 
 /// The `api` of each finding in the body `body`, with `uses` visible.
-fn found_with(uses: &str, body: &str) -> Vec<String> {
+pub(super) fn found_with(uses: &str, body: &str) -> Vec<String> {
     let file: syn::File = syn::parse_str(uses).expect("uses parse");
     let mut imports = Imports::default();
     for item in &file.items {
@@ -17,7 +17,7 @@ fn found_with(uses: &str, body: &str) -> Vec<String> {
 }
 
 /// The `api` of each finding in `body`, with no `use` visible.
-fn found(body: &str) -> Vec<String> {
+pub(super) fn found(body: &str) -> Vec<String> {
     found_with("", body)
 }
 
@@ -188,14 +188,21 @@ fn markers_are_stripped_everywhere() {
 #[test]
 fn warnings_are_deprecated_macro_uses_naming_the_api_and_the_fix() {
     let block: syn::Block = syn::parse_str("{ std::thread::sleep(d); }").unwrap();
-    let tokens = blocking_call_warnings(&block, Allow::NONE, &Imports::default()).to_string();
+    let sig: syn::Signature = syn::parse_quote!(async fn nap());
+    let warn = |block: &syn::Block| {
+        blocking_call_warnings((&sig, "Client::nap"), block, Allow::NONE, &Imports::default())
+    };
+    let tokens = warn(&block).to_string();
     assert!(tokens.contains("deprecated"), "{tokens}");
     assert!(tokens.contains("macro_rules ! blocking_call_in_async_code"), "{tokens}");
-    assert!(tokens.contains("`std::thread::sleep` blocks the thread"), "{tokens}");
+    assert!(
+        tokens.contains("`std::thread::sleep` in async fn `Client::nap` blocks the thread"),
+        "{tokens}"
+    );
     assert!(tokens.contains("`tokio::time::sleep(..).await`"), "{tokens}");
     assert!(tokens.contains("#[allow_blocking]"), "{tokens}");
     let clean: syn::Block = syn::parse_str("{ tokio::time::sleep(d).await; }").unwrap();
-    assert!(blocking_call_warnings(&clean, Allow::NONE, &Imports::default()).is_empty());
+    assert!(warn(&clean).is_empty());
 }
 
 #[test]

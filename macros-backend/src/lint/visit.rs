@@ -1,8 +1,10 @@
 //! The walk over an async body that finds calls of known blocking APIs.
 
+use super::handed::{Handed, future_takes_args, future_takes_receiver};
 use super::held::held_guards;
 use super::imports::Imports;
 use super::table::{Pattern, TABLE};
+use super::twins::{self, path_string};
 use super::{Finding, is_allow_marker};
 use proc_macro2::Span;
 use std::collections::HashSet;
@@ -24,14 +26,33 @@ pub(crate) struct BlockingCalls<'i> {
     handles: Vec<(String, &'static [&'static str])>,
     /// Addresses of the call expressions that are directly `.await`ed.
     awaited: HashSet<usize>,
+    /// Parameters declared with a blocking trait (`s: &impl BlockingStore`).
+    blocking_receivers: HashSet<String>,
+    /// Which calls and variables are handed on as futures.
+    handed: Handed,
     /// What was found, in source order.
-    pub(crate) findings: Vec<Finding>,
+    findings: Vec<Finding>,
 }
 
 impl<'i> BlockingCalls<'i> {
-    /// A walker resolving paths through `imports`.
-    pub(crate) fn new(imports: &'i Imports) -> Self {
-        Self { imports, handles: Vec::new(), awaited: HashSet::new(), findings: Vec::new() }
+    /// A walker resolving paths through `imports`, with the parameters the
+    /// signature declares with a blocking trait.
+    pub(crate) fn new(imports: &'i Imports, blocking_receivers: HashSet<String>) -> Self {
+        Self {
+            imports,
+            handles: Vec::new(),
+            awaited: HashSet::new(),
+            blocking_receivers,
+            handed: Handed::default(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// What was found, in source order, but for the guesses a later use
+    /// showed to be futures (see [`Handed`]).
+    pub(crate) fn finish(self) -> Vec<Finding> {
+        let keep = self.handed.kept(self.findings.len());
+        self.findings.into_iter().zip(keep).filter_map(|(f, keep)| keep.then_some(f)).collect()
     }
 
     /// Records a finding at `span`.
@@ -64,15 +85,16 @@ impl<'i> BlockingCalls<'i> {
         }
     }
 
-    /// Checks the call of `path` (not awaited) against the table.
-    fn check_path_call(&mut self, path: &syn::Path) {
+    /// Checks the call `call` of `path` (not awaited) against the twins'
+    /// names and the table.
+    fn check_path_call(&mut self, call: &syn::ExprCall, path: &syn::ExprPath) {
+        let (qself, path) = (path.qself.as_ref(), &path.path);
         let Some(last) = path.segments.last() else { return };
-        let name = last.ident.to_string();
         let span = last.ident.span();
-        if let Some(twin) = name.strip_prefix("blocking_") {
-            let api = format!("blocking twin `{name}`");
-            return self.push(span, api, format!("the async twin `{twin}(..).await`"));
+        if let Some(twin) = twins::path_call(path, qself, self.imports) {
+            return self.push(span, twin.api, twin.instead);
         }
+        let name = last.ident.to_string();
         if name == "block_on" || name == "try_block_on" {
             let api = format!("`{}`", path_string(path));
             return self.push(span, api, "`.await` the future".into());
@@ -90,6 +112,11 @@ impl<'i> BlockingCalls<'i> {
                 } else {
                     format!("`{}`", entry.api)
                 };
+                // Taken to be std's by its tail alone: a tokio future handed
+                // on (not std's) is no finding.
+                if !resolved.exact && !self.handed.guess(call, self.findings.len()) {
+                    return;
+                }
                 return self.push(span, api, entry.instead.to_owned());
             }
         }
@@ -99,9 +126,8 @@ impl<'i> BlockingCalls<'i> {
     fn check_method_call(&mut self, call: &syn::ExprMethodCall) {
         let name = call.method.to_string();
         let span = call.method.span();
-        if let Some(twin) = name.strip_prefix("blocking_") {
-            let api = format!("blocking twin `.{name}(..)`");
-            return self.push(span, api, format!("the async twin `.{twin}(..).await`"));
+        if let Some(twin) = twins::method_call(call, &self.blocking_receivers) {
+            return self.push(span, twin.api, twin.instead);
         }
         if name == "block_on" {
             return self.push(span, "`.block_on(..)`".into(), "`.await` the future".into());
@@ -118,6 +144,9 @@ impl<'i> BlockingCalls<'i> {
     /// Visits the arguments of a call of `callee`, skipping sync closures when
     /// the callee runs them elsewhere.
     fn visit_args(&mut self, callee: &str, args: &Punctuated<syn::Expr, syn::Token![,]>) {
+        if future_takes_args(callee) {
+            self.handed.args(args);
+        }
         let offloads = OFFLOADERS.contains(&callee);
         for arg in args {
             match arg {
@@ -159,6 +188,7 @@ impl<'ast> Visit<'ast> for BlockingCalls<'_> {
         }
         if let syn::Stmt::Local(local) = stmt {
             self.track_handle(local);
+            self.handed.binding(local);
         }
         visit::visit_stmt(self, stmt);
     }
@@ -167,9 +197,18 @@ impl<'ast> Visit<'ast> for BlockingCalls<'_> {
 
     fn visit_expr_await(&mut self, node: &'ast syn::ExprAwait) {
         match &*node.base {
-            syn::Expr::Call(call) => self.awaited.insert(std::ptr::from_ref(call) as usize),
-            syn::Expr::MethodCall(call) => self.awaited.insert(std::ptr::from_ref(call) as usize),
-            _ => false,
+            syn::Expr::Call(call) => {
+                self.handed.args(&call.args);
+                self.awaited.insert(std::ptr::from_ref(call) as usize)
+            }
+            syn::Expr::MethodCall(call) => {
+                self.handed.args(&call.args);
+                self.awaited.insert(std::ptr::from_ref(call) as usize)
+            }
+            base => {
+                self.handed.receiver(base);
+                false
+            }
         };
         visit::visit_expr_await(self, node);
     }
@@ -180,7 +219,7 @@ impl<'ast> Visit<'ast> for BlockingCalls<'_> {
         if let syn::Expr::Path(path) = &*node.func {
             callee = path.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
             if !awaited {
-                self.check_path_call(&path.path);
+                self.check_path_call(node, path);
             }
         } else {
             self.visit_expr(&node.func);
@@ -189,6 +228,9 @@ impl<'ast> Visit<'ast> for BlockingCalls<'_> {
     }
 
     fn visit_expr_method_call(&mut self, node: &'ast syn::ExprMethodCall) {
+        if future_takes_receiver(&node.method.to_string()) {
+            self.handed.receiver(&node.receiver);
+        }
         if !self.awaited.contains(&(std::ptr::from_ref(node) as usize)) {
             self.check_method_call(node);
         }
@@ -200,18 +242,16 @@ impl<'ast> Visit<'ast> for BlockingCalls<'_> {
         let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
         if let Ok(args) = mac.parse_body_with(parser) {
             // The parsed arguments are dropped after this: forget their addresses.
-            let awaited = self.awaited.clone();
+            let (awaited, handed) = (self.awaited.clone(), self.handed.save());
+            let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            if future_takes_args(&name) {
+                self.handed.args(&args);
+            }
             for arg in &args {
                 <Self as Visit<'_>>::visit_expr(self, arg);
             }
             self.awaited = awaited;
+            self.handed.restore(handed);
         }
     }
-}
-
-/// `path` as written, without generic arguments: `std::thread::sleep`.
-fn path_string(path: &syn::Path) -> String {
-    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    let lead = if path.leading_colon.is_some() { "::" } else { "" };
-    format!("{lead}{}", segments.join("::"))
 }

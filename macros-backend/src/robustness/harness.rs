@@ -1,6 +1,7 @@
 //! Runs one expansion under `catch_unwind` and classifies the result:
 //! expanded cleanly, rejected with a `compile_error!`, panicked, or emitted
-//! tokens that do not parse back as items.
+//! tokens that do not parse back as items (as tokens, or after a round trip
+//! through text: see `common::check`).
 
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
@@ -8,10 +9,17 @@ use std::sync::Once;
 
 use proc_macro2::TokenStream;
 
-use crate::common::compile_error::has_compile_error;
+use crate::common::check::{Checked, check_expansion, made_async};
 
-/// An expansion function: `bridge::expand` or `dual::expand`.
+/// An expansion function: [`BRIDGE`] or [`DUAL`].
 pub(super) type Expand = fn(TokenStream, TokenStream) -> TokenStream;
+
+/// `#[bridge]`'s entry point, as the proc-macro shim calls it.
+pub(super) const BRIDGE: Expand = crate::bridge;
+
+/// `#[dual]`'s entry point, as the proc-macro shim calls it (`dual_in_file`;
+/// no file: the harnesses' items have no `include!`).
+pub(super) const DUAL: Expand = |args, item| crate::dual_in_file(args, item, None);
 
 /// What one expansion did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +64,9 @@ fn install_hook() {
     });
 }
 
-/// Expands `item` with `args` through `expand`, catching a panic.
+/// Expands `item` with `args` through `expand`, catching a panic, and
+/// checks the output as the real attribute's would be ([`check_expansion`]:
+/// parsed as tokens and after a round trip through text).
 pub(super) fn run(expand: Expand, args: &TokenStream, item: &TokenStream) -> Outcome {
     install_hook();
     CAPTURE.with(|slot| *slot.borrow_mut() = Some(String::new()));
@@ -64,33 +74,30 @@ pub(super) fn run(expand: Expand, args: &TokenStream, item: &TokenStream) -> Out
     let message = CAPTURE.with(|slot| slot.borrow_mut().take()).unwrap_or_default();
     match result {
         Err(_) => Outcome::Panicked(message),
-        Ok(output) if syn::parse2::<syn::Item>(item.clone()).is_ok() => classify(&output),
-        // Input that is no item comes back as an error beside the input as
-        // given (the best-effort expansion), which cannot parse either.
-        Ok(output) if has_compile_error(&output) => Outcome::Rejected,
-        Ok(output) => Outcome::Unparsable(format!("no compile_error! for a non-item: {output}")),
+        Ok(output) => match check_expansion(item, &output) {
+            Checked::Expanded => Outcome::Expanded,
+            Checked::Rejected => Outcome::Rejected,
+            Checked::Unparsable(why) => Outcome::Unparsable(why),
+        },
     }
 }
 
-/// Whether `output` parses as items, and whether one of them is the
-/// macro's `compile_error!`.
-fn classify(output: &TokenStream) -> Outcome {
-    match syn::parse2::<syn::File>(output.clone()) {
-        Err(error) => Outcome::Unparsable(format!("{error}: {output}")),
-        Ok(file) => {
-            let rejected = file.items.iter().any(|item| {
-                matches!(item, syn::Item::Macro(m)
-                    if m.mac.path.segments.last().is_some_and(|s| s.ident == "compile_error"))
-            });
-            if rejected { Outcome::Rejected } else { Outcome::Expanded }
-        }
-    }
-}
-
-/// Expands through both `bridge::expand` and `dual::expand` and asserts that
-/// neither panics and both emit items; returns the two outcomes.
+/// Expands through both [`BRIDGE`] and [`DUAL`] and asserts that neither
+/// panics and both emit items; so does each on `item` with every fn made
+/// async ([`made_async`]: `#[dual]` rewrites async bodies only, and a shape
+/// written in a sync fn reaches the rewrite only so). Returns the outcomes
+/// on `item` as written.
 pub(super) fn assert_robust(args: &TokenStream, item: &TokenStream) -> [Outcome; 2] {
-    let outcomes = [run(crate::bridge::expand, args, item), run(crate::dual::expand, args, item)];
+    let outcomes = both(args, item);
+    if let Some(made) = made_async(item) {
+        both(args, &made);
+    }
+    outcomes
+}
+
+/// [`assert_robust`] on `item` as given.
+fn both(args: &TokenStream, item: &TokenStream) -> [Outcome; 2] {
+    let outcomes = [run(BRIDGE, args, item), run(DUAL, args, item)];
     for (name, outcome) in ["bridge", "dual"].iter().zip(&outcomes) {
         assert!(
             matches!(outcome, Outcome::Expanded | Outcome::Rejected),

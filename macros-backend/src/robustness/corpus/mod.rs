@@ -8,116 +8,96 @@
 //! `cargo test -p twoworlds-macros-backend --release --lib robustness::corpus -- --nocapture`.
 //! A debug build reads an even sample of [`DEBUG_MAX_FILES`] files;
 //! `TWOWORLDS_CORPUS_MAX_FILES=n` sets the bound.
+//!
+//! Each item goes the way the real attribute's input and output go: its
+//! tokens are lexed from text (as rustc hands them to the attribute), and the
+//! output must parse as tokens and again after a round trip through text
+//! (`common::check`). The trials ([`counts::Trial`]): both macros on the
+//! items as written, and both on the items with every fn made async, so every
+//! body shape of the corpus goes through `#[dual]`'s rewrite, not only the
+//! bodies that were async already.
+//!
+//! The blind spot this closes (issue 14): `S { a, ..Default::default() }` in
+//! an async fn panicked the attribute (`parse_quote!` in
+//! `lint::instrument::dual_async_fn` re-parsing the statements after
+//! `markers` had dropped the comma before `..`), while this run reported 0
+//! panics: it tried `#[dual]` only on the items that were async already, and
+//! the few async items of the graph (1 830 of ~50 000) have no struct update
+//! syntax; the thousands of sync fns that do only went through `#[bridge]`,
+//! which never rewrites a body. With the bug put back, the as-written
+//! `#[dual]` trial still sees 0 panics and the made-async one 56.
+
+mod counts;
+mod known;
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::path::{Path, PathBuf};
+use std::str::FromStr as _;
 
 use proc_macro2::TokenStream;
 use quote::ToTokens as _;
 use syn::visit::Visit;
 
-use super::harness::{Expand, Outcome, run};
-
-/// What the corpus run saw and what the expansions did.
-#[derive(Default)]
-struct Counts {
-    /// Crates of the lock file found on disk.
-    crates: usize,
-    /// Files syn parsed.
-    files: usize,
-    /// Files syn could not parse (nightly syntax, templates): skipped.
-    skipped_files: usize,
-    /// Items handed to a macro (an item given to both counts twice).
-    tried: usize,
-    /// Expansions without a `compile_error!`.
-    expanded: usize,
-    /// Expansions that reported a `compile_error!`.
-    rejected: usize,
-    /// Expansions that panicked (must stay 0).
-    panicked: usize,
-    /// Expansions whose output does not parse as items (must stay 0).
-    unparsable: usize,
-    /// The first few failures, for the assertion message.
-    failures: Vec<String>,
-}
-
-impl fmt::Display for Counts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "corpus: {} crates, {} files parsed ({} skipped: syn cannot parse them); \
-             {} items tried: {} expanded, {} rejected with a compile error, \
-             {} panicked, {} unparsable output",
-            self.crates,
-            self.files,
-            self.skipped_files,
-            self.tried,
-            self.expanded,
-            self.rejected,
-            self.panicked,
-            self.unparsable
-        )
-    }
-}
-
-impl Counts {
-    /// Runs `expand` on `item` and records the outcome.
-    fn expand(&mut self, name: &str, expand: Expand, item: &Found, origin: &str) {
-        let item = &item.tokens;
-        self.tried += 1;
-        let failure = match run(expand, &TokenStream::new(), item) {
-            Outcome::Expanded => {
-                self.expanded += 1;
-                return;
-            }
-            Outcome::Rejected => {
-                self.rejected += 1;
-                return;
-            }
-            Outcome::Panicked(message) => {
-                self.panicked += 1;
-                format!("#[{name}] on {origin} panicked: {message}")
-            }
-            Outcome::Unparsable(error) => {
-                self.unparsable += 1;
-                format!("#[{name}] on {origin}: output does not parse: {error}")
-            }
-        };
-        if self.failures.len() < 10 {
-            self.failures.push(failure);
-        }
-    }
-}
+use crate::common::check::made_async;
+use counts::{Counts, Trial};
 
 /// One item the macros apply to.
 struct Found {
-    /// Its tokens.
+    /// Its tokens, lexed from its text (as rustc lexes the source).
     tokens: TokenStream,
-    /// Whether it is or has an `async fn` (then `#[dual]` applies too).
+    /// Whether the trials on the item as written apply (every fn, impl with
+    /// fns and trait; an inline module only with an async fn).
+    as_written: bool,
+    /// Whether it is or has an `async fn` (then `#[dual]` applies as written).
     is_async: bool,
+    /// The item with every fn made async, if it has a sync fn.
+    made_async: Option<TokenStream>,
     /// `fn name`, `impl Type`, … for messages.
     name: String,
 }
 
 impl Found {
     /// Records `item` as found.
-    fn new(item: &impl quote::ToTokens, is_async: bool, name: String) -> Self {
-        Self { tokens: item.to_token_stream(), is_async, name }
+    fn new(item: &impl quote::ToTokens, as_written: bool, is_async: bool, name: String) -> Self {
+        let tokens = lexed(&item.to_token_stream());
+        let made_async = made_async(&tokens).map(|made| lexed(&made));
+        Self { tokens, as_written, is_async, made_async, name }
     }
+
+    /// The trials for this item, with their inputs.
+    fn trials(&self) -> Vec<(Trial, &TokenStream)> {
+        let mut trials = Vec::new();
+        if self.as_written {
+            trials.push((Trial::Bridge, &self.tokens));
+            if self.is_async {
+                trials.push((Trial::Dual, &self.tokens));
+            }
+        }
+        if let Some(made) = &self.made_async {
+            trials.push((Trial::BridgeMadeAsync, made));
+            trials.push((Trial::DualMadeAsync, made));
+        }
+        trials
+    }
+}
+
+/// `tokens` printed and lexed again: what rustc would hand an attribute on
+/// that text (`proc_macro2`'s spacing and groups, as a lexer makes them).
+fn lexed(tokens: &TokenStream) -> TokenStream {
+    TokenStream::from_str(&tokens.to_string()).unwrap_or_else(|_| tokens.clone())
 }
 
 /// The items of one file that the macros apply to.
 #[derive(Default)]
 struct Items {
-    /// Every fn, impl with fns, trait, and inline module with async fns.
+    /// Every fn, impl with fns, trait, and inline module with fns.
     found: Vec<Found>,
 }
 
 impl Visit<'_> for Items {
     fn visit_item_fn(&mut self, item: &syn::ItemFn) {
         let is_async = item.sig.asyncness.is_some();
-        self.found.push(Found::new(item, is_async, format!("fn {}", item.sig.ident)));
+        self.found.push(Found::new(item, true, is_async, format!("fn {}", item.sig.ident)));
         syn::visit::visit_item_fn(self, item);
     }
 
@@ -129,8 +109,8 @@ impl Visit<'_> for Items {
             .collect();
         if !fns.is_empty() {
             let is_async = fns.iter().any(|f| f.sig.asyncness.is_some());
-            let name = item.self_ty.to_token_stream();
-            self.found.push(Found::new(item, is_async, format!("impl {name}")));
+            let name = format!("impl {}", item.self_ty.to_token_stream());
+            self.found.push(Found::new(item, true, is_async, name));
         }
         syn::visit::visit_item_impl(self, item);
     }
@@ -140,16 +120,21 @@ impl Visit<'_> for Items {
             .items
             .iter()
             .any(|i| matches!(i, syn::TraitItem::Fn(f) if f.sig.asyncness.is_some()));
-        self.found.push(Found::new(item, is_async, format!("trait {}", item.ident)));
+        self.found.push(Found::new(item, true, is_async, format!("trait {}", item.ident)));
         syn::visit::visit_item_trait(self, item);
     }
 
     fn visit_item_mod(&mut self, item: &syn::ItemMod) {
-        let has_async = item.content.as_ref().is_some_and(|(_, items)| {
-            items.iter().any(|i| matches!(i, syn::Item::Fn(f) if f.sig.asyncness.is_some()))
-        });
-        if has_async {
-            self.found.push(Found::new(item, true, format!("mod {}", item.ident)));
+        let fns = |async_only: bool| {
+            item.content.as_ref().is_some_and(|(_, items)| {
+                items.iter().any(
+                    |i| matches!(i, syn::Item::Fn(f) if !async_only || f.sig.asyncness.is_some()),
+                )
+            })
+        };
+        let has_async = fns(true);
+        if fns(false) {
+            self.found.push(Found::new(item, has_async, has_async, format!("mod {}", item.ident)));
         }
         syn::visit::visit_item_mod(self, item);
     }
@@ -215,7 +200,8 @@ fn macros_never_panic_on_the_dependency_corpus() {
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(if cfg!(debug_assertions) { DEBUG_MAX_FILES } else { usize::MAX });
     let dirs = crate_dirs();
-    let mut counts = Counts { crates: dirs.len(), ..Counts::default() };
+    let mut counts = Counts::default();
+    counts.crates = dirs.len();
     let mut files = Vec::new();
     for dir in &dirs {
         rust_files(dir, &mut files);
@@ -233,14 +219,18 @@ fn macros_never_panic_on_the_dependency_corpus() {
         items.visit_file(&file);
         for item in &items.found {
             let origin = format!("`{}` in {}", item.name, path.display());
-            counts.expand("bridge", crate::bridge::expand, item, &origin);
-            if item.is_async {
-                counts.expand("dual", crate::dual::expand, item, &origin);
+            for (trial, tokens) in item.trials() {
+                counts.expand(trial, tokens, &origin);
             }
         }
     }
     eprintln!("{counts}");
+    if stride == 1 {
+        for known in counts.unseen_known() {
+            eprintln!("known bug not seen in a full run (fixed? remove it): {}", known.what);
+        }
+    }
     assert!(counts.crates > 0, "no crate of Cargo.lock found in the cargo registry");
-    assert!(counts.tried > 0, "no item found in the corpus");
+    assert!(counts.total().tried > 0, "no item found in the corpus");
     assert!(counts.failures.is_empty(), "{counts}\n{}", counts.failures.join("\n"));
 }
