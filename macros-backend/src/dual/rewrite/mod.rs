@@ -308,6 +308,10 @@ impl VisitMut for Rewriter<'_> {
         };
         if let Some(rewritten) = toolkit::rewrite(self, &statement.mac) {
             let semi = statement.semi_token;
+            // `select! { .. }` with no `;` is a statement before another:
+            // as a block it still is one (and still the value in tail place).
+            let rewritten =
+                if semi.is_none() { syn::parse_quote!({ #rewritten }) } else { rewritten };
             *stmt = syn::Stmt::Expr(rewritten, semi);
         } else {
             macros::rewrite(self, &mut statement.mac);

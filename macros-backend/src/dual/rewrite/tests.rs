@@ -298,6 +298,21 @@ fn join_and_try_join_run_their_futures_in_turn() {
 }
 
 #[test]
+fn a_select_statement_without_semicolon_stays_a_statement() {
+    // The corpus's 10 unparsable outputs: `select! {..} g();` became
+    // `settle_await!(..) g();`.
+    let item = quote!(
+        async fn f() {
+            tokio::select! { _ = a() => {}, _ = b() => {} }
+            g();
+        }
+    );
+    let out = twin(item);
+    let parsed: Result<syn::File, _> = syn::parse_str(&out);
+    assert!(parsed.is_ok(), "{out}");
+}
+
+#[test]
 fn select_runs_as_one_future_unless_a_handler_leaves_it() {
     let out = twin(quote!(
         async fn f() -> u8 {
