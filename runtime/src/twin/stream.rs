@@ -102,10 +102,10 @@ impl<S: Stream> Iterator for TwinStream<S> {
         if cfg!(debug_assertions) || crate::__private::TWIN_CHECKS {
             crate::__private::check_blocking_twin(self.twin);
         }
-        // The body's settled `.await`s run in this poll: in the tokio
-        // context its twin's body would run in (see `twin::context`).
-        let runtime = crate::twin::context::twin_runtime();
-        let _entered = runtime.enter();
+        // No tokio context is entered here (measured: the look-up per item
+        // tripled the time of a 100 000-item stream): the twins the body
+        // awaits enter their own, and `block_on` one for what it polls; a
+        // tokio future *made* in a `stream!` body itself needs the caller's.
         match self.stream.poll_once() {
             std::task::Poll::Ready(item) => item,
             std::task::Poll::Pending => self.stream.next(),
