@@ -68,3 +68,24 @@ fn select_waits_for_the_first_ready_branch() {
     let effects = agree(blocking_first_ready, |log| async move { first_ready(&log).await });
     assert_eq!(effects, ["selected 7"]);
 }
+
+/// A braced `select!` statement with no `;`, followed by another statement
+/// (the shape the corpus found unparsable in the twin, fixed since).
+#[dual]
+async fn select_then_more(log: &Log) -> u32 {
+    let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
+    let _ = tx.send(3);
+    tokio::select! {
+        v = rx => log.push(format!("got {}", v.unwrap_or(0))),
+        () = std::future::pending::<()>() => log.push("pending"),
+    }
+    log.push("after");
+    step(log, 4).await.unwrap_or(0)
+}
+
+#[test]
+fn a_select_statement_is_followed_by_the_next_statement() {
+    let effects =
+        agree(blocking_select_then_more, |log| async move { select_then_more(&log).await });
+    assert_eq!(effects, ["got 3", "after", "step 4 ran blocking"]);
+}
