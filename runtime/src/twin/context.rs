@@ -7,13 +7,15 @@
 //! In the async fn they are made inside the caller's runtime; in the
 //! blocking twin, `.await` settles them with `block_on`, which enters a
 //! runtime only for the poll, after the future was made. So with feature
-//! `tokio` the whole blocking body runs inside the runtime that `block_on`
+//! `tokio` a blocking body that awaits runs, whole, inside the runtime that `block_on`
 //! would pick (the thread's own context if it has one, else the handle
 //! installed with `set_tokio_handle`, else the shared runtime): each of those
 //! calls then means in the twin what it means in the async fn, the twin
 //! waiting where the async fn awaits.
 //!
-//! Generated code, at the start of each blocking body:
+//! Generated code, at the start of each blocking body with an `.await` (one
+//! without stays the plain sync fn it is, and inlines as such; a stream
+//! twin's `next` enters none either, see `twin::stream`):
 //!
 //! ```
 //! let runtime = twoworlds_runtime::__private::twin_runtime();
