@@ -5,9 +5,10 @@
 //! process with `TWOWORLDS_SHUTDOWN_SCENARIO` naming the scenario; the parent
 //! kills it and fails if it has not exited by a deadline.
 
-use std::io::Read as _;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+#[path = "support/child.rs"]
+mod child;
+
+use std::time::Duration;
 
 /// The environment variable that makes a test run its scenario as a child.
 const SCENARIO: &str = "TWOWORLDS_SHUTDOWN_SCENARIO";
@@ -23,37 +24,7 @@ fn scenario() -> Option<String> {
 /// its exit success and output, or panics if it is still running at the
 /// deadline (after killing it).
 fn run_child(test: &str) -> (bool, String) {
-    let mut child = Command::new(std::env::current_exe().expect("the test binary's path"))
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(SCENARIO, test)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the child process");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("poll the child process") {
-            break status;
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`{test}`: the child process hung: not exited within {DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let mut output = String::new();
-    for pipe in [
-        child.stdout.take().map(|p| Box::new(p) as Box<dyn std::io::Read>),
-        child.stderr.take().map(|p| Box::new(p) as Box<dyn std::io::Read>),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        let mut pipe = pipe;
-        let _ = pipe.read_to_string(&mut output);
-    }
-    (status.success(), output)
+    child::run_child(test, SCENARIO, DEADLINE)
 }
 
 /// Child: two jobs run (sleeping for an hour) on a pool of two threads,

@@ -26,6 +26,8 @@
 //!
 //! Every test that could hang runs under `deadline`.
 
+#[path = "../support/child.rs"]
+mod child;
 #[path = "../deadline/mod.rs"]
 mod deadline;
 mod support;

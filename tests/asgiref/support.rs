@@ -2,13 +2,11 @@
 //! `threading.Event` and `asyncio.sleep(0)`, and child processes.
 
 use std::future::Future;
-use std::io::Read as _;
 use std::pin::Pin;
-use std::process::{Command, Stdio};
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::thread::{self, ThreadId};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The id of the thread running the caller.
 pub(crate) fn here() -> ThreadId {
@@ -91,33 +89,7 @@ pub(crate) fn is_child(test: &str) -> bool {
 /// its exit success and output. Kills it and panics if it has not exited by
 /// the deadline.
 pub(crate) fn run_child(test: &str) -> (bool, String) {
-    let mut child = Command::new(std::env::current_exe().expect("the test binary's path"))
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env(CHILD, test)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the child process");
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("poll the child process") {
-            break status;
-        }
-        if start.elapsed() > CHILD_DEADLINE {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`{test}`: the child process hung: not exited within {CHILD_DEADLINE:?}");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    let mut output = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        let _ = out.read_to_string(&mut output);
-    }
-    if let Some(mut err) = child.stderr.take() {
-        let _ = err.read_to_string(&mut output);
-    }
-    (status.success(), output)
+    crate::child::run_child(test, CHILD, CHILD_DEADLINE)
 }
 
 /// Runs `test`'s scenario in a child process and returns its output; panics

@@ -1,32 +1,10 @@
 //! Unit tests and expansion snapshots of `#[bridge]` on fns returning
 //! streams and iterators (under `ui-tests/expand/bridge/`).
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::expand;
-
-/// Expands and pretty-prints, or shows the raw tokens if they don't parse.
-fn pretty(args: TokenStream, item: TokenStream) -> String {
-    let out = expand(args, item);
-    match syn::parse2::<syn::File>(out.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
-        Err(_) => out.to_string(),
-    }
-}
-
-/// Snapshots `#[bridge(args)] item` as `name` under `ui-tests/expand/bridge/`.
-macro_rules! snapshot {
-    ($name:literal, ($($args:tt)*), $($item:tt)*) => {
-        insta::with_settings!({
-            snapshot_path => "../../../ui-tests/expand/bridge",
-            prepend_module_to_snapshot => false,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!($name, pretty(quote!($($args)*), quote!($($item)*)));
-        });
-    };
-}
+use super::tests::{errors, pretty, snapshot};
 
 #[test]
 fn snapshot_async_fn_returning_a_stream() {
@@ -57,15 +35,6 @@ fn snapshot_stream_and_iterator_methods() {
             }
         }
     );
-}
-
-/// The error messages of an expansion, in order.
-fn errors(args: TokenStream, item: TokenStream) -> Vec<String> {
-    let out = expand(args, item).to_string();
-    out.split("compile_error !")
-        .skip(1)
-        .map(|rest| rest.split(')').next().unwrap_or("").to_owned())
-        .collect()
 }
 
 #[test]

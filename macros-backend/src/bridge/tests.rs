@@ -7,7 +7,7 @@ use quote::quote;
 use super::expand;
 
 /// Expands and pretty-prints, or shows the raw tokens if they don't parse.
-fn pretty(args: TokenStream, item: TokenStream) -> String {
+pub(super) fn pretty(args: TokenStream, item: TokenStream) -> String {
     let out = expand(args, item);
     match syn::parse2::<syn::File>(out.clone()) {
         Ok(file) => prettyplease::unparse(&file),
@@ -27,9 +27,11 @@ macro_rules! snapshot {
         });
     };
 }
+// Also for the stream tests (`stream_tests.rs`).
+pub(super) use snapshot;
 
 /// The error messages of an expansion, in order.
-fn errors(args: TokenStream, item: TokenStream) -> Vec<String> {
+pub(super) fn errors(args: TokenStream, item: TokenStream) -> Vec<String> {
     let out = expand(args, item).to_string();
     out.split("compile_error !")
         .skip(1)
