@@ -7,13 +7,14 @@
 //!
 //! Scenarios: tokio channels and sync primitives shared by both worlds
 //! ([`shared`]), calls between separately annotated items of each kind
-//! ([`calls`]), `tokio::fs` under `tokio_to_std` ([`files`]), `join!` and
+//! ([`calls`]), closures returning futures ([`closures`]), `tokio::fs` under `tokio_to_std` ([`files`]), `join!` and
 //! `try_join!` ([`toolkit`]), tokio futures made in the body: `spawn`,
 //! `timeout`, `interval` ([`runtime`]).
 #![cfg(feature = "tokio")]
 #![allow(clippy::unused_async, reason = "scenarios, not I/O")]
 
 mod calls;
+mod closures;
 mod files;
 mod runtime;
 mod shared;

@@ -19,6 +19,11 @@ pub(crate) struct Twin {
     /// `self.m(..).await` and `Self::m(..).await` call `self.blocking_m(..)`
     /// (inherent methods resolve first, so the rename is the same method).
     pub(crate) own_methods: HashMap<String, syn::Ident>,
+    /// The fns and methods of the same invocation whose twins take sync
+    /// closures where the originals take closures returning futures (see
+    /// `rewrite::closure_ty`), by name: an awaited call of one of them
+    /// passes its async closure arguments as sync closures.
+    pub(crate) closure_callees: std::collections::HashSet<String>,
 }
 
 /// The number `#[dual]` gives each async fn with a body before it copies

@@ -491,3 +491,36 @@ fn struct_update_syntax_keeps_its_comma_in_every_position() {
         assert!(!out.contains("a .. "), "{out}");
     }
 }
+
+#[test]
+fn closures_returning_futures() {
+    let out = snapshot!(
+        "closures",
+        (),
+        mod m {
+            pub async fn retry<F, Fut, T>(mut op: F) -> T
+            where
+                F: FnMut(u32) -> Fut,
+                Fut: Future<Output = T>,
+            {
+                op(1).await
+            }
+
+            pub async fn each(f: impl AsyncFn(u32) -> u32) -> u32 {
+                f(1).await
+            }
+
+            pub async fn caller() -> u32 {
+                retry(|n| async move { each(async |x| x + n).await }).await
+            }
+        }
+    );
+    let twin = squash(out.split("pub mod blocking").nth(1).unwrap());
+    assert!(twin.contains("pubfnretry<F,T>(mutop:F)->TwhereF:FnMut(u32)->T,"), "{out}");
+    assert!(twin.contains("pubfneach(f:implFn(u32)->u32)->u32"), "{out}");
+    // The caller's async closures become sync ones where it calls the twins.
+    // (`async move` moves its captures: a called `move` closure does too.)
+    assert!(twin.contains("retry(|n|(move||{"), "{out}");
+    assert!(twin.contains("each(|x|x+n)"), "{out}");
+    assert!(!twin.contains("async"), "{out}");
+}

@@ -25,6 +25,7 @@ pub(crate) fn settings(label: &str, args: &Args) -> Twin {
         strict: args.strict.is_some(),
         krate: args.krate(),
         own_methods: std::collections::HashMap::new(),
+        closure_callees: std::collections::HashSet::new(),
     }
 }
 
@@ -49,6 +50,9 @@ pub(crate) struct Names<'a> {
     pub(crate) label: &'a str,
     /// In an inherent impl: the twins of its methods (see [`Twin::own_methods`]).
     pub(crate) own_methods: Option<&'a std::collections::HashMap<String, Ident>>,
+    /// The callees of the same invocation that take sync closures in their
+    /// twins (see [`Twin::closure_callees`]).
+    pub(crate) closure_callees: Option<&'a std::collections::HashSet<String>>,
 }
 
 /// Makes `f` (a copy of an async fn) its blocking twin named `names.name`,
@@ -67,6 +71,9 @@ pub(crate) fn twin_fn(
     let mut twin = settings(names.label, args);
     if let Some(own) = names.own_methods {
         twin.own_methods.clone_from(own);
+    }
+    if let Some(callees) = names.closure_callees {
+        twin.closure_callees.clone_from(callees);
     }
     let original = f.block.as_deref().cloned();
     let has_body = f.block.is_some();
@@ -92,6 +99,10 @@ pub(crate) fn twin_fn(
         _ => {
             let stream = outcome.stream_tail;
             let mut ignored = Errors::default();
+            // Under the async signature, a closure param still returns a
+            // future, which only a bridge can settle: the twin itself (the
+            // sync closures) is where `strict` holds.
+            twin.strict &= !outcome.closures;
             let closure_call = rewrite::blocking_body(&mut original, &twin, stream, &mut ignored);
             Run::Inline { body: original, closure_call }
         }

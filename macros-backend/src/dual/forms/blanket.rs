@@ -15,6 +15,7 @@
 //!              fn get(&self, k: K) -> T { settle!(<S as Store<K>>::get(self, k)) } }`
 
 use super::super::options::Args;
+use super::super::rewrite::closure_ty;
 use crate::common::Errors;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
@@ -42,7 +43,7 @@ pub(super) fn impl_for(
         SelfIs(&implementor).visit_where_clause_mut(clause);
     }
     let in_async_trait: Vec<String> = async_trait.items.iter().filter_map(item_name).collect();
-    let to = Forwarding { bound: &bound, twin_name, async_names, args };
+    let to = Forwarding { async_trait, bound: &bound, twin_name, async_names, args };
     let mut items = Vec::new();
     for item in &blocking.items {
         let hidden = match item {
@@ -137,6 +138,8 @@ fn no_default(mut param: GenericParam) -> GenericParam {
 
 /// Where the blanket impl's items forward to.
 struct Forwarding<'a> {
+    /// The async trait.
+    async_trait: &'a ItemTrait,
     /// The async trait, as the implementor's: `<S as Store<K>>`.
     bound: &'a TokenStream,
     /// The blocking trait's name, for labels.
@@ -183,6 +186,9 @@ impl Forwarding<'_> {
     /// the async trait's method named `to`; an async one's future is settled.
     fn method(&self, f: &syn::TraitItemFn, to: &syn::Ident) -> TokenStream {
         let mut sig = f.sig.clone();
+        // Closure params of `to` that return futures take adapted sync closures.
+        let closures =
+            async_sig(self.async_trait, to).map(closure_ty::async_closure_args).unwrap_or_default();
         let mut call_args = Vec::new();
         for (index, input) in sig.inputs.iter_mut().enumerate() {
             match input {
@@ -193,12 +199,22 @@ impl Forwarding<'_> {
                 FnArg::Typed(typed) => {
                     let name = format_ident!("__arg{}", index, span = Span::mixed_site());
                     *typed.pat = syn::parse_quote!(#name);
-                    call_args.push(quote!(#name));
+                    let closure = closures.iter().find(|(at, _)| *at == index);
+                    call_args.push(closure.map_or_else(
+                        || quote!(#name),
+                        |(_, arity)| ready_closure(&name, *arity),
+                    ));
                 }
             }
         }
         let ident = &sig.ident;
-        let callee = super::super::twin::callee(syn::parse_quote!(#to), &sig);
+        // A closure adapted by `ready_closure` has a type of its own: the
+        // call infers the params instead of naming them.
+        let callee = if closures.is_empty() {
+            super::super::twin::callee(syn::parse_quote!(#to), &sig)
+        } else {
+            syn::parse_quote!(#to)
+        };
         let bound = self.bound;
         let call = quote!(#bound::#callee(#(#call_args),*));
         if !self.async_names.contains(&ident.to_string()) {
@@ -224,6 +240,33 @@ impl Forwarding<'_> {
             }
         }
     }
+}
+
+/// The signature of the async trait's method `name`.
+fn async_sig<'a>(async_trait: &'a ItemTrait, name: &syn::Ident) -> Option<&'a syn::Signature> {
+    async_trait.items.iter().find_map(|item| match item {
+        TraitItem::Fn(f) if f.sig.ident == *name => Some(&f.sig),
+        _ => None,
+    })
+}
+
+// Input: `__arg1`, a sync closure of the blocking method (`F: FnMut(A) -> T`),
+// and its arity (1).
+// Output: `{ let mut f = __arg1; move |a0| ::core::future::ready(f(a0)) }`,
+// the closure returning a future the async method takes: awaited there, it
+// is ready at once with what the sync closure gave, called where the async
+// method calls it.
+/// Adapts a sync closure argument to the async method's closure param.
+fn ready_closure(arg: &syn::Ident, arity: usize) -> TokenStream {
+    let site = Span::mixed_site();
+    let inputs: Vec<syn::Ident> =
+        (0..arity).map(|i| format_ident!("a{}", i, span = site)).collect();
+    let closure = syn::Ident::new("closure", site);
+    quote! {{
+        #[allow(unused_mut)]
+        let mut #closure = #arg;
+        move |#(#inputs),*| ::core::future::ready(#closure(#(#inputs),*))
+    }}
 }
 
 /// Input: a where clause of the trait (`where Self: Sized`).

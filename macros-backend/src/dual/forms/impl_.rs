@@ -4,13 +4,14 @@
 
 use super::super::ir::Branches;
 use super::super::options::{self, Args, Form};
+use super::super::rewrite::closure_ty::takes_async_closures;
 use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, worlds};
 use super::fn_::is_async;
 use crate::common::Errors;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use syn::{ImplItem, Item, ItemImpl};
 
 // Input: `#[dual] impl T { async fn m(&self, a: A) -> R { body } .. }`.
@@ -39,6 +40,7 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
     let owner = crate::common::owner_name(&imp.self_ty);
     let mut branches = Branches::new();
     let mut made = HashMap::new();
+    let closure_callees = closure_callees(&imp, &twins);
     for item in blocking.items {
         let ImplItem::Fn(mut f) = item else { continue };
         let name = f.sig.ident.to_string();
@@ -47,8 +49,13 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
         let callee = twin::callee(syn::parse_quote!(Self::#twin_name), &f.sig);
         let parts = FnParts { attrs: &mut f.attrs, sig: &mut f.sig, block: Some(&mut f.block) };
         let (link, label) = (format!("Self::{name}"), format!("{owner}::{twin_name}"));
-        let names =
-            Names { name: twin_name, link: &link, label: &label, own_methods: Some(&twins) };
+        let names = Names {
+            name: twin_name,
+            link: &link,
+            label: &label,
+            own_methods: Some(&twins),
+            closure_callees: Some(&closure_callees),
+        };
         let branch = twin::twin_fn(parts, &names, Some(callee), args, errors);
         branches.extend(id.zip(branch));
         made.insert(name, f);
@@ -85,6 +92,20 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
         }
     }
     quote!(#out)
+}
+
+/// The methods with twins whose twins take sync closures where they take
+/// closures returning futures (see `rewrite::closure_ty`).
+fn closure_callees(imp: &ItemImpl, twins: &HashMap<String, syn::Ident>) -> HashSet<String> {
+    imp.items
+        .iter()
+        .filter_map(|item| match item {
+            ImplItem::Fn(f) if twins.contains_key(&f.sig.ident.to_string()) => Some(&f.sig),
+            _ => None,
+        })
+        .filter(|sig| takes_async_closures(sig))
+        .map(|sig| sig.ident.to_string())
+        .collect()
 }
 
 /// Takes the per-method `#[dual(..)]` options out of `imp` and returns each

@@ -20,6 +20,7 @@
 use super::super::cfgs::Version;
 use super::super::ir::{Branch, Branches, FnId, Run};
 use super::super::options::{Args, Form};
+use super::super::rewrite::closure_ty::takes_async_closures;
 use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, worlds};
 use super::fn_::is_async;
@@ -77,6 +78,7 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         inner: &inner,
         below: Vec::new(),
         own_types: own_types(items),
+        closure_callees: closure_callees(items),
         branches: Branches::new(),
     };
     copies = copies.into_iter().filter_map(|item| twin_item(item, &mut cx, errors)).collect();
@@ -135,6 +137,33 @@ fn item_attrs_marked(item: &Item) -> bool {
     }
 }
 
+/// The async fns of `items` (free, in impls and traits, in nested mods)
+/// whose twins take sync closures (see `rewrite::closure_ty`), by name.
+fn closure_callees(items: &[Item]) -> HashSet<String> {
+    let mut sigs: Vec<&syn::Signature> = Vec::new();
+    let mut names = HashSet::new();
+    for item in items {
+        match item {
+            Item::Fn(f) => sigs.push(&f.sig),
+            Item::Impl(imp) => sigs.extend(imp.items.iter().filter_map(|i| match i {
+                ImplItem::Fn(f) => Some(&f.sig),
+                _ => None,
+            })),
+            Item::Trait(tr) => sigs.extend(tr.items.iter().filter_map(|i| match i {
+                TraitItem::Fn(f) => Some(&f.sig),
+                _ => None,
+            })),
+            Item::Mod(m) => {
+                names.extend(closure_callees(m.content.as_ref().map_or(&[][..], |(_, i)| i)));
+            }
+            _ => {}
+        }
+    }
+    let takes = sigs.into_iter().filter(|sig| is_async(sig) && takes_async_closures(sig));
+    names.extend(takes.map(|sig| sig.ident.to_string()));
+    names
+}
+
 /// Whether `items` (or nested mods) have an async fn, free or in an impl or
 /// trait, that is not skipped.
 fn has_async(items: &[Item]) -> bool {
@@ -166,6 +195,9 @@ struct Cx<'a> {
     /// The names of the types and traits the module defines (and copies):
     /// in the copy, they name the copies.
     own_types: HashSet<String>,
+    /// The fns and methods of the module whose twins take sync closures
+    /// where they take closures returning futures (see `rewrite::closure_ty`).
+    closure_callees: HashSet<String>,
     /// The blocking branch of each async fn of the async copy, as found.
     branches: Branches,
 }
@@ -188,7 +220,13 @@ impl Cx<'_> {
             let path: syn::Path = syn::parse_quote!(#(#supers)* #inner #(:: #below)* :: #name);
             twin::callee(path, parts.sig)
         });
-        let names = Names { name: &name, link: &link, label: &label, own_methods: None };
+        let names = Names {
+            name: &name,
+            link: &link,
+            label: &label,
+            own_methods: None,
+            closure_callees: Some(&self.closure_callees),
+        };
         let branch = twin::twin_fn(parts, &names, callee, self.args, errors);
         if let (Some(id), Some(branch @ Branch { run: Run::Call(_), .. })) = (id, branch) {
             self.branches.insert(id, branch);

@@ -3,7 +3,7 @@
 //! ([`SuperAdjust`]), and `static`s are re-exported from the original, not
 //! copied ([`reexport_statics`]).
 
-use proc_macro2::Span;
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Item, ItemMod};
 
@@ -102,5 +102,77 @@ impl VisitMut for SuperAdjust {
             );
             item.tree = syn::parse_quote!(super::#old);
         }
+    }
+
+    // Macro arguments are tokens: `println!("{}", super::X)`, and every
+    // settled `.await` (`settle_await!(.., super::f())`).
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        visit_mut::visit_macro_mut(self, mac);
+        mac.tokens = self.adjust_tokens(std::mem::take(&mut mac.tokens));
+    }
+}
+
+impl SuperAdjust {
+    // Input: tokens with a path `super :: super :: x` that leaves `m`.
+    // Output: `super :: super :: super :: x`; in groups too.
+    /// [`SuperAdjust::visit_path_mut`] over macro tokens: a run of `super ::`
+    /// not preceded by `::` starts a path.
+    fn adjust_tokens(&self, tokens: TokenStream) -> TokenStream {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::with_capacity(tokens.len());
+        let mut index = 0;
+        while index < tokens.len() {
+            let after_colons = index >= 1
+                && matches!(&tokens[index - 1], TokenTree::Punct(p) if p.as_char() == ':');
+            let supers = if after_colons { 0 } else { supers_at(&tokens[index..]) };
+            if self.leaves(supers) {
+                out.extend(quote::quote!(super::));
+            }
+            out.push(match &tokens[index] {
+                TokenTree::Group(group) => {
+                    let mut inner =
+                        Group::new(group.delimiter(), self.adjust_tokens(group.stream()));
+                    inner.set_span(group.span());
+                    TokenTree::Group(inner)
+                }
+                other => other.clone(),
+            });
+            index += 1;
+        }
+        out.into_iter().collect()
+    }
+}
+
+/// How many `super ::` pairs `tokens` starts with.
+fn supers_at(tokens: &[TokenTree]) -> usize {
+    tokens
+        .chunks(3)
+        .take_while(|chunk| {
+            matches!(chunk, [TokenTree::Ident(i), TokenTree::Punct(a), TokenTree::Punct(b)]
+                if i == "super" && a.as_char() == ':' && b.as_char() == ':')
+        })
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn adjusted(depth: usize, mac: syn::Macro) -> String {
+        let mut mac = mac;
+        SuperAdjust { depth }.visit_macro_mut(&mut mac);
+        mac.tokens.to_string()
+    }
+
+    #[test]
+    fn paths_in_macro_arguments_that_leave_the_module_get_one_more_super() {
+        let text = adjusted(0, syn::parse_quote!(m!(super::f(x), self::g, a::super_x, [super::Y])));
+        assert_eq!(
+            text,
+            "super :: super :: f (x) , self :: g , a :: super_x , [super :: super :: Y]"
+        );
+        // One module below the copy's root, `super::` stays inside `m`.
+        let text = adjusted(1, syn::parse_quote!(m!(super::f(), super::super::g())));
+        assert_eq!(text, "super :: f () , super :: super :: super :: g ()");
     }
 }

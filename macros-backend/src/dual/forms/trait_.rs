@@ -10,6 +10,7 @@
 use super::super::cfgs::Version;
 use super::super::ir::Branches;
 use super::super::options::{self, Args, Form};
+use super::super::rewrite::closure_ty::takes_async_closures;
 use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, worlds};
 use super::fn_::is_async;
@@ -127,6 +128,14 @@ fn blocking_trait(
 ) -> Branches {
     let mut branches = Branches::new();
     let blocking_items: Vec<String> = blocking.items.iter().filter_map(item_name).collect();
+    let closure_callees: std::collections::HashSet<String> = blocking
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            TraitItem::Fn(f) if takes_async_closures(&f.sig) => Some(f.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect();
     blocking.ident = twin_name.clone();
     blocking.attrs = twin::twin_attrs(&blocking.attrs, &name.to_string(), false);
     for item in &mut blocking.items {
@@ -152,7 +161,13 @@ fn blocking_trait(
             sig: &mut method.sig,
             block: method.default.as_mut(),
         };
-        let names = Names { name: &method_name, link: &link, label: &label, own_methods: None };
+        let names = Names {
+            name: &method_name,
+            link: &link,
+            label: &label,
+            own_methods: None,
+            closure_callees: Some(&closure_callees),
+        };
         twin::twin_fn(parts, &names, None, args, errors);
     }
     branches

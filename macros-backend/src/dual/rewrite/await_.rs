@@ -6,6 +6,9 @@
 //! - a local that held an async block (now a closure) → `local()`;
 //! - `self.m(..)` / `Self::m(..)`, `m` a method of the same inherent impl →
 //!   its twin's call, `self.blocking_m(..)` (free, and the twin's bounds);
+//! - a call of a fn or method of the same invocation whose twin takes sync
+//!   closures (`retry(|| async move { .. })`, see `closure_ty`) → its async
+//!   closure arguments become sync closures (`retry(|| { .. })`);
 //! - anything else → `settle_await!(settle, "<twin>", base)`, with the
 //!   `.await`s inside `base` rewritten but its async closures kept (they
 //!   are handed to the callee, `fut.and_then(|c| async move { .. })`): the *type* of
@@ -35,10 +38,14 @@ pub(super) fn rewrite(rw: &mut Rewriter<'_>, mut awaited: ExprAwait) -> Expr {
     {
         return syn::parse_quote!(#base());
     }
+    let sync_closures = takes_sync_closures(rw, &base);
     let own = own_twin(rw, &mut base);
     let outer = std::mem::replace(&mut rw.in_awaited_base, true);
     rw.visit_expr_mut(&mut base);
     rw.in_awaited_base = outer;
+    if sync_closures {
+        sync_closure_args(rw, &mut base);
+    }
     if own {
         // The twin's call gives what the `.await` gave: nothing to settle.
         return base;
@@ -73,6 +80,41 @@ fn own_twin(rw: &Rewriter<'_>, base: &mut Expr) -> bool {
             _ => false,
         },
         _ => false,
+    }
+}
+
+/// Whether `base` calls a fn or method of the same invocation whose twin
+/// takes sync closures (`retry(..)`, `self.retry(..)`, `Self::retry(..)`;
+/// by name: a wrong guess is a type error, a closure returning a value
+/// where one returning a future is wanted, or the other way round).
+fn takes_sync_closures(rw: &Rewriter<'_>, base: &Expr) -> bool {
+    let callees = &rw.twin.closure_callees;
+    match base {
+        Expr::MethodCall(call) => callees.contains(&call.method.to_string()),
+        Expr::Call(call) => matches!(&*call.func, Expr::Path(path)
+            if path.path.segments.last().is_some_and(|s| callees.contains(&s.ident.to_string()))),
+        _ => false,
+    }
+}
+
+// Input: `retry(a, |x| async move { body }, async |y| { body2 })` (its
+// arguments already visited as an awaited base's: the closures untouched).
+// Output: `retry(a, |x| { body }, |y| { body2 })`, the bodies rewritten as
+// the twin's own (see `async_block::closure`).
+/// Makes the async closure arguments of a call of a twin that takes sync
+/// closures ([`takes_sync_closures`]) sync closures.
+fn sync_closure_args(rw: &mut Rewriter<'_>, base: &mut Expr) {
+    let args = match base {
+        Expr::MethodCall(call) => &mut call.args,
+        Expr::Call(call) => &mut call.args,
+        _ => return,
+    };
+    for arg in args {
+        if let Expr::Closure(closure) = arg
+            && super::async_block::is_async(closure)
+        {
+            super::async_block::closure(rw, closure);
+        }
     }
 }
 

@@ -16,11 +16,15 @@ use syn::visit::{self, Visit};
 use syn::{FnArg, GenericParam, ReturnType, Signature, Type, TypeParamBound, WherePredicate};
 
 /// What [`sync_signature`] found.
+#[allow(clippy::struct_excessive_bools, reason = "independent findings, not states")]
 pub(super) struct SyncSignature {
     /// The fn returned `impl Future` without being async: await its tail.
     pub(super) await_tail: bool,
     /// A param that held a future now holds its value.
     pub(super) changed_params: bool,
+    /// A closure param returned a future and now returns its value
+    /// ([`super::closure_ty`]).
+    pub(super) closures: bool,
     /// The fn returned `impl Stream`: the twin returns `impl Iterator`, and
     /// its tail becomes one.
     pub(super) stream_tail: bool,
@@ -76,7 +80,7 @@ fn stream_item(segment: &syn::PathSegment) -> Option<Type> {
 
 /// The `T` of a `Future<Output = T>` bound, if `bounds` has one (`()` when
 /// `Output` is not named).
-fn future_output(bounds: &Punctuated<TypeParamBound, syn::Token![+]>) -> Option<Type> {
+pub(super) fn future_output(bounds: &Punctuated<TypeParamBound, syn::Token![+]>) -> Option<Type> {
     bounds.iter().find_map(|bound| {
         let TypeParamBound::Trait(bound) = bound else { return None };
         let last = bound.path.segments.last()?;
@@ -135,13 +139,14 @@ pub(super) fn sync_signature(
         }
     }
     changed_params |= !generic_futures.is_empty();
+    let closures = super::closure_ty::sync_closure_bounds(sig, &generic_futures);
     let mut leftover = Leftover { names: &generic_futures, errors };
     leftover.visit_signature(sig);
     let stream_tail = match &mut sig.output {
         ReturnType::Type(_, ty) => stream_to_iterator(ty),
         ReturnType::Default => false,
     };
-    SyncSignature { await_tail, changed_params, stream_tail }
+    SyncSignature { await_tail, changed_params: changed_params || closures, closures, stream_tail }
 }
 
 /// The future params the body does more with than `.await` them
@@ -306,7 +311,8 @@ impl Visit<'_> for Leftover<'_> {
                 format!(
                     "#[dual]: the blocking twin replaces the future `{ident}` by its output, \
                      which only works where `{ident}` is the whole type of a parameter \
-                     (`x: {ident}`); here it is used another way\n\
+                     (`x: {ident}`) or what a closure parameter returns (`F: FnMut() -> \
+                     {ident}`); here it is used another way\n\
                      take the output value instead, or keep this fn async-only"
                 ),
             ));

@@ -6,10 +6,12 @@
 //! - [`macros`]: `.await` inside macro arguments;
 //! - [`toolkit`]: `join!`, `try_join!`, `select!`;
 //! - [`future_ty`]: `impl Future<Output = T>` and `F: Future` in signatures;
+//! - [`closure_ty`]: closures returning futures in signatures;
 //! - [`locals`]: locals that held async blocks.
 
 mod async_block;
 mod await_;
+pub(crate) mod closure_ty;
 mod future_ty;
 mod locals;
 mod macros;
@@ -43,6 +45,7 @@ pub(crate) struct Rewriter<'a> {
 
 /// What the rewrite of one fn produced beside the body.
 #[derive(Debug, Clone, Copy)]
+#[allow(clippy::struct_excessive_bools, reason = "independent findings, not states")]
 pub(crate) struct Outcome {
     /// An awaited async block was rewritten (see [`Rewriter::closure_call`]).
     pub(crate) closure_call: bool,
@@ -52,6 +55,9 @@ pub(crate) struct Outcome {
     pub(crate) signature_changed: bool,
     /// The twin returns an iterator where the original returns a stream.
     pub(crate) stream_tail: bool,
+    /// The twin takes sync closures where the original takes closures
+    /// returning futures ([`closure_ty`]).
+    pub(crate) closures: bool,
 }
 
 /// Turns `sig`/`block` of an async fn (or a fn returning `impl Future`)
@@ -67,14 +73,15 @@ pub(crate) fn blocking_fn(
     let signature = future_ty::sync_signature(sig, block.as_deref(), was_async, errors);
     let stream_tail = signature.stream_tail;
     let signature_changed = signature.await_tail || signature.changed_params || stream_tail;
+    let closures = signature.closures;
     let Some(block) = block else {
-        return Outcome { closure_call: false, signature_changed, stream_tail };
+        return Outcome { closure_call: false, signature_changed, stream_tail, closures };
     };
     if signature.await_tail {
         await_tail(block);
     }
     let closure_call = blocking_body(block, twin, stream_tail, errors);
-    Outcome { closure_call, signature_changed, stream_tail }
+    Outcome { closure_call, signature_changed, stream_tail, closures }
 }
 
 /// Rewrites the body of an async fn into its blocking body, in place, under

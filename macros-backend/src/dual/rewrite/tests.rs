@@ -24,6 +24,7 @@ fn twin_settings(strict: bool) -> Twin {
         strict,
         krate: syn::parse_quote!(::twoworlds),
         own_methods: std::collections::HashMap::new(),
+        closure_callees: std::collections::HashSet::new(),
     }
 }
 
