@@ -145,5 +145,6 @@ struct ReadmeDoctests;
 /// Items used by generated code. Not public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use twoworlds_macros::blocking_twin;
     pub use twoworlds_runtime::__private::*;
 }

@@ -124,3 +124,21 @@ fn nested_dual_and_underscored_names() {
     assert_eq!(twoworlds::block_on(Prompt::prompt(&Memory)), 1);
     assert_eq!(_blocking_savepoint(), 7);
 }
+
+/// A twin is re-spanned as a whole (so its errors say they are in the
+/// twin); what `#[twoworlds::dual]` adds to it must still not capture the user's names.
+#[twoworlds::dual]
+async fn named_like_the_twin_locals(runtime: u32, __joined0: u32) -> u32 {
+    let n = add_one(runtime).await;
+    n + __joined0
+}
+
+#[twoworlds::dual]
+async fn add_one(n: u32) -> u32 {
+    n + 1
+}
+
+#[test]
+fn params_named_like_the_macros_own_locals_keep_their_values() {
+    assert_eq!(blocking_named_like_the_twin_locals(1, 10), 12);
+}

@@ -42,3 +42,11 @@ pub fn only_blocking(_args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn per_world(_input: TokenStream) -> TokenStream {
     backend::per_world_outside_dual().into()
 }
+
+/// What `#[dual]` wraps each blocking twin in (not public API): the item,
+/// re-spanned, so that an error inside it says it is in a blocking twin.
+#[doc(hidden)]
+#[proc_macro]
+pub fn blocking_twin(input: TokenStream) -> TokenStream {
+    backend::blocking_twin(input.into()).into()
+}

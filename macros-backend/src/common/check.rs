@@ -50,7 +50,9 @@ pub fn check_expansion(item: &TokenStream, output: &TokenStream) -> Checked {
             Checked::Unparsable(format!("no compile_error! for a non-item: {output}"))
         };
     }
-    match parse_as_rustc_would(output) {
+    // rustc then expands the `blocking_twin!` each twin is wrapped in.
+    let output = crate::dual::respan::unwrap_all(output.clone());
+    match parse_as_rustc_would(&output) {
         Err(why) => Checked::Unparsable(why),
         Ok(file) if file.items.iter().any(is_compile_error) => Checked::Rejected,
         Ok(_) => Checked::Expanded,

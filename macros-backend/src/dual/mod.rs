@@ -22,6 +22,7 @@ mod markers;
 pub(crate) use markers::outside as markers_outside;
 mod options;
 mod replace;
+pub(crate) mod respan;
 mod rewrite;
 #[cfg(test)]
 mod robustness;

@@ -5,9 +5,10 @@ use super::expand;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The expansion of `#[dual(args)] item`, pretty-printed.
+/// The expansion of `#[dual(args)] item`, pretty-printed, each twin's
+/// `blocking_twin!` expanded (as rustc will: see `respan`).
 fn pretty(args: TokenStream, item: TokenStream) -> String {
-    let tokens = expand(args, item);
+    let tokens = super::respan::unwrap_all(expand(args, item));
     match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(file) => prettyplease::unparse(&file),
         Err(_) => tokens.to_string(),
@@ -523,4 +524,31 @@ fn closures_returning_futures() {
     assert!(twin.contains("retry(|n|(move||{"), "{out}");
     assert!(twin.contains("each(|x|x+n)"), "{out}");
     assert!(!twin.contains("async"), "{out}");
+}
+
+#[test]
+fn every_separate_twin_is_wrapped_in_blocking_twin() {
+    let cases = [
+        quote!(
+            async fn f() {}
+        ),
+        quote!(impl S { async fn m(&self) {} }),
+        quote!(
+            trait T {
+                async fn m(&self);
+            }
+        ),
+        quote!(
+            mod m {
+                pub async fn f() {}
+            }
+        ),
+    ];
+    for item in cases {
+        let out = expand(quote!(), item.clone()).to_string();
+        assert_eq!(out.matches("blocking_twin !").count(), 1, "{item}: {out}");
+    }
+    // A trait impl's blocking bodies run inline, under the async fn's params.
+    let out = expand(quote!(), quote!(impl T for S { async fn m(&self) {} })).to_string();
+    assert!(!out.contains("blocking_twin !"), "{out}");
 }

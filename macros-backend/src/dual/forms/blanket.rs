@@ -200,10 +200,12 @@ impl Forwarding<'_> {
                     let name = format_ident!("__arg{}", index, span = Span::mixed_site());
                     *typed.pat = syn::parse_quote!(#name);
                     let closure = closures.iter().find(|(at, _)| *at == index);
-                    call_args.push(closure.map_or_else(
-                        || quote!(#name),
-                        |(_, arity)| ready_closure(&name, *arity),
-                    ));
+                    call_args.push(
+                        closure.map_or_else(
+                            || quote!(#name),
+                            |(_, arity)| ready_closure(&name, *arity),
+                        ),
+                    );
                 }
             }
         }

@@ -16,7 +16,7 @@
 use super::super::ir::Branches;
 use super::super::options::Args;
 use super::super::twin::{self, FnParts, Names};
-use super::super::{fn_ids, instrument, worlds};
+use super::super::{fn_ids, instrument, respan, worlds};
 use super::trait_::OwnTraitPaths;
 use crate::common::Errors;
 use proc_macro2::TokenStream;
@@ -104,8 +104,9 @@ pub(super) fn expand_trait(
     };
     let originals =
         instrument::versions(&async_copy, args, (&Branches::new(), true), &kept, &mut |_, _| {});
-    blocking.attrs.splice(0..0, args.cfgs.blocking_attr());
-    quote!(#originals #blocking)
+    let gate = args.cfgs.blocking_attr();
+    let blocking = respan::wrap(&blocking, blocking.ident.span(), &args.krate());
+    quote!(#originals #gate #blocking)
 }
 
 /// The trait impl form over `#[async_trait]`: the impl, and the impl of the
@@ -162,6 +163,7 @@ pub(super) fn expand_impl(
     };
     let originals =
         instrument::versions(&async_copy, args, (&Branches::new(), true), &kept, &mut |_, _| {});
-    blocking.attrs.splice(0..0, args.cfgs.blocking_attr());
-    quote!(#originals #blocking)
+    let gate = args.cfgs.blocking_attr();
+    let blocking = respan::wrap(&blocking, blocking.impl_token.span, &args.krate());
+    quote!(#originals #gate #blocking)
 }

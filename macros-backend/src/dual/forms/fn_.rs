@@ -3,7 +3,7 @@
 use super::super::ir::Branches;
 use super::super::options::{Args, Form};
 use super::super::twin::{self, FnParts, Names};
-use super::super::{fn_ids, instrument, worlds};
+use super::super::{fn_ids, instrument, respan, worlds};
 use crate::common::Errors;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -111,6 +111,7 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
     let branches: Branches = id.zip(branch).into_iter().collect();
     let originals =
         instrument::versions(&async_copy, args, (&branches, false), &|_, _| false, &mut |_, _| {});
-    blocking.attrs.splice(0..0, args.cfgs.blocking_attr());
-    quote!(#originals #blocking)
+    let gate = args.cfgs.blocking_attr();
+    let blocking = respan::wrap(&blocking, name.span(), &args.krate());
+    quote!(#originals #gate #blocking)
 }

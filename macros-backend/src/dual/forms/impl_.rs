@@ -6,7 +6,7 @@ use super::super::ir::Branches;
 use super::super::options::{self, Args, Form};
 use super::super::rewrite::closure_ty::takes_async_closures;
 use super::super::twin::{self, FnParts, Names};
-use super::super::{fn_ids, instrument, worlds};
+use super::super::{fn_ids, instrument, respan, worlds};
 use super::fn_::is_async;
 use crate::common::Errors;
 use proc_macro2::TokenStream;
@@ -74,7 +74,7 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
         );
         let Item::Impl(mut twin_impl) = async_copy else { return quote!(#original) };
         twin_impl.attrs = args.cfgs.blocking_attr().into_iter().collect();
-        twin_impl.items = made.into_values().map(ImplItem::Fn).collect();
+        twin_impl.items = made.into_values().map(|twin| wrapped(&twin, args)).collect();
         return quote!(#originals #twin_impl);
     }
     instrument::instrument(&mut async_copy, args, &branches, &left_alone);
@@ -88,10 +88,17 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
         };
         out.items.push(item);
         if let Some(twin) = name.and_then(|name| made.remove(&name)) {
-            out.items.push(ImplItem::Fn(twin));
+            out.items.push(wrapped(&twin, args));
         }
     }
     quote!(#out)
+}
+
+/// `twin`, a twin method, inside `blocking_twin!` located at the name of the
+/// method it is the twin of (see `respan`).
+fn wrapped(twin: &syn::ImplItemFn, args: &Args) -> ImplItem {
+    let original = twin.sig.ident.span();
+    ImplItem::Verbatim(respan::wrap(twin, original, &args.krate()))
 }
 
 /// The methods with twins whose twins take sync closures where they take

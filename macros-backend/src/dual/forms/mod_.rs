@@ -22,7 +22,7 @@ use super::super::ir::{Branch, Branches, FnId, Run};
 use super::super::options::{Args, Form};
 use super::super::rewrite::closure_ty::takes_async_closures;
 use super::super::twin::{self, FnParts, Names};
-use super::super::{fn_ids, instrument, worlds};
+use super::super::{fn_ids, instrument, respan, worlds};
 use super::fn_::is_async;
 use super::mod_paths::{SuperAdjust, reexport_statics};
 use super::skip;
@@ -91,7 +91,9 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
     skip::resolve(&mut copies, &original_path);
     let doc = format!("Blocking twins of the items of [`{}`](super).", module.ident);
     let gate = args.cfgs.blocking_attr();
-    let copy: Item = syn::parse_quote!(#gate #[doc = #doc] pub mod #inner { #(#copies)* });
+    let copy: Item = syn::parse_quote!(#[doc = #doc] pub mod #inner { #(#copies)* });
+    let copy = respan::wrap(&copy, module.ident.span(), &args.krate());
+    let copy = Item::Verbatim(quote!(#gate #copy));
     let left_alone = |_: Option<&syn::Ident>, attrs: &[syn::Attribute]| skip::is_marked(attrs);
     let mut finish = |item: &mut Item, version: Version| {
         if let Item::Mod(m) = item

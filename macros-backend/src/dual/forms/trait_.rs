@@ -12,7 +12,7 @@ use super::super::ir::Branches;
 use super::super::options::{self, Args, Form};
 use super::super::rewrite::closure_ty::takes_async_closures;
 use super::super::twin::{self, FnParts, Names};
-use super::super::{fn_ids, instrument, worlds};
+use super::super::{fn_ids, instrument, respan, worlds};
 use super::fn_::is_async;
 use crate::common::Errors;
 use proc_macro2::{Span, TokenStream};
@@ -111,8 +111,8 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
     let Some(declared) = declared else { return quote!(#original) };
     let blanket = super::blanket::impl_for(&declared, &blocking, &async_names, args, errors);
     let gate = args.cfgs.blocking_attr();
-    blocking.attrs.splice(0..0, gate.clone());
-    quote!(#originals #blocking #gate #blanket)
+    let blocking = respan::wrap(&blocking, declared.ident.span(), &args.krate());
+    quote!(#originals #gate #blocking #gate #blanket)
 }
 
 /// Makes `blocking` (the blocking copy of trait `name`) the blocking trait

@@ -153,8 +153,9 @@ pub(crate) fn blocking_body(
 }
 
 // Input: a blocking body `{ check; stmts }` that awaits.
-// Output: `{ check; let runtime = <private>::twin_runtime(); let _entered =
-//     runtime.enter(); stmts }`, both locals hygienic (mixed-site).
+// Output: `{ check; let __twoworlds_runtime = <private>::twin_runtime();
+//     let __twoworlds_entered = __twoworlds_runtime.enter(); stmts }`, both
+//     locals hygienic (mixed-site) and prefixed.
 /// The tokio context the blocking body runs in (feature `tokio` of the
 /// runtime; zero-sized and nothing without it): tokio futures made in the
 /// body (`tokio::spawn`, `timeout`, `interval`) find a runtime, as they do
@@ -165,8 +166,11 @@ pub(crate) fn blocking_body(
 /// in the twin, never silently.
 fn runtime_context(twin: &Twin) -> [syn::Stmt; 2] {
     let krate = &twin.krate;
-    let runtime = syn::Ident::new("runtime", proc_macro2::Span::mixed_site());
-    let entered = syn::Ident::new("_entered", proc_macro2::Span::mixed_site());
+    // Prefixed as well as hygienic: a separately defined twin is re-spanned
+    // as a whole by `blocking_twin!` (see `respan`), where hygiene no longer
+    // tells these from the user's own locals (a param named `runtime`).
+    let runtime = syn::Ident::new("__twoworlds_runtime", proc_macro2::Span::mixed_site());
+    let entered = syn::Ident::new("__twoworlds_entered", proc_macro2::Span::mixed_site());
     [
         syn::parse_quote!(let #runtime = #krate::__private::twin_runtime();),
         syn::parse_quote!(let #entered = #runtime.enter();),

@@ -1,0 +1,145 @@
+//! Errors inside a blocking twin say that they are in the blocking twin.
+//!
+//! A twin's tokens are the original's, at the same places in the source: an
+//! error rustc finds only in the twin would read as an error in the
+//! original. So `#[dual]` emits each separately defined twin (a fn, the twin
+//! methods of an impl, the blocking trait, the `blocking` module) inside a
+//! hidden function-like macro, [`blocking_twin`], that gives every token a
+//! span of its own expansion (`Span::mixed_site()`, located where the token
+//! was written). rustc then reports an error in the twin at the same place
+//! with a note that it "originates in the macro `…::blocking_twin`" and a
+//! label "in this macro invocation" on the original's name (the invocation's
+//! tokens are located there): the blocking twin of which item. Lints do not
+//! fire twice: rustc does not lint code of an external macro's expansion
+//! (the original is linted as written).
+//!
+//! Hygiene holds because *every* token of the twin, signature and body,
+//! gets the same expansion: locals, params and labels see each other as
+//! before; items, types, lifetimes, fields and `crate`/`super` paths
+//! resolve at the call site, where they did (every form's integration
+//! tests build through it). What `#[dual]` itself adds to a twin loses the
+//! hygiene that told it from the user's code, so its locals are prefixed
+//! (`__twoworlds_runtime`). A body run inline by a `#[dual]` future
+//! (trait impls) is not wrapped: it uses the async fn's params, which are
+//! outside.
+//!
+//! Input: `fn blocking_f(x: u32) -> u32 { body }`, the span of `f`.
+//! Output: `::twoworlds::__private::blocking_twin! { fn blocking_f(..) .. }`
+//! (the path and braces located at `f`), expanding to the same fn.
+
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use quote::{ToTokens, quote};
+
+/// What the hidden `blocking_twin!` macro does: `input`, every token
+/// re-spanned to this expansion (mixed-site hygiene), at its own place.
+#[must_use]
+pub(crate) fn blocking_twin(input: TokenStream) -> TokenStream {
+    input
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), blocking_twin(group.stream()));
+                inner.set_span(Span::mixed_site().located_at(group.span()));
+                TokenTree::Group(inner)
+            }
+            mut other => {
+                other.set_span(Span::mixed_site().located_at(other.span()));
+                other
+            }
+        })
+        .collect()
+}
+
+/// `twin` (a whole item or associated item) inside the `blocking_twin!`
+/// invocation whose own tokens are located at `original` (the name of the
+/// item it is the twin of).
+pub(crate) fn wrap(twin: &impl ToTokens, original: Span, krate: &syn::Path) -> TokenStream {
+    let path = located(quote!(#krate::__private::blocking_twin!), original);
+    let mut body = Group::new(Delimiter::Brace, twin.to_token_stream());
+    body.set_span(original);
+    let mut out = path;
+    out.extend([TokenTree::Group(body)]);
+    out
+}
+
+/// `tokens` (no groups), each set at `span`.
+fn located(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect()
+}
+
+/// Input: tokens with `…::blocking_twin! { item }` invocations (at any depth).
+/// Output: the same with each replaced by its `item`: what rustc sees once
+/// it expanded them (the robustness harnesses check that).
+#[must_use]
+pub(crate) fn unwrap_all(tokens: TokenStream) -> TokenStream {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut index = 0;
+    while index < tokens.len() {
+        if let [TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(body), ..] =
+            &tokens[index..]
+            && name == "blocking_twin"
+            && bang.as_char() == '!'
+        {
+            // Drop the path before the name (`::twoworlds::__private::`):
+            // what comes before it ends an item or attribute (`;`, a group).
+            while matches!(out.last(), Some(TokenTree::Ident(_)))
+                || matches!(out.last(), Some(TokenTree::Punct(p)) if p.as_char() == ':')
+            {
+                out.pop();
+            }
+            out.extend(unwrap_all(body.stream()));
+            index += 3;
+            continue;
+        }
+        out.push(match &tokens[index] {
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), unwrap_all(group.stream()));
+                inner.set_span(group.span());
+                TokenTree::Group(inner)
+            }
+            other => other.clone(),
+        });
+        index += 1;
+    }
+    out.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrapped_twin_unwraps_to_itself() {
+        let twin: syn::ItemFn = syn::parse_quote!(
+            fn blocking_f(x: u32) -> u32 {
+                x + 1
+            }
+        );
+        let krate: syn::Path = syn::parse_quote!(::twoworlds);
+        let wrapped = wrap(&twin, Span::call_site(), &krate);
+        let text = wrapped.to_string();
+        assert!(text.starts_with(":: twoworlds :: __private :: blocking_twin ! {"), "{text}");
+        let around = quote!(struct A; #wrapped mod m { #wrapped });
+        let expected = quote!(struct A; #twin mod m { #twin });
+        assert_eq!(unwrap_all(around).to_string(), expected.to_string());
+    }
+
+    #[test]
+    fn the_macro_keeps_every_token() {
+        let item = quote!(
+            fn f<'a>(x: &'a str) -> &'a str {
+                'l: loop {
+                    break 'l x;
+                }
+            }
+        );
+        assert_eq!(blocking_twin(item.clone()).to_string(), item.to_string());
+    }
+}
