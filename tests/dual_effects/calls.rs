@@ -146,3 +146,10 @@ fn another_crate_s_dual_items_run_their_blocking_twins() {
     assert_eq!(blocking_over_a_library(&Log::default()), 15, "fetch 12, hook 0, add 3");
     assert_eq!(dual_library::take_worlds(), ["connect blocking", "fetch blocking", "add blocking"]);
 }
+
+#[test]
+fn twins_of_an_older_edition_crate_keep_its_meaning() {
+    let cell = std::cell::RefCell::new(None);
+    assert!(dual_library::blocking_else_sees_the_scrutinee_borrowed(&cell));
+    assert!(twoworlds::block_on(dual_library::else_sees_the_scrutinee_borrowed(&cell)));
+}

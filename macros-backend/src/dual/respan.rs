@@ -23,6 +23,13 @@
 //! (trait impls) is not wrapped: it uses the async fn's params, which are
 //! outside.
 //!
+//! Re-spanned tokens take the edition of the macro crate (2024), and
+//! editions change what code means (temporaries of a tail expression, `if
+//! let` scrutinees, what `impl Trait` captures): so only a crate of the
+//! same edition gets the wrapper ([`same_edition`]); in any other, or when
+//! the edition cannot be read, twins keep the spans of the source and their
+//! errors read as the original's.
+//!
 //! Input: `fn blocking_f(x: u32) -> u32 { body }`, the span of `f`.
 //! Output: `::twoworlds::__private::blocking_twin! { fn blocking_f(..) .. }`
 //! (the path and braces located at `f`), expanding to the same fn.
@@ -54,12 +61,79 @@ pub(crate) fn blocking_twin(input: TokenStream) -> TokenStream {
 /// invocation whose own tokens are located at `original` (the name of the
 /// item it is the twin of).
 pub(crate) fn wrap(twin: &impl ToTokens, original: Span, krate: &syn::Path) -> TokenStream {
+    if !same_edition() {
+        return twin.to_token_stream();
+    }
     let path = located(quote!(#krate::__private::blocking_twin!), original);
     let mut body = Group::new(Delimiter::Brace, twin.to_token_stream());
     body.set_span(original);
     let mut out = path;
     out.extend([TokenTree::Group(body)]);
     out
+}
+
+/// The edition the macro crates are written in: that of every re-spanned
+/// token.
+const MACRO_EDITION: &str = "2024";
+
+/// Whether the crate being compiled (the one `#[dual]` is used in) is of
+/// [`MACRO_EDITION`], read once from its manifest (cargo sets
+/// `CARGO_MANIFEST_DIR` for it); `false` when that cannot be told.
+fn same_edition() -> bool {
+    static SAME: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *SAME.get_or_init(|| {
+        let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
+        dir.and_then(|dir| crate_edition(&dir)).is_some_and(|edition| edition == MACRO_EDITION)
+    })
+}
+
+/// The edition of the package whose manifest is in `dir`: its `[package]`
+/// `edition`, the workspace's (`edition.workspace = true`), or 2015 when
+/// unset. Read line by line for this one key: a TOML parser in the proc
+/// macro's dependencies would lengthen every user's build. `None` for a
+/// manifest this does not understand.
+fn crate_edition(dir: &std::path::Path) -> Option<String> {
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+    match key_in(&manifest, "package", "edition") {
+        None => Some("2015".to_owned()),
+        Some(Edition::Written(edition)) => Some(edition),
+        Some(Edition::FromWorkspace) => dir.ancestors().skip(1).find_map(|parent| {
+            let root = std::fs::read_to_string(parent.join("Cargo.toml")).ok()?;
+            match key_in(&root, "workspace.package", "edition")? {
+                Edition::Written(edition) => Some(edition),
+                Edition::FromWorkspace => None,
+            }
+        }),
+    }
+}
+
+/// What a manifest says of a package's edition.
+enum Edition {
+    /// `edition = "2021"`.
+    Written(String),
+    /// `edition.workspace = true` / `edition = { workspace = true }`.
+    FromWorkspace,
+}
+
+/// The value of `key` in `[section]` of `manifest`.
+fn key_in(manifest: &str, section: &str, key: &str) -> Option<Edition> {
+    let mut current = "";
+    for line in manifest.lines().map(str::trim) {
+        if let Some(header) = line.strip_prefix('[') {
+            current = header.trim_end_matches(']').trim();
+            continue;
+        }
+        let Some((name, value)) = line.split_once('=') else { continue };
+        let (name, value) = (name.trim(), value.split('#').next().unwrap_or("").trim());
+        if current != section || !(name == key || name == format!("{key}.workspace")) {
+            continue;
+        }
+        if name != key || value.contains("workspace") {
+            return Some(Edition::FromWorkspace);
+        }
+        return Some(Edition::Written(value.trim_matches('"').to_owned()));
+    }
+    None
 }
 
 /// `tokens` (no groups), each set at `span`.
@@ -129,6 +203,30 @@ mod tests {
         let around = quote!(struct A; #wrapped mod m { #wrapped });
         let expected = quote!(struct A; #twin mod m { #twin });
         assert_eq!(unwrap_all(around).to_string(), expected.to_string());
+    }
+
+    #[test]
+    fn editions_are_read_from_the_package_or_its_workspace() {
+        let written = "[package]\nname = \"a\"\nedition = \"2021\" # old\n[dependencies]\n";
+        assert!(
+            matches!(key_in(written, "package", "edition"), Some(Edition::Written(e)) if e == "2021")
+        );
+        for inherited in
+            ["[package]\nedition.workspace = true\n", "[package]\nedition = { workspace = true }\n"]
+        {
+            assert!(matches!(
+                key_in(inherited, "package", "edition"),
+                Some(Edition::FromWorkspace)
+            ));
+        }
+        let elsewhere = "[package]\nname = \"a\"\n[workspace.package]\nedition = \"2024\"\n";
+        assert!(key_in(elsewhere, "package", "edition").is_none());
+        assert!(
+            matches!(key_in(elsewhere, "workspace.package", "edition"), Some(Edition::Written(e)) if e == "2024")
+        );
+        // This crate: edition.workspace = true, the workspace's 2024.
+        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert_eq!(crate_edition(here).as_deref(), Some(MACRO_EDITION));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! facade's tests can write `#[dual]` code over it from another crate
 //! (`tests/dual_effects/calls.rs`) and check that their blocking twins call
 //! this crate's blocking twins, with no annotation. Each fn records which
-//! world it ran in ([`take_worlds`]).
+//! world it ran in ([`take_worlds`]). It is of edition 2021, older than
+//! the macro crates': its twins keep that edition's meaning
+//! ([`else_sees_the_scrutinee_borrowed`]).
 
 use std::sync::{Mutex, PoisonError};
 use twoworlds::dual;
@@ -60,4 +62,22 @@ pub trait Hook {
 #[dual]
 pub async fn run_hook<H: Hook>(hook: &H) -> u32 {
     hook.on_event(5).await - 5
+}
+
+/// Whether the `else` of an `if let` still sees the scrutinee's temporary
+/// (a `RefCell` borrow) alive: `true` in edition 2021, `false` in 2024,
+/// which drops it before the `else`. Both twins of this 2021 crate say
+/// `true`.
+#[dual]
+#[allow(
+    clippy::unused_async,
+    clippy::redundant_pattern_matching,
+    reason = "an edition probe: the `if let` keeps its scrutinee's temporary"
+)]
+pub async fn else_sees_the_scrutinee_borrowed(cell: &std::cell::RefCell<Option<u8>>) -> bool {
+    if let Some(_) = cell.borrow().as_ref() {
+        false
+    } else {
+        cell.try_borrow_mut().is_err()
+    }
 }
