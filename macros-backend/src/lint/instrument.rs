@@ -50,19 +50,19 @@ pub(crate) fn instrument_async_fn(
     let name = watch_name(at.label);
     let private = at.private;
     let desugared = if at.keep_async_fn { None } else { desugar_async_fn(attrs, sig, false) };
-    *body = match desugared {
+    *body = verbatim_block(match desugared {
         Some(args) => {
             let moves = args.moves;
-            syn::parse_quote! {{
+            quote! {
                 #warnings
                 #private::watch(#name, async move { #moves #pin #(#stmts)* })
-            }}
+            }
         }
-        None => syn::parse_quote! {{
+        None => quote! {
             #warnings
             #private::watch(#name, async move { #pin #(#stmts)* }).await
-        }},
-    };
+        },
+    });
 }
 
 /// The blocking side of a `#[dual]` future, built from the desugared
@@ -106,13 +106,13 @@ pub(crate) fn dual_async_fn(
     };
     let blocking = blocking(&args);
     let world = syn::Ident::new("world", proc_macro2::Span::mixed_site());
-    *body = syn::parse_quote! {{
+    *body = verbatim_block(quote! {
         #warnings
         #private::Dual::new(move |#world| match #world {
             #private::World::Async => #private::Branch::Async(#async_side),
             #private::World::Blocking => #private::Branch::Blocking(#blocking),
         })
-    }};
+    });
     let site = proc_macro2::Span::mixed_site();
     let output = match (&args.output, blocking_output) {
         (_, Some(ty)) => quote!(#ty),
@@ -132,6 +132,17 @@ pub(crate) fn dual_async_fn(
         attrs.push(syn::parse_quote!(#[allow(clippy::used_underscore_binding)]));
     }
     true
+}
+
+/// A block of `tokens` as they are: printed, never parsed. What the
+/// instrumentation wraps a body in is ours and well-formed; parsing it
+/// again with the user's statements cost a second parse of every body (and
+/// once a panic, issue 14), for a `Block` nothing looks into afterwards.
+fn verbatim_block(tokens: TokenStream) -> syn::Block {
+    syn::Block {
+        brace_token: syn::token::Brace::default(),
+        stmts: vec![syn::Stmt::Item(syn::Item::Verbatim(tokens))],
+    }
 }
 
 /// `impl Future<Output = T> + DualFuture` says `Future` twice to clippy
