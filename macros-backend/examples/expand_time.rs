@@ -1,7 +1,11 @@
 //! Times `#[dual]`'s expansion of every `#[twoworlds::dual(..)]` item of a
 //! file (a crate of `benches/build_time.sh`), and counts its output tokens:
-//! `cargo run -p twoworlds-macros-backend --example expand_time -- FILE [ROUNDS] [--print]`.
+//! `cargo run -p twoworlds-macros-backend --example expand_time -- FILE [ROUNDS] [STAGE] [--print]`.
 //! Built in the dev profile, as a consumer's build runs the proc macro.
+//! With world cfgs, `#[dual]` expands in two stages (`dual::stages`): with
+//! `STAGE` (`full`, `plain` or `shell`: the version the consumer's cfgs
+//! select), each item's second expansion, of that version, is timed and
+//! counted too (`-` for none).
 
 use proc_macro2::{TokenStream, TokenTree};
 use std::time::Instant;
@@ -18,10 +22,11 @@ fn count(tokens: TokenStream) -> usize {
 }
 
 fn main() {
-    let mut argv = std::env::args().skip(1);
-    let path = argv.next().expect("a file");
-    let rounds: usize = argv.next().map_or(5, |r| r.parse().expect("a count"));
-    let print = argv.next().is_some();
+    let mut cli = std::env::args().skip(1);
+    let path = cli.next().expect("a file");
+    let rounds: usize = cli.next().map_or(5, |r| r.parse().expect("a count"));
+    let stage = cli.next().filter(|s| s != "-");
+    let print = cli.next().is_some();
     let text = std::fs::read_to_string(&path).expect("readable");
     let file = syn::parse_file(&text).expect("a Rust file");
     let mut inputs = Vec::new();
@@ -47,7 +52,14 @@ fn main() {
         let start = Instant::now();
         tokens = 0;
         for (args, item) in &inputs {
-            let out = twoworlds_macros_backend::dual(args.clone(), item.clone());
+            let mut out = twoworlds_macros_backend::dual(args.clone(), item.clone());
+            if let Some(stage) = &stage {
+                let stage: TokenStream = format!("__twoworlds_stage = {stage},").parse().unwrap();
+                let second =
+                    twoworlds_macros_backend::dual(quote::quote!(#stage #args), item.clone());
+                tokens += count(out);
+                out = second;
+            }
             if print {
                 println!("{out}");
             }

@@ -33,7 +33,6 @@ impl Errors {
     }
 
     /// Whether nothing has been recorded.
-    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.combined.is_none()
     }

@@ -25,6 +25,7 @@ mod replace;
 mod rewrite;
 #[cfg(test)]
 mod robustness;
+mod stages;
 #[cfg(test)]
 mod tests;
 mod twin;
@@ -51,7 +52,13 @@ pub(crate) fn expand_in(
     invoking: Option<&std::path::Path>,
 ) -> TokenStream {
     let mut errors = Errors::default();
-    let args = options::parse(args, &mut errors);
+    let (stage, args) = stages::take(args);
+    let mut args_parsed = options::parse(args.clone(), &mut errors);
+    if stage.is_none() && errors.is_empty() && args_parsed.cfgs.any() {
+        return stages::first(&args, &args_parsed, &item);
+    }
+    args_parsed.cfgs.only = stage;
+    let args = args_parsed;
     let item = match syn::parse2::<Item>(item.clone()) {
         Ok(item) => item,
         Err(error) => {

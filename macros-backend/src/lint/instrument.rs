@@ -50,18 +50,17 @@ pub(crate) fn instrument_async_fn(
     let name = watch_name(at.label);
     let private = at.private;
     let desugared = if at.keep_async_fn { None } else { desugar_async_fn(attrs, sig, false) };
-    *body = verbatim_block(match desugared {
-        Some(args) => {
-            let moves = args.moves;
-            quote! {
-                #warnings
-                #private::watch(#name, async move { #moves #pin #(#stmts)* })
-            }
+    *body = verbatim_block(if let Some(args) = desugared {
+        let moves = args.moves;
+        quote! {
+            #warnings
+            #private::watch(#name, async move { #moves #pin #(#stmts)* })
         }
-        None => quote! {
+    } else {
+        quote! {
             #warnings
             #private::watch(#name, async move { #pin #(#stmts)* }).await
-        },
+        }
     });
 }
 
