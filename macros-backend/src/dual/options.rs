@@ -196,7 +196,12 @@ impl Args {
 
     /// The path of the facade crate in generated code.
     pub(crate) fn krate(&self) -> Path {
-        self.krate.clone().unwrap_or_else(|| syn::parse_quote!(::twoworlds))
+        self.krate.clone().unwrap_or_else(|| {
+            let span = Span::call_site();
+            let mut path = Path::from(Ident::new("twoworlds", span));
+            path.leading_colon = Some(syn::token::PathSep(span));
+            path
+        })
     }
 
     /// Reports every given option that `form` does not take.

@@ -84,10 +84,9 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
         errors.push(twin::collision(&twin_name, name, "async fn"));
         return quote!(#original);
     }
-    let (async_copy, blocking) = worlds::split(&original, args, errors);
-    let Item::Fn(mut blocking) = blocking else { return quote!(#original) };
     if args.cfgs.blocking_off() {
         // The plain version: no twin to make (its world is off).
+        let async_copy = worlds::async_copy(&original, errors);
         let none = Branches::new();
         return instrument::versions(
             &async_copy,
@@ -97,6 +96,8 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
             &mut |_, _| {},
         );
     }
+    let (async_copy, blocking) = worlds::split(&original, args, errors);
+    let Item::Fn(mut blocking) = blocking else { return quote!(#original) };
     let id = fn_ids::take(&mut blocking.attrs);
     // A fn with a receiver or `Self` in its signature is a method (the fn
     // form inside an impl): its twin is reached through `Self`.
