@@ -125,19 +125,9 @@ pub(crate) fn gate(item: &mut syn::Item, predicate: Option<&TokenStream>) {
     }
 }
 
-/// `#[cfg(predicate)]`, built, not parsed.
+/// `#[cfg(predicate)]`.
 fn cfg_attr(predicate: &TokenStream) -> syn::Attribute {
-    let span = proc_macro2::Span::call_site();
-    syn::Attribute {
-        pound_token: syn::token::Pound(span),
-        style: syn::AttrStyle::Outer,
-        bracket_token: syn::token::Bracket(span),
-        meta: syn::Meta::List(syn::MetaList {
-            path: syn::Ident::new("cfg", span).into(),
-            delimiter: syn::MacroDelimiter::Paren(syn::token::Paren(span)),
-            tokens: predicate.clone(),
-        }),
-    }
+    crate::common::list_attr("cfg", predicate.clone())
 }
 
 /// The attributes of `item`, for the item kinds `#[dual]` emits.
