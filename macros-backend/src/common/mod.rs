@@ -88,6 +88,23 @@ pub(crate) fn owner_name(self_ty: &syn::Type) -> String {
     }
 }
 
+/// `#[name(tokens)]`, built rather than `parse_quote!`d: a parse costs a
+/// proc macro built in debug (as a consumer's build runs it) far more, per
+/// attribute of every fn.
+pub(crate) fn list_attr(name: &str, tokens: TokenStream) -> syn::Attribute {
+    let span = Span::call_site();
+    syn::Attribute {
+        pound_token: syn::token::Pound(span),
+        style: syn::AttrStyle::Outer,
+        bracket_token: syn::token::Bracket(span),
+        meta: syn::Meta::List(syn::MetaList {
+            path: syn::Ident::new(name, span).into(),
+            delimiter: syn::MacroDelimiter::Paren(syn::token::Paren(span)),
+            tokens,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,22 +138,5 @@ mod tests {
         let all: Vec<String> =
             errors.finish().unwrap_err().into_iter().map(|e| e.to_string()).collect();
         assert_eq!(all, ["first", "second"]);
-    }
-}
-
-/// `#[name(tokens)]`, built rather than `parse_quote!`d: a parse costs a
-/// proc macro built in debug (as a consumer's build runs it) far more, per
-/// attribute of every fn.
-pub(crate) fn list_attr(name: &str, tokens: TokenStream) -> syn::Attribute {
-    let span = Span::call_site();
-    syn::Attribute {
-        pound_token: syn::token::Pound(span),
-        style: syn::AttrStyle::Outer,
-        bracket_token: syn::token::Bracket(span),
-        meta: syn::Meta::List(syn::MetaList {
-            path: syn::Ident::new(name, span).into(),
-            delimiter: syn::MacroDelimiter::Paren(syn::token::Paren(span)),
-            tokens,
-        }),
     }
 }
