@@ -131,6 +131,12 @@ pub(crate) fn dual_async_fn(
         tokens.extend(quote_spanned!(site=> #private::DualFuture<Blocking = #output>));
     }
     attrs.push(implied_future_bound());
+    if shell.is_some() && !attrs.iter().any(|attr| attr.path().is_ident("inline")) {
+        // Its crate compiles no code for a shell then (1/3 of a shell's
+        // cost in a blocking-only build); a caller's crate does, if it
+        // calls one.
+        attrs.push(inline_attr());
+    }
     if args.call_args.iter().any(|arg| arg.to_string().starts_with('_')) {
         // The blocking world passes `_guard` on to the twin: no use of it.
         attrs.push(list_attr("allow", quote!(clippy::used_underscore_binding)));
@@ -146,6 +152,17 @@ fn verbatim_block(tokens: TokenStream) -> syn::Block {
     syn::Block {
         brace_token: syn::token::Brace::default(),
         stmts: vec![syn::Stmt::Item(syn::Item::Verbatim(tokens))],
+    }
+}
+
+/// `#[inline]`.
+fn inline_attr() -> syn::Attribute {
+    let span = proc_macro2::Span::call_site();
+    syn::Attribute {
+        pound_token: syn::token::Pound(span),
+        style: syn::AttrStyle::Outer,
+        bracket_token: syn::token::Bracket(span),
+        meta: syn::Meta::Path(syn::Ident::new("inline", span).into()),
     }
 }
 

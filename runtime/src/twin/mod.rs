@@ -146,7 +146,8 @@ where
     }
 }
 
-/// A `#[dual]` future's blocking twin was asked for after a poll.
+/// A `#[dual]` future's blocking twin was asked for after a poll (a
+/// `&'static str` payload, as `panic!("literal")` gives).
 const TAKEN: &str = "the blocking twin of a `#[dual]` future was asked to run after the future \
                      was polled (or already taken): await it, or call the blocking twin on a new one";
 
@@ -168,7 +169,7 @@ where
                 Branch::Blocking(output) => output,
                 Branch::Async(_) => unreachable!("{MISMATCH}"),
             },
-            _ => panic!("{TAKEN}"),
+            _ => std::panic::panic_any(TAKEN),
         }
     }
 }
@@ -265,7 +266,7 @@ where
     fn run_blocking(self: Pin<&mut Self>) -> B {
         match self.get_mut().start.take() {
             Some(start) => start(),
-            None => panic!("{TAKEN}"),
+            None => std::panic::panic_any(TAKEN),
         }
     }
 }
