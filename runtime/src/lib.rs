@@ -141,7 +141,7 @@ pub mod __private {
     pub use crate::twin::settle::{call_once, run_twin};
     pub use crate::twin::std_mirror;
     pub use crate::twin::stream::{self, IterStreamExt};
-    pub use crate::twin::{Branch, Dual, DualFuture, ShellFuture, World};
+    pub use crate::twin::{Branch, Dual, DualFuture, Shell, World};
     pub use crate::watchdog::watch;
     pub use futures_core::Stream;
 }

@@ -1,7 +1,8 @@
 //! Pieces both macros share: collecting errors so all of them are reported
 //! together, and messages for unknown options that list the valid ones and
-//! suggest the nearest; and what the robustness harnesses check on an
-//! expansion ([`check`]).
+//! suggest the nearest; what the robustness harnesses check on an
+//! expansion ([`check`]); and attributes built without a parse
+//! ([`list_attr`]).
 
 pub(crate) mod check;
 pub(crate) mod compile_error;
@@ -33,7 +34,6 @@ impl Errors {
     }
 
     /// Whether nothing has been recorded.
-    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.combined.is_none()
     }
@@ -85,6 +85,23 @@ pub(crate) fn owner_name(self_ty: &syn::Type) -> String {
             |segment| segment.ident.to_string(),
         ),
         other => quote::ToTokens::to_token_stream(other).to_string().replace(' ', ""),
+    }
+}
+
+/// `#[name(tokens)]`, built rather than `parse_quote!`d: a parse costs a
+/// proc macro built in debug (as a consumer's build runs it) far more, per
+/// attribute of every fn.
+pub(crate) fn list_attr(name: &str, tokens: TokenStream) -> syn::Attribute {
+    let span = Span::call_site();
+    syn::Attribute {
+        pound_token: syn::token::Pound(span),
+        style: syn::AttrStyle::Outer,
+        bracket_token: syn::token::Bracket(span),
+        meta: syn::Meta::List(syn::MetaList {
+            path: syn::Ident::new(name, span).into(),
+            delimiter: syn::MacroDelimiter::Paren(syn::token::Paren(span)),
+            tokens,
+        }),
     }
 }
 

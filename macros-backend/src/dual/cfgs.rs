@@ -13,6 +13,13 @@
 //! world alone, *shells*: the same signatures, whose futures only serve
 //! the blocking twins that reach each other through them, with bodies that
 //! are never compiled (awaiting one panics, naming the missing world).
+//!
+//! The versions are not expanded side by side: the first expansion only
+//! puts a copy of the item under each version's cfg, each copy under
+//! `#[dual]` again with its version named ([`super::stages`]), so rustc
+//! drops the copies whose cfg is off before their expansion runs, and a
+//! consumer's build expands one version, not three
+//! ([`WorldCfgs::only`]).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -24,6 +31,9 @@ pub(crate) struct WorldCfgs {
     pub(crate) blocking: Option<TokenStream>,
     /// `async_cfg(..)`.
     pub(crate) asynchronous: Option<TokenStream>,
+    /// In the second expansion ([`super::stages`]): the one version to
+    /// emit, whose cfg is known to be on.
+    pub(crate) only: Option<Version>,
 }
 
 /// Which version of the async items to emit.
@@ -37,10 +47,30 @@ pub(crate) enum Version {
     Shell,
 }
 
+impl Version {
+    /// How the first stage names it ([`super::stages`]).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Version::Full => "full",
+            Version::Plain => "plain",
+            Version::Shell => "shell",
+        }
+    }
+}
+
 impl WorldCfgs {
     /// The versions of the async items to emit, each with the cfg it is
     /// under (`None`: unconditional).
     pub(crate) fn versions(&self) -> Vec<(Option<TokenStream>, Version)> {
+        if let Some(version) = self.only {
+            return vec![(None, version)];
+        }
+        self.all_versions()
+    }
+
+    /// Every version the cfgs call for, each with its cfg (whatever
+    /// [`Self::only`] says).
+    pub(crate) fn all_versions(&self) -> Vec<(Option<TokenStream>, Version)> {
         match (&self.asynchronous, &self.blocking) {
             (None, None) => vec![(None, Version::Full)],
             (None, Some(b)) => {
@@ -57,9 +87,19 @@ impl WorldCfgs {
         }
     }
 
-    /// `#[cfg(..)]` of the blocking world, if it is gated.
+    /// `#[cfg(..)]` of the blocking world, if it is gated (and not known to
+    /// be on: in the full and the shell versions it is).
     pub(crate) fn blocking_attr(&self) -> Option<syn::Attribute> {
-        self.blocking.as_ref().map(|b| syn::parse_quote!(#[cfg(#b)]))
+        if matches!(self.only, Some(Version::Full | Version::Shell)) {
+            return None;
+        }
+        self.blocking.as_ref().map(cfg_attr)
+    }
+
+    /// Whether the blocking world is known to be off: the plain version
+    /// emits nothing of it.
+    pub(crate) fn blocking_off(&self) -> bool {
+        self.only == Some(Version::Plain)
     }
 
     /// Whether either world is gated.
@@ -80,10 +120,14 @@ impl WorldCfgs {
 /// Puts `#[cfg(predicate)]` on `item`, when there is one.
 pub(crate) fn gate(item: &mut syn::Item, predicate: Option<&TokenStream>) {
     let Some(predicate) = predicate else { return };
-    let attr: syn::Attribute = syn::parse_quote!(#[cfg(#predicate)]);
     if let Some(attrs) = attrs_of(item) {
-        attrs.insert(0, attr);
+        attrs.insert(0, cfg_attr(predicate));
     }
+}
+
+/// `#[cfg(predicate)]`.
+fn cfg_attr(predicate: &TokenStream) -> syn::Attribute {
+    crate::common::list_attr("cfg", predicate.clone())
 }
 
 /// The attributes of `item`, for the item kinds `#[dual]` emits.
@@ -110,7 +154,8 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(text(&WorldCfgs::default()), ["Full:"]);
-        let both = WorldCfgs { blocking: Some(quote!(b)), asynchronous: Some(quote!(a)) };
+        let both =
+            WorldCfgs { blocking: Some(quote!(b)), asynchronous: Some(quote!(a)), only: None };
         assert_eq!(
             text(&both),
             ["Full:all (a , b)", "Plain:all (a , not (b))", "Shell:all (not (a) , b)"]

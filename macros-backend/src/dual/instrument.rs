@@ -106,11 +106,14 @@ struct ShellBodies<'a> {
 impl ShellBodies<'_> {
     /// The shell body; `attrs` gain what it needs: its arguments go unused.
     fn body(&self, attrs: &mut Vec<Attribute>) -> Block {
-        attrs.push(syn::parse_quote!(
-            #[allow(unused_variables, clippy::needless_pass_by_value, clippy::unused_self)]
-        ));
+        let allow = quote!(unused_variables, clippy::needless_pass_by_value, clippy::unused_self);
+        attrs.push(crate::common::list_attr("allow", allow));
         let message = self.message;
-        syn::parse_quote!({ ::core::panic!(#message) })
+        // Built, not parsed: only a shell that cannot desugar prints it.
+        Block {
+            brace_token: syn::token::Brace::default(),
+            stmts: vec![syn::Stmt::Item(Item::Verbatim(quote!(::core::panic!(#message))))],
+        }
     }
 }
 

@@ -26,6 +26,7 @@ pub(crate) mod respan;
 mod rewrite;
 #[cfg(test)]
 mod robustness;
+mod stages;
 #[cfg(test)]
 mod tests;
 mod twin;
@@ -52,7 +53,16 @@ pub(crate) fn expand_in(
     invoking: Option<&std::path::Path>,
 ) -> TokenStream {
     let mut errors = Errors::default();
-    let args = options::parse(args, &mut errors);
+    let (stage, args) = stages::take(args);
+    let mut args_parsed = options::parse_only(args.clone(), &mut errors);
+    if stage.is_none() && errors.is_empty() && args_parsed.cfgs.any() {
+        return stages::first(&args, &args_parsed, &item);
+    }
+    args_parsed.cfgs.only = stage;
+    if !args_parsed.cfgs.blocking_off() {
+        options::add_stream_mirrors(&mut args_parsed);
+    }
+    let args = args_parsed;
     let item = match syn::parse2::<Item>(item.clone()) {
         Ok(item) => item,
         Err(error) => {

@@ -196,7 +196,12 @@ impl Args {
 
     /// The path of the facade crate in generated code.
     pub(crate) fn krate(&self) -> Path {
-        self.krate.clone().unwrap_or_else(|| syn::parse_quote!(::twoworlds))
+        self.krate.clone().unwrap_or_else(|| {
+            let span = Span::call_site();
+            let mut path = Path::from(Ident::new("twoworlds", span));
+            path.leading_colon = Some(syn::token::PathSep(span));
+            path
+        })
     }
 
     /// Reports every given option that `form` does not take.
@@ -220,6 +225,14 @@ impl Args {
 /// Parses `tokens` (the inside of `#[dual(..)]`), recording every error in
 /// `errors` and keeping what parsed.
 pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
+    let mut args = parse_only(tokens, errors);
+    add_stream_mirrors(&mut args);
+    args
+}
+
+/// [`parse`] without the stream mirrors' rules: all a first stage needs
+/// (`super::stages`), and all a version without a blocking world does.
+pub(crate) fn parse_only(tokens: TokenStream, errors: &mut Errors) -> Args {
     let mut args = Args::empty();
     let parser = |input: ParseStream<'_>| {
         while !input.is_empty() {
@@ -240,10 +253,14 @@ pub(crate) fn parse(tokens: TokenStream, errors: &mut Errors) -> Args {
     };
     // The closure never fails: it records errors and moves on.
     let _ = parser.parse2(tokens);
+    args
+}
+
+/// Adds the rules of the stream constructors' sync mirrors to `args`.
+pub(crate) fn add_stream_mirrors(args: &mut Args) {
     let krate = args.krate();
     args.replacements.add_stream_mirrors(&krate);
     args.has_replacements = true;
-    args
 }
 
 /// Skips tokens up to (not including) the next top-level comma.

@@ -27,3 +27,12 @@ pub(crate) fn split(item: &Item, args: &Args, errors: &mut Errors) -> (Item, Ite
     instrument::strip_markers(&mut blocking);
     (async_copy, blocking)
 }
+
+/// The async copy of [`split`] alone, for a version with no blocking world
+/// (the plain one, see [`super::cfgs`]).
+pub(crate) fn async_copy(item: &Item, errors: &mut Errors) -> Item {
+    let mut async_copy = item.clone();
+    super::fn_ids::mark(&mut async_copy);
+    keep_world(World::Async, &mut async_copy, errors);
+    async_copy
+}

@@ -3,8 +3,9 @@
 
 use super::desugar::{DesugaredArgs, desugar_async_fn};
 use super::{Allow, Imports, blocking_call_warnings, strip_allow_markers};
+use crate::common::list_attr;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::visit::Visit;
 
 /// Where an async body is instrumented: its name for the watchdog, the
@@ -50,19 +51,18 @@ pub(crate) fn instrument_async_fn(
     let name = watch_name(at.label);
     let private = at.private;
     let desugared = if at.keep_async_fn { None } else { desugar_async_fn(attrs, sig, false) };
-    *body = match desugared {
-        Some(args) => {
-            let moves = args.moves;
-            syn::parse_quote! {{
-                #warnings
-                #private::watch(#name, async move { #moves #pin #(#stmts)* })
-            }}
+    *body = verbatim_block(if let Some(args) = desugared {
+        let moves = args.moves;
+        quote! {
+            #warnings
+            #private::watch(#name, async move { #moves #pin #(#stmts)* })
         }
-        None => syn::parse_quote! {{
+    } else {
+        quote! {
             #warnings
             #private::watch(#name, async move { #pin #(#stmts)* }).await
-        }},
-    };
+        }
+    });
 }
 
 /// The blocking side of a `#[dual]` future, built from the desugared
@@ -76,7 +76,8 @@ pub(crate) type BlockingSide<'a> = &'a dyn Fn(&DesugaredArgs) -> TokenStream;
 //                  World::Async => Branch::Async(<private>::watch(.., async move {
 //                      <moves> <pin> stmts })),
 //                  World::Blocking => Branch::Blocking(<blocking side>),
-//              }) }`; a shell's async side is `ShellFuture::new(<message>)`.
+//              }) }`;
+// a shell's body is `<warnings> <private>::Shell::new(<message>, move || <blocking side>)`.
 // The closure owns every argument (the async arm names them all), so they
 // live, and drop, with the future, as with `async fn`.
 /// Instruments an async fn of `#[dual]` into the fn returning its `Dual`
@@ -95,50 +96,81 @@ pub(crate) fn dual_async_fn(
     let private = at.private;
     // First: it takes the `#[allow_blocking]` markers off the body.
     let warnings = warnings_of(&written, body, at);
-    // A shell (its async world cfg'd out): a future that only says so, with
-    // no async body to compile.
-    let async_side = if let Some(message) = shell {
-        quote!(#private::ShellFuture::new(#message))
+    let blocking = blocking(&args);
+    *body = verbatim_block(if let Some(message) = shell {
+        // A shell (its async world cfg'd out): a future that only says so,
+        // with no async body to compile, and no `match` on the world.
+        quote! {
+            #warnings
+            #private::Shell::new(#message, move || #blocking)
+        }
     } else {
         let (pin, stmts, moves) = (pin_output(&args.output), &body.stmts, &args.moves);
         let name = watch_name(at.label);
-        quote!(#private::watch(#name, async move { #moves #pin #(#stmts)* }))
-    };
-    let blocking = blocking(&args);
-    let world = syn::Ident::new("world", proc_macro2::Span::mixed_site());
-    *body = syn::parse_quote! {{
-        #warnings
-        #private::Dual::new(move |#world| match #world {
-            #private::World::Async => #private::Branch::Async(#async_side),
-            #private::World::Blocking => #private::Branch::Blocking(#blocking),
-        })
-    }};
+        let world = syn::Ident::new("world", proc_macro2::Span::mixed_site());
+        quote! {
+            #warnings
+            #private::Dual::new(move |#world| match #world {
+                #private::World::Async => #private::Branch::Async(
+                    #private::watch(#name, async move { #moves #pin #(#stmts)* })
+                ),
+                #private::World::Blocking => #private::Branch::Blocking(#blocking),
+            })
+        }
+    });
     let site = proc_macro2::Span::mixed_site();
     let output = match (&args.output, blocking_output) {
         (_, Some(ty)) => quote!(#ty),
         (syn::ReturnType::Default, None) => quote!(()),
         (syn::ReturnType::Type(_, ty), None) => quote!(#ty),
     };
-    let dual: syn::TypeParamBound =
-        syn::parse_quote_spanned!(site=> #private::DualFuture<Blocking = #output>);
     if let syn::ReturnType::Type(_, ty) = &mut sig.output
         && let syn::Type::Verbatim(tokens) = &mut **ty
     {
-        tokens.extend(quote!(+ #dual));
+        tokens.extend(quote!(+));
+        tokens.extend(quote_spanned!(site=> #private::DualFuture<Blocking = #output>));
     }
     attrs.push(implied_future_bound());
+    if shell.is_some() && !attrs.iter().any(|attr| attr.path().is_ident("inline")) {
+        // Its crate compiles no code for a shell then (1/3 of a shell's
+        // cost in a blocking-only build); a caller's crate does, if it
+        // calls one.
+        attrs.push(inline_attr());
+    }
     if args.call_args.iter().any(|arg| arg.to_string().starts_with('_')) {
         // The blocking world passes `_guard` on to the twin: no use of it.
-        attrs.push(syn::parse_quote!(#[allow(clippy::used_underscore_binding)]));
+        attrs.push(list_attr("allow", quote!(clippy::used_underscore_binding)));
     }
     true
+}
+
+/// A block of `tokens` as they are: printed, never parsed. What the
+/// instrumentation wraps a body in is ours and well-formed; parsing it
+/// again with the user's statements cost a second parse of every body (and
+/// once a panic, issue 14), for a `Block` nothing looks into afterwards.
+fn verbatim_block(tokens: TokenStream) -> syn::Block {
+    syn::Block {
+        brace_token: syn::token::Brace::default(),
+        stmts: vec![syn::Stmt::Item(syn::Item::Verbatim(tokens))],
+    }
+}
+
+/// `#[inline]`.
+fn inline_attr() -> syn::Attribute {
+    let span = proc_macro2::Span::call_site();
+    syn::Attribute {
+        pound_token: syn::token::Pound(span),
+        style: syn::AttrStyle::Outer,
+        bracket_token: syn::token::Bracket(span),
+        meta: syn::Meta::Path(syn::Ident::new("inline", span).into()),
+    }
 }
 
 /// `impl Future<Output = T> + DualFuture` says `Future` twice to clippy
 /// (`DualFuture: Future`), but reads better in the docs than
 /// `impl DualFuture<Output = T>`.
 pub(crate) fn implied_future_bound() -> syn::Attribute {
-    syn::parse_quote!(#[allow(clippy::implied_bounds_in_impls)])
+    list_attr("allow", quote!(clippy::implied_bounds_in_impls))
 }
 
 /// The blocking-call warnings of `body`, the body of `sig`, whose

@@ -146,6 +146,11 @@ where
     }
 }
 
+/// A `#[dual]` future's blocking twin was asked for after a poll (a
+/// `&'static str` payload, as `panic!("literal")` gives).
+const TAKEN: &str = "the blocking twin of a `#[dual]` future was asked to run after the future \
+                     was polled (or already taken): await it, or call the blocking twin on a new one";
+
 /// The closure of a [`Dual`] answered the other world: a bug of the code
 /// that built it (`#[dual]` never does).
 const MISMATCH: &str = "a `Dual` future's closure answered another world than asked";
@@ -164,10 +169,7 @@ where
                 Branch::Blocking(output) => output,
                 Branch::Async(_) => unreachable!("{MISMATCH}"),
             },
-            _ => panic!(
-                "the blocking twin of a `#[dual]` future was asked to run after the future \
-                 was polled (or already taken): await it, or call the blocking twin on a new one"
-            ),
+            _ => std::panic::panic_any(TAKEN),
         }
     }
 }
@@ -202,42 +204,70 @@ where
     }
 }
 
-/// The async side of a `#[dual]` future whose async world is compiled out
-/// (`#[dual(async_cfg(..))]` off): the future serves the blocking twins
-/// (they run its blocking side), and awaiting it panics with the message.
-/// A plain type rather than an async block, so that a one-world build
-/// compiles no async body per fn.
+/// The `#[dual]` future of a fn whose async world is compiled out
+/// (`#[dual(async_cfg(..))]` off): it serves the blocking twins (they run
+/// its closure, which calls the fn's blocking twin), and awaiting it panics
+/// with the message. A plain type rather than a [`Dual`] with an async arm,
+/// so that a one-world build compiles no async body and no `match` per fn.
 ///
 /// ```should_panic
 /// use std::future::Future as _;
 /// use std::task::{Context, Waker};
-/// let mut shell = twoworlds_runtime::__private::ShellFuture::<u32>::new("async world is off");
+/// let mut shell = twoworlds_runtime::__private::Shell::<_, u32>::new("async world is off", || 1);
 /// let _ = std::pin::Pin::new(&mut shell).poll(&mut Context::from_waker(Waker::noop()));
 /// ```
 #[doc(hidden)]
+#[must_use = "futures do nothing unless you `.await` or poll them"]
 #[derive(Debug)]
-pub struct ShellFuture<T> {
+pub struct Shell<S, T> {
+    /// The closure that owns the arguments and runs the blocking twin;
+    /// `None` once polled or taken.
+    start: Option<S>,
     /// What awaiting it says.
     message: &'static str,
     /// The output it never gives.
     output: std::marker::PhantomData<fn() -> T>,
 }
 
-impl<T> ShellFuture<T> {
-    /// The shell saying `message` when awaited.
+// Nothing in a shell is pinned: the closure is moved out, never polled.
+impl<S, T> Unpin for Shell<S, T> {}
+
+impl<S, T, B> Shell<S, T>
+where
+    S: FnOnce() -> B,
+{
+    /// The shell saying `message` when awaited, running `start` for the
+    /// blocking twins.
     #[inline]
-    #[must_use]
-    pub fn new(message: &'static str) -> Self {
-        ShellFuture { message, output: std::marker::PhantomData }
+    pub fn new(message: &'static str, start: S) -> Self {
+        Shell { start: Some(start), message, output: std::marker::PhantomData }
     }
 }
 
-impl<T> Future for ShellFuture<T> {
+impl<S, T> Future for Shell<S, T> {
     type Output = T;
 
     fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
+        // The arguments drop first, as a `Dual` drops them when polled.
+        let this = self.get_mut();
+        this.start = None;
         // A `&'static str` payload, as `panic!("literal")` gives.
-        std::panic::panic_any(self.message)
+        std::panic::panic_any(this.message)
+    }
+}
+
+impl<S, T, B> DualFuture for Shell<S, T>
+where
+    S: FnOnce() -> B,
+{
+    type Blocking = B;
+
+    #[inline]
+    fn run_blocking(self: Pin<&mut Self>) -> B {
+        match self.get_mut().start.take() {
+            Some(start) => start(),
+            None => std::panic::panic_any(TAKEN),
+        }
     }
 }
 

@@ -69,7 +69,8 @@ pub(crate) fn check_sig(sig: &syn::Signature, errors: &mut Errors) -> bool {
 // Input: `#[dual] async fn name(args) -> T { body }`.
 // Output: `fn name(args) -> impl Future<Output = T> + DualFuture { Dual::new(..) }`
 // (async world: the watched body; blocking world: `blocking_name(args)`) and
-// `fn blocking_name(args) -> T { <body, every .await settled by type> }`.
+// `fn blocking_name(args) -> T { <body, every .await settled by type> }`
+// (none in the plain version of a world-cfg'd item: see `cfgs`).
 /// Expands the fn form.
 pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> TokenStream {
     args.check_form(Form::Fn, errors);
@@ -82,6 +83,18 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
     if twin_name == *name {
         errors.push(twin::collision(&twin_name, name, "async fn"));
         return quote!(#original);
+    }
+    if args.cfgs.blocking_off() {
+        // The plain version: no twin to make (its world is off).
+        let async_copy = worlds::async_copy(&original, errors);
+        let none = Branches::new();
+        return instrument::versions(
+            &async_copy,
+            args,
+            (&none, false),
+            &|_, _| false,
+            &mut |_, _| {},
+        );
     }
     let (async_copy, blocking) = worlds::split(&original, args, errors);
     let Item::Fn(mut blocking) = blocking else { return quote!(#original) };
