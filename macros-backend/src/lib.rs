@@ -43,14 +43,6 @@ pub fn dual_in_file(
     dual::expand_in(args, item, invoking)
 }
 
-/// The hidden `blocking_twin!` macro `#[dual]` wraps each blocking twin in:
-/// its tokens, re-spanned so that rustc's errors there say they are in a
-/// blocking twin (see `dual::respan`).
-#[must_use]
-pub fn blocking_twin(input: TokenStream) -> TokenStream {
-    dual::respan::blocking_twin(input)
-}
-
 /// `#[only_async]` / `#[only_blocking]` (named by `name`) reached outside a
 /// `#[dual]` item: a `compile_error!` beside the item unchanged.
 #[must_use]

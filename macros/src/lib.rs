@@ -45,8 +45,26 @@ pub fn per_world(_input: TokenStream) -> TokenStream {
 
 /// What `#[dual]` wraps each blocking twin in (not public API): the item,
 /// re-spanned, so that an error inside it says it is in a blocking twin.
+///
+/// Written here over `proc_macro`'s own types, not in the backend over
+/// `proc_macro2`'s: it runs once per twin, and is the whole of its work.
+/// See the backend's `dual::respan` for why and where it is used.
 #[doc(hidden)]
 #[proc_macro]
 pub fn blocking_twin(input: TokenStream) -> TokenStream {
-    backend::blocking_twin(input.into()).into()
+    use proc_macro::{Group, Span, TokenTree};
+    input
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), blocking_twin(group.stream()));
+                inner.set_span(Span::mixed_site().located_at(group.span()));
+                TokenTree::Group(inner)
+            }
+            mut other => {
+                other.set_span(Span::mixed_site().located_at(other.span()));
+                other
+            }
+        })
+        .collect()
 }

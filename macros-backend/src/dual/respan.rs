@@ -4,7 +4,8 @@
 //! error rustc finds only in the twin would read as an error in the
 //! original. So `#[dual]` emits each separately defined twin (a fn, the twin
 //! methods of an impl, the blocking trait, the `blocking` module) inside a
-//! hidden function-like macro, [`blocking_twin`], that gives every token a
+//! hidden function-like macro, `blocking_twin!` (in the `twoworlds-macros`
+//! shim, over `proc_macro`'s own types), that gives every token a
 //! span of its own expansion (`Span::mixed_site()`, located where the token
 //! was written). rustc then reports an error in the twin at the same place
 //! with a note that it "originates in the macro `…::blocking_twin`" and a
@@ -36,26 +37,6 @@
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
-
-/// What the hidden `blocking_twin!` macro does: `input`, every token
-/// re-spanned to this expansion (mixed-site hygiene), at its own place.
-#[must_use]
-pub(crate) fn blocking_twin(input: TokenStream) -> TokenStream {
-    input
-        .into_iter()
-        .map(|token| match token {
-            TokenTree::Group(group) => {
-                let mut inner = Group::new(group.delimiter(), blocking_twin(group.stream()));
-                inner.set_span(Span::mixed_site().located_at(group.span()));
-                TokenTree::Group(inner)
-            }
-            mut other => {
-                other.set_span(Span::mixed_site().located_at(other.span()));
-                other
-            }
-        })
-        .collect()
-}
 
 /// `twin` (a whole item or associated item) inside the `blocking_twin!`
 /// invocation whose own tokens are located at `original` (the name of the
@@ -227,17 +208,5 @@ mod tests {
         // This crate: edition.workspace = true, the workspace's 2024.
         let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         assert_eq!(crate_edition(here).as_deref(), Some(MACRO_EDITION));
-    }
-
-    #[test]
-    fn the_macro_keeps_every_token() {
-        let item = quote!(
-            fn f<'a>(x: &'a str) -> &'a str {
-                'l: loop {
-                    break 'l x;
-                }
-            }
-        );
-        assert_eq!(blocking_twin(item.clone()).to_string(), item.to_string());
     }
 }
