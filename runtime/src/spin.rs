@@ -14,9 +14,10 @@
 //!
 //! So each waiter keeps a [`Duel`]: the recent latency of its waits when it
 //! spun first and when it parked at once, measured, and spins only while
-//! spinning at least halves the wait. The other way is tried again now and
-//! then, less often the longer it keeps losing, so a change of load is seen
-//! within a few hundred waits. A spin also ends as soon as it finds itself
+//! spinning makes the wait clearly shorter (by its [`Rule`]: half for
+//! `block_on`, two thirds for the pool's standby thread). The other way is
+//! tried again now and then, less often the longer it keeps losing, so a
+//! change of load is seen within a few hundred waits. A spin also ends as soon as it finds itself
 //! descheduled (a gap in its looks at the clock): the cores are wanted.
 
 use std::time::{Duration, Instant};
@@ -82,13 +83,45 @@ const EXPLORE_MIN: u16 = 4;
 /// The most waits between two tries of the losing arm.
 const EXPLORE_MAX: u16 = 1024;
 
-/// Spinning is tried only while a park takes longer than this: a quicker
-/// park (a busy machine, whose cores do not halt, wakes a thread in 2–8 µs)
-/// leaves a spin too little to win for the risk it takes there (a spinner the
+/// What a waiter's [`Duel`] asks of spinning before it spins: how much
+/// sooner than parking its waits must end, how long one spin may last, and
+/// how slow parking must be for a spin to be tried at all.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rule {
+    /// Spinning wins while its typical wait is at most this many hundredths
+    /// of parking's.
+    wins_at_pct: u32,
+    /// A spin lasts at most this many hundredths of parking's typical wait
+    /// (and at most [`SPIN_FOR`]).
+    window_pct: u32,
+    /// Spinning is tried only while parking's typical wait is longer.
+    dear_park: Duration,
+}
+
+/// `block_on`'s rule: spinning must halve the wait, a spin lasts at most
+/// half a park's wait (a spin still waiting then cannot halve it any more),
+/// and none is tried while a park takes 12 µs or less: a quicker park (a
+/// busy machine, whose cores do not halt, wakes a thread in 2–8 µs) leaves a
+/// spin too little to win for the risk it takes there (a spinner the
 /// scheduler deschedules waits for a time slice, hundreds of µs, where a
-/// parked thread would have been woken at once). On an idle VM a park takes
-/// 40–50 µs.
-const DEAR_PARK: Duration = Duration::from_micros(12);
+/// parked thread would have been woken at once).
+pub(crate) const BLOCK_ON: Rule =
+    Rule { wins_at_pct: 50, window_pct: 50, dear_park: Duration::from_micros(12) };
+
+/// The pool's standby thread's rule. Its wait spans the awaiting task's
+/// whole turn (the result's wake-up of that task, its poll, its next
+/// submit), which no spin shortens, so a spin can save a park's wake-up and
+/// no more: on the 2-core benchmark VM, with the machine nearly idle, a
+/// parked standby's wait took 9–10 µs, the round trip 12.5 µs, against
+/// 5.8 µs for a standby that always spun (`benches/unblock.rs`). Under
+/// `BLOCK_ON`'s rule it never spun there: parks under 12 µs, and a window of
+/// half a park that cut the spins short. So spinning wins at two thirds of
+/// parking's wait, a spin lasts up to a whole park's wait, and it is tried
+/// however quick a park is: on a busy machine the tries lose (the spinner
+/// holds the core the awaiting task needs) and become rare (one in
+/// [`EXPLORE_MAX`] waits).
+pub(crate) const STANDBY: Rule =
+    Rule { wins_at_pct: 67, window_pct: 100, dear_park: Duration::ZERO };
 
 /// A sample counts at most twice the average plus this (see [`Duel`]).
 const SLACK: Duration = Duration::from_micros(1);
@@ -97,14 +130,16 @@ const SLACK: Duration = Duration::from_micros(1);
 /// by their measured latency (from the moment the waiter found nothing to do
 /// until its event came), and which to use next.
 ///
-/// Spinning wins only where it at least halves the wait: a spin costs the
-/// CPU time it lasts, a park almost none, so a small gain is not worth it.
-/// Ties (waits longer than [`CAP`] either way) go to parking. The losing arm
-/// is tried every `interval` waits, to follow a change of load; each try that
-/// confirms it doubles the interval (up to [`EXPLORE_MAX`]), one that makes
-/// it win resets it. Spinning is not tried at all while parks are quick (see
-/// [`DEAR_PARK`]); when they get slow (the machine went idle: the winner's
-/// average follows within a few waits) it is tried within a few waits.
+/// Spinning wins only where it makes the wait clearly shorter (by its
+/// [`Rule`]: `block_on` asks for half): a spin costs the CPU time it lasts,
+/// a park almost none, so a small gain is not worth it. Ties (waits longer
+/// than [`CAP`] either way) go to parking. The losing arm is tried every
+/// `interval` waits, to follow a change of load; each try that confirms it
+/// doubles the interval (up to [`EXPLORE_MAX`]), one that makes it win
+/// resets it. Spinning is not tried at all while parks are quicker than the
+/// rule's `dear_park`; when they get slow (the machine went idle: the
+/// winner's average follows within a few waits) it is tried within a few
+/// waits.
 ///
 /// The averages are typical waits rather than means: a sample counts at most
 /// twice the average (plus [`SLACK`]), so one stray long wait (a preemption,
@@ -122,28 +157,40 @@ pub(crate) struct Duel {
     countdown: u16,
     /// Waits between two tries of the losing arm.
     interval: u16,
+    /// What spinning must do to win, and how long a spin lasts.
+    rule: Rule,
 }
 
 impl Duel {
     /// Nothing measured: spin first, and try parking soon.
-    pub(crate) const fn new() -> Self {
-        Duel { spin: u32::MAX, park: u32::MAX, countdown: 2, interval: EXPLORE_MIN }
+    pub(crate) const fn new(rule: Rule) -> Self {
+        Duel { spin: u32::MAX, park: u32::MAX, countdown: 2, interval: EXPLORE_MIN, rule }
     }
 
     /// The arm that has served better so far (spinning, until parking has
     /// been measured).
     fn winner(&self) -> Arm {
-        if self.park == u32::MAX || u64::from(self.spin) * 2 <= u64::from(self.park) {
-            Arm::Spin
-        } else {
-            Arm::Park
+        if self.would_win(Arm::Spin, self.spin) { Arm::Spin } else { Arm::Park }
+    }
+
+    /// Whether a wait of `sample` ns with `arm` would win against the other
+    /// arm's average.
+    fn would_win(&self, arm: Arm, sample: u32) -> bool {
+        let wins = |spin: u32, park: u32| {
+            park == u32::MAX
+                || u64::from(spin) * 100 <= u64::from(park) * u64::from(self.rule.wins_at_pct)
+        };
+        match arm {
+            Arm::Spin => wins(sample, self.park),
+            Arm::Park => !wins(self.spin, sample),
         }
     }
 
-    /// How long a spin may last: [`SPIN_FOR`], or half a park's latency if
-    /// shorter: a spin still waiting then cannot halve the wait any more.
+    /// How long a spin may last: [`SPIN_FOR`], or the rule's share of a
+    /// park's latency if shorter.
     pub(crate) fn window(&self) -> Duration {
-        SPIN_FOR.min(Duration::from_nanos(u64::from(self.park) / 2))
+        let share = u64::from(self.park) * u64::from(self.rule.window_pct) / 100;
+        SPIN_FOR.min(Duration::from_nanos(share))
     }
 
     /// The arm for the next wait: the winner, or now and then the loser.
@@ -153,7 +200,7 @@ impl Duel {
             return Arm::Park;
         }
         let winner = self.winner();
-        if winner == Arm::Park && self.park < duration_nanos(DEAR_PARK) {
+        if winner == Arm::Park && self.park < duration_nanos(self.rule.dear_park) {
             // Parking is quick: no spin to try; try one soon once it is not.
             self.interval = EXPLORE_MIN;
             self.countdown = EXPLORE_MIN;
@@ -193,8 +240,10 @@ impl Duel {
         };
         if exploring {
             // A try of the losing arm: it lost again (try it less often), or
-            // it won (keep watching closely).
-            self.interval = if self.winner() == before {
+            // it won, or this wait alone would have won (keep watching
+            // closely: the load changed, its average follows within a few
+            // tries).
+            self.interval = if self.winner() == before && !self.would_win(arm, sample) {
                 (self.interval * 2).min(EXPLORE_MAX)
             } else {
                 EXPLORE_MIN
@@ -288,14 +337,21 @@ mod tests {
     }
 
     /// `n` waits of `duel`, each lasting `spinning` µs when it spins and
-    /// `parking` µs when it parks; returns how many spun.
+    /// `parking` µs when it parks (a spin cut short by its window waits the
+    /// window, then parks); returns how many spun.
     fn waits(duel: &mut Duel, n: usize, spinning: u64, parking: u64) -> usize {
         let mut spun = 0;
         for _ in 0..n {
+            let window = duel.window();
             let arm = duel.choose();
-            let lasted = if arm == Arm::Spin { spinning } else { parking };
+            let spin_wait = Duration::from_micros(spinning);
+            let lasted = match arm {
+                Arm::Spin if spin_wait > window => window + Duration::from_micros(parking),
+                Arm::Spin => spin_wait,
+                Arm::Park => Duration::from_micros(parking),
+            };
             spun += usize::from(arm == Arm::Spin);
-            duel.record(arm, Duration::from_micros(lasted));
+            duel.record(arm, lasted);
         }
         spun
     }
@@ -305,7 +361,7 @@ mod tests {
         if !multi_core() {
             return;
         }
-        let mut duel = Duel::new();
+        let mut duel = Duel::new(BLOCK_ON);
         // An idle VM: a spin waits 7 µs, a park 48 µs.
         waits(&mut duel, 100, 7, 48);
         assert_eq!(duel.winner(), Arm::Spin);
@@ -318,7 +374,7 @@ mod tests {
         if !multi_core() {
             return;
         }
-        let mut duel = Duel::new();
+        let mut duel = Duel::new(BLOCK_ON);
         waits(&mut duel, 100, 7, 48);
         // Load: spinning takes the core the waker needs, and a park is
         // quick: after a few waits, no spin at all.
@@ -331,11 +387,49 @@ mod tests {
     }
 
     #[test]
+    fn the_standby_spins_where_a_spin_saves_a_third_of_a_short_park() {
+        if !multi_core() {
+            return;
+        }
+        // The standby thread's wait on an idle VM: the awaiting task's turn
+        // (6 µs) either way, plus a wake-up (4 µs) when it parked.
+        let mut duel = Duel::new(STANDBY);
+        waits(&mut duel, 100, 6, 10);
+        assert_eq!(duel.winner(), Arm::Spin);
+        let spun = waits(&mut duel, 1000, 6, 10);
+        assert!(spun >= 990, "{spun} of 1000 waits spun");
+        // `block_on`'s rule cuts every spin short at half a park (5 µs), and
+        // then tries none while a park takes under 12 µs.
+        let mut duel = Duel::new(BLOCK_ON);
+        waits(&mut duel, 100, 6, 10);
+        assert_eq!(waits(&mut duel, 1000, 6, 10), 0);
+    }
+
+    #[test]
+    fn the_standby_parks_under_load_and_tries_a_spin_rarely() {
+        if !multi_core() {
+            return;
+        }
+        // A busy machine: the spinner holds the core the awaiting task
+        // needs, and a park is quick.
+        let mut duel = Duel::new(STANDBY);
+        waits(&mut duel, 100, 18, 9);
+        assert_eq!(duel.winner(), Arm::Park);
+        let spun = waits(&mut duel, 10_000, 18, 9);
+        assert!(spun <= 12, "{spun} of 10000 waits spun");
+        // Quiet again: spinning wins back within a few dozen waits of its
+        // next try (at most `EXPLORE_MAX` waits away): a try that wins on
+        // its own brings the next ones closer.
+        waits(&mut duel, usize::from(EXPLORE_MAX) + 60, 6, 10);
+        assert_eq!(duel.winner(), Arm::Spin);
+    }
+
+    #[test]
     fn a_spin_that_keeps_losing_is_tried_rarely() {
         if !multi_core() {
             return;
         }
-        let mut duel = Duel::new();
+        let mut duel = Duel::new(BLOCK_ON);
         // Slow parks, and spins that lose anyway (descheduled spinners).
         waits(&mut duel, 100, 100, 20);
         let spun = waits(&mut duel, 10_000, 100, 20);
@@ -347,7 +441,7 @@ mod tests {
         if !multi_core() {
             return;
         }
-        let mut duel = Duel::new();
+        let mut duel = Duel::new(BLOCK_ON);
         // 1 ms timers: both arms wait as long; spinning would only burn CPU.
         waits(&mut duel, 100, 1000, 1000);
         assert_eq!(duel.winner(), Arm::Park);
@@ -357,7 +451,7 @@ mod tests {
 
     #[test]
     fn a_wait_that_never_started_records_nothing() {
-        let mut duel = Duel::new();
+        let mut duel = Duel::new(BLOCK_ON);
         Timing::default().end(&mut duel);
         assert_eq!((duel.spin, duel.park), (u32::MAX, u32::MAX));
     }

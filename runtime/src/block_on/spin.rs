@@ -19,7 +19,7 @@
 use std::cell::Cell;
 use std::sync::atomic::Ordering;
 
-use crate::spin::{Arm, Duel, Timing, multi_core, spin_until};
+use crate::spin::{Arm, BLOCK_ON, Duel, Timing, multi_core, spin_until};
 use crate::sync::AtomicBool;
 
 /// A thread's spinning policy: a plain cell in a thread-local.
@@ -46,7 +46,7 @@ impl Waiting {
 impl Spin {
     /// Nothing measured yet.
     pub(super) const fn new() -> Self {
-        Spin { duel: Cell::new(Duel::new()) }
+        Spin { duel: Cell::new(Duel::new(BLOCK_ON)) }
     }
 
     /// Called each time `waiting` found the flag down: on the first call,

@@ -13,10 +13,11 @@
 //!
 //! One thread back from a job stands by for the next (never on a single
 //! core; see [`Pool::stand_by`]): it spins for it first, where that has paid
-//! (a [`Duel`] of its recent waits, spinning first and parking at once: on
-//! an idle VM, where waking a sleeping thread costs 10–60 µs, spinning cut
-//! the round trip to ~0.4× tokio's `spawn_blocking`, `benches/unblock.rs`;
-//! on a busy machine the spinner takes the core the awaiting task needs),
+//! (a [`Duel`] of its recent waits, spinning first and parking at once,
+//! under the [`STANDBY`] rule: on an idle VM, where waking a sleeping
+//! thread is dear, spinning cut the round trip to ~0.4× tokio's
+//! `spawn_blocking`, `benches/unblock.rs`; on a busy machine the spinner
+//! takes the core the awaiting task needs),
 //! then parks on its own, unparked by the submit that claims a job for it.
 //! The other idle threads sleep on one condvar. Workers are detached, never
 //! joined: process exit does not wait for them or for queued jobs.
@@ -34,7 +35,7 @@ use std::sync::{Arc, LazyLock, PoisonError};
 use std::time::Duration;
 
 use super::task::Job;
-use crate::spin::{Duel, Timing};
+use crate::spin::{Duel, STANDBY, Timing};
 use crate::sync::{Condvar, Mutex, MutexGuard, thread};
 
 mod config;
@@ -111,7 +112,7 @@ impl Pool {
                 awake: 0,
                 standby: None,
                 claims: 0,
-                duel: Duel::new(),
+                duel: Duel::new(STANDBY),
                 peak: 0,
                 next_id: 1,
                 max,
