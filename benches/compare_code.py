@@ -38,13 +38,32 @@ def instructions(binary, module, name):
     return lines
 
 
+def addresses(binary):
+    """Each demangled function symbol's address (`nm`)."""
+    out = subprocess.run(["nm", "-C", binary], check=True, capture_output=True, text=True).stdout
+    found = {}
+    for line in out.splitlines():
+        address, _, rest = line.partition(" ")
+        kind, _, symbol = rest.partition(" ")
+        if kind in ("t", "T"):
+            found[symbol] = address
+    return found
+
+
 def main():
     binary, a, b, *names = sys.argv[1:]
+    symbols = addresses(binary)
     for name in names:
         name_a, _, name_b = name.partition("=")
         name_b = name_b or name_a
         code_a, code_b = instructions(binary, a, name_a), instructions(binary, b, name_b)
-        if not code_a or not code_b:
+        at_a, at_b = symbols.get(f"{a}::{name_a}"), symbols.get(f"{b}::{name_b}")
+        if at_a is not None and at_a == at_b:
+            # Identical functions folded into one body: objdump shows it
+            # under one of the names only.
+            count = len(code_a or code_b)
+            print(f"{name}: identical ({count} instructions; one body, the linker folded them)")
+        elif not code_a or not code_b:
             print(f"{name}: not found")
         elif code_a == code_b:
             print(f"{name}: identical ({len(code_a)} instructions)")
