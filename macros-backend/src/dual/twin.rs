@@ -55,6 +55,14 @@ pub(crate) struct Names<'a> {
     pub(crate) closure_callees: Option<&'a std::collections::HashSet<String>>,
 }
 
+impl<'a> Names<'a> {
+    /// The names of a twin with no methods or callees of its invocation to
+    /// know about.
+    pub(crate) fn plain(name: &'a Ident, link: &'a str, label: &'a str) -> Self {
+        Names { name, link, label, own_methods: None, closure_callees: None }
+    }
+}
+
 /// Makes `f` (a copy of an async fn) its blocking twin named `names.name`,
 /// with attributes from [`twin_attrs`] linking to `names.link`. Returns the
 /// [`Branch`] of the async original: a call of the twin through `callee`

@@ -85,13 +85,7 @@ pub(super) fn expand_trait(
         }
         let (link, label) =
             (format!("{name}::{method_name}"), format!("{twin_name}::{method_name}"));
-        let names = Names {
-            name: &method_name,
-            link: &link,
-            label: &label,
-            own_methods: None,
-            closure_callees: None,
-        };
+        let names = Names::plain(&method_name, &link, &label);
         let parts = FnParts {
             attrs: &mut method.attrs,
             sig: &mut method.sig,
@@ -144,13 +138,7 @@ pub(super) fn expand_impl(
         let written = quote!(#trait_path).to_string().replace(' ', "");
         let link = format!("{written}::{method_name}");
         let label = format!("{owner}::{method_name}");
-        let names = Names {
-            name: &method_name,
-            link: &link,
-            label: &label,
-            own_methods: None,
-            closure_callees: None,
-        };
+        let names = Names::plain(&method_name, &link, &label);
         let parts = FnParts {
             attrs: &mut method.attrs,
             sig: &mut method.sig,

@@ -113,13 +113,7 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
         block: Some(&mut blocking.block),
     };
     let (link, label) = (name.to_string(), twin_name.to_string());
-    let names = Names {
-        name: &twin_name,
-        link: &link,
-        label: &label,
-        own_methods: None,
-        closure_callees: None,
-    };
+    let names = Names::plain(&twin_name, &link, &label);
     let branch = twin::twin_fn(parts, &names, Some(callee), args, errors);
     let branches: Branches = id.zip(branch).into_iter().collect();
     let originals =
