@@ -58,14 +58,23 @@ pub(crate) fn wrap(twin: &impl ToTokens, original: Span, krate: &syn::Path) -> T
 const MACRO_EDITION: &str = "2024";
 
 /// Whether the crate being compiled (the one `#[dual]` is used in) is of
-/// [`MACRO_EDITION`], read once from its manifest (cargo sets
-/// `CARGO_MANIFEST_DIR` for it); `false` when that cannot be told.
+/// [`MACRO_EDITION`], read from its manifest (cargo sets
+/// `CARGO_MANIFEST_DIR` for it); `false` when that cannot be told. Kept per
+/// manifest directory: a process that expands for several crates (an IDE's
+/// proc-macro server) must not reuse another crate's answer.
 fn same_edition() -> bool {
-    static SAME: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *SAME.get_or_init(|| {
-        let dir = std::env::var_os("CARGO_MANIFEST_DIR").map(std::path::PathBuf::from);
-        dir.and_then(|dir| crate_edition(&dir)).is_some_and(|edition| edition == MACRO_EDITION)
-    })
+    type Seen = Option<(std::ffi::OsString, bool)>;
+    static LAST: std::sync::Mutex<Seen> = std::sync::Mutex::new(None);
+    let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") else { return false };
+    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((seen, same)) = &*last
+        && *seen == dir
+    {
+        return *same;
+    }
+    let same = crate_edition(std::path::Path::new(&dir)).is_some_and(|e| e == MACRO_EDITION);
+    *last = Some((dir, same));
+    same
 }
 
 /// The edition of the package whose manifest is in `dir`: its `[package]`
@@ -112,7 +121,7 @@ fn key_in(manifest: &str, section: &str, key: &str) -> Option<Edition> {
         if name != key || value.contains("workspace") {
             return Some(Edition::FromWorkspace);
         }
-        return Some(Edition::Written(value.trim_matches('"').to_owned()));
+        return Some(Edition::Written(value.trim_matches(['"', '\'']).to_owned()));
     }
     None
 }
@@ -188,7 +197,7 @@ mod tests {
 
     #[test]
     fn editions_are_read_from_the_package_or_its_workspace() {
-        let written = "[package]\nname = \"a\"\nedition = \"2021\" # old\n[dependencies]\n";
+        let written = "[package]\nname = \"a\"\nedition = '2021' # old\n[dependencies]\n";
         assert!(
             matches!(key_in(written, "package", "edition"), Some(Edition::Written(e)) if e == "2021")
         );
