@@ -137,6 +137,7 @@ pub mod __private {
     pub use crate::stream::{Lazy, block_on_stream_named, unblock_iter_named};
     pub use crate::thread_sensitive::unblock_thread_sensitive_named;
     pub use crate::twin::context::{Entered, TwinRuntime, twin_runtime};
+    pub use crate::twin::later::{CallLater, SharedClosure, call_later};
     pub use crate::twin::settle;
     pub use crate::twin::settle::{call_once, run_twin};
     pub use crate::twin::std_mirror;

@@ -1,10 +1,14 @@
 //! Closures that return futures: `F: FnMut(A) -> Fut, Fut: Future<Output =
 //! T>` and `impl AsyncFn(A) -> T` params become `FnMut(A) -> T` / `Fn(A) ->
-//! T` in the blocking twin, and a caller of the same invocation passes its
-//! `|x| async move { .. }` as `|x| { .. }`. Each scenario runs both twins
+//! T` in the blocking twin where the body only calls them and awaits at
+//! once (kept as they are otherwise), and a caller of the same invocation
+//! passes its `|x| async move { .. }` as `|x| { .. }` there. Each scenario runs both twins
 //! (results and order of side effects agree); the closure bodies' own
 //! `.await`s of `#[dual]` items run those items' blocking twins (their log
 //! says `blocking`, not `in a block_on`).
+
+// The code #[dual] generates for these shapes is warning-free.
+#![deny(warnings, clippy::all, clippy::pedantic)]
 
 use crate::{Log, agree, world};
 use twoworlds::dual;
@@ -219,9 +223,9 @@ fn another_invocation_passing_an_async_closure_gets_the_same_results() {
 }
 
 /// The trait form: the blocking trait's method takes a sync closure; the
-/// blanket impl hands it to the async method as a closure returning a
-/// ready future, and the trait's default passes its async closure as a
-/// sync one to the blocking trait's method.
+/// blanket impl hands it to the async method as a closure whose future
+/// calls it when first polled, and the trait's default passes its async
+/// closure as a sync one to the blocking trait's method.
 #[dual]
 pub(crate) trait Runner {
     async fn run<F, Fut>(&self, log: &Log, f: F) -> u32
@@ -264,6 +268,131 @@ fn a_trait_method_takes_a_sync_closure_in_the_blocking_trait() {
     assert_eq!(BlockingRunner::run(&Doubler, &log, |x| x + 1), 23);
 }
 
+/// An implementor that makes the closure's first future, logs, and only
+/// then awaits it: the blanket impl's adapter calls a blocking caller's sync
+/// closure when that future is first polled, so the order is the async one.
+struct MadeFirst;
+
+#[dual]
+impl Runner for MadeFirst {
+    async fn run<F, Fut>(&self, log: &Log, f: F) -> u32
+    where
+        F: Fn(u32) -> Fut,
+        Fut: Future<Output = u32>,
+    {
+        let first = f(20);
+        log.push("made".to_owned());
+        first.await + f(1).await
+    }
+}
+
+#[test]
+fn the_blocking_trait_runs_a_sync_closure_where_the_async_method_awaits_it() {
+    let effects = agree(
+        |log| BlockingRunner::twice(&MadeFirst, log),
+        |log| async move { Runner::twice(&MadeFirst, &log).await },
+    );
+    assert_eq!(effects, ["made", "closure 20", "closure 1"]);
+    let log = Log::default();
+    let sync = |x| {
+        log.push(format!("sync {x}"));
+        x
+    };
+    assert_eq!(BlockingRunner::run(&MadeFirst, &log, sync), 21);
+    assert_eq!(log.take(), ["made", "sync 20", "sync 1"]);
+}
+
+/// A trait method whose closure borrows its argument keeps it in the
+/// blocking trait (a future that calls a sync closure when polled could not
+/// hold the borrowed argument until then); its future is settled where the
+/// method awaits it.
+#[dual]
+pub(crate) trait Lookup {
+    async fn find<F, Fut>(&self, key: &str, f: F) -> usize
+    where
+        F: Fn(&str) -> Fut,
+        Fut: Future<Output = usize>;
+}
+
+/// An implementor.
+struct Keys;
+
+#[dual]
+impl Lookup for Keys {
+    async fn find<F, Fut>(&self, key: &str, f: F) -> usize
+    where
+        F: Fn(&str) -> Fut,
+        Fut: Future<Output = usize>,
+    {
+        f(key).await + 1
+    }
+}
+
+#[test]
+fn a_trait_closure_borrowing_its_argument_stays_async_in_the_blocking_trait() {
+    let length = |key: &str| {
+        let length = key.len();
+        async move { length }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    assert_eq!(runtime.block_on(Lookup::find(&Keys, "abc", length)), 4);
+    assert_eq!(BlockingLookup::find(&Keys, "abc", length), 4);
+}
+
+/// A closure called first and awaited later: the fn makes the future, logs,
+/// then awaits it. The twin keeps the closure as it is (a sync one would run
+/// its body at the call, before "made") and settles its future where the fn
+/// awaits it; a caller of the same invocation keeps its async closure.
+#[dual]
+mod awaited_later {
+    use crate::Log;
+
+    pub(crate) async fn made_then_awaited<F, Fut>(log: &Log, op: F) -> u32
+    where
+        F: Fn(u32) -> Fut,
+        Fut: Future<Output = u32>,
+    {
+        let first = op(1);
+        log.push("made".to_owned());
+        first.await + op(2).await
+    }
+
+    pub(crate) async fn caller(log: &Log) -> u32 {
+        made_then_awaited(log, |x| async move {
+            log.push(format!("closure {x}"));
+            x * 10
+        })
+        .await
+    }
+}
+
+#[test]
+fn a_closure_awaited_after_its_call_runs_its_body_at_the_await_in_both_twins() {
+    let effects = agree(
+        |log| {
+            awaited_later::blocking::made_then_awaited(log, |x| async move {
+                log.push(format!("closure {x}"));
+                x * 10
+            })
+        },
+        |log| async move {
+            let log = &log;
+            awaited_later::made_then_awaited(log, |x| async move {
+                log.push(format!("closure {x}"));
+                x * 10
+            })
+            .await
+        },
+    );
+    assert_eq!(effects, ["made", "closure 1", "closure 2"]);
+    let effects =
+        agree(
+            awaited_later::blocking::caller,
+            |log| async move { awaited_later::caller(&log).await },
+        );
+    assert_eq!(effects, ["made", "closure 1", "closure 2"]);
+}
+
 /// Under `strict`, the twin of a fn taking `impl AsyncFn` is sync code (no
 /// bridge to refuse: the closure's value passes through).
 #[dual(strict)]
@@ -274,4 +403,77 @@ async fn strict_sum(f: impl AsyncFn(u32) -> u32) -> u32 {
 #[test]
 fn a_strict_twin_takes_sync_closures() {
     assert_eq!(blocking_strict_sum(|x| x * 3), 9);
+}
+
+/// A `#[dual] mod`'s trait takes a sync closure in its blocking twin; of its
+/// impls, one awaits the closure's futures at once, one makes the first,
+/// logs, and awaits it later: that impl's twin takes the trait's sync
+/// closure too and calls it when the future standing for it is awaited.
+#[dual]
+mod module_trait {
+    use crate::Log;
+
+    pub(crate) trait Run {
+        async fn run<F, Fut>(&self, log: &Log, f: F) -> u32
+        where
+            F: Fn(u32) -> Fut,
+            Fut: Future<Output = u32>;
+
+        async fn twice(&self, log: &Log) -> u32 {
+            self.run(log, |x| async move {
+                log.push(format!("closure {x}"));
+                x * 2
+            })
+            .await
+        }
+    }
+
+    pub(crate) struct AtOnce;
+
+    impl Run for AtOnce {
+        async fn run<F, Fut>(&self, _: &Log, f: F) -> u32
+        where
+            F: Fn(u32) -> Fut,
+            Fut: Future<Output = u32>,
+        {
+            f(20).await + f(1).await
+        }
+    }
+
+    pub(crate) struct Later;
+
+    impl Run for Later {
+        async fn run<F, Fut>(&self, log: &Log, f: F) -> u32
+        where
+            F: Fn(u32) -> Fut,
+            Fut: Future<Output = u32>,
+        {
+            let first = f(20);
+            log.push("made".to_owned());
+            first.await + f(1).await
+        }
+    }
+}
+
+#[test]
+fn a_module_trait_impl_awaiting_later_takes_the_traits_sync_closure() {
+    use module_trait::Run as _;
+    use module_trait::blocking::Run as _;
+    let effects = agree(
+        |log| module_trait::blocking::Later.twice(log),
+        |log| async move { module_trait::Later.twice(&log).await },
+    );
+    assert_eq!(effects, ["made", "closure 20", "closure 1"]);
+    let effects = agree(
+        |log| module_trait::blocking::AtOnce.twice(log),
+        |log| async move { module_trait::AtOnce.twice(&log).await },
+    );
+    assert_eq!(effects, ["closure 20", "closure 1"]);
+    let log = Log::default();
+    let sync = |x| {
+        log.push(format!("sync {x}"));
+        x
+    };
+    assert_eq!(module_trait::blocking::Later.run(&log, sync), 21);
+    assert_eq!(log.take(), ["made", "sync 20", "sync 1"]);
 }

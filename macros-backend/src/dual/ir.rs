@@ -22,8 +22,42 @@ pub(crate) struct Twin {
     /// The fns and methods of the same invocation whose twins take sync
     /// closures where the originals take closures returning futures (see
     /// `rewrite::closure_ty`), by name: an awaited call of one of them
-    /// passes its async closure arguments as sync closures.
-    pub(crate) closure_callees: std::collections::HashSet<String>,
+    /// passes its async closure arguments at those places as sync closures.
+    pub(crate) closure_callees: ClosureCallees,
+    /// The twin is a trait's: its sync closure params reach the async
+    /// method through the blanket impl's adapter, which cannot hand on a
+    /// closure whose arguments borrow (see `rewrite::closure_ty`).
+    pub(crate) adapted_closures: bool,
+    /// The twin implements a trait method whose blocking twin decided
+    /// already where it takes sync closures (a `#[dual] mod`'s trait): the
+    /// twin takes them there too, whatever its own body does.
+    pub(crate) closure_decision: Option<SyncClosureParams>,
+}
+
+/// The callees of one invocation whose twins take sync closures, by name
+/// (see [`Twin::closure_callees`]).
+pub(crate) type ClosureCallees = HashMap<String, SyncClosureParams>;
+
+/// Where the twin of one fn takes sync closures while the fn takes closures
+/// returning futures.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SyncClosureParams {
+    /// The fn has a receiver (`self`): a method call's arguments start
+    /// after it.
+    pub(crate) receiver: bool,
+    /// The params, by index in the signature's inputs (the receiver
+    /// counted).
+    pub(crate) inputs: Vec<usize>,
+}
+
+impl SyncClosureParams {
+    /// Whether argument `index` of a call takes a sync closure; `method`:
+    /// the call is a method call (`x.m(..)`, receiver not among the
+    /// arguments).
+    pub(crate) fn takes_sync(&self, index: usize, method: bool) -> bool {
+        let input = if method && self.receiver { index + 1 } else { index };
+        self.inputs.contains(&input)
+    }
 }
 
 /// The number `#[dual]` gives each async fn with a body before it copies

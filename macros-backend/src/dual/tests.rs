@@ -514,6 +514,39 @@ fn closures_returning_futures() {
             pub async fn caller() -> u32 {
                 retry(|n| async move { each(async |x| x + n).await }).await
             }
+
+            pub async fn later<F, Fut>(op: F) -> u32
+            where
+                F: Fn(u32) -> Fut,
+                Fut: Future<Output = u32>,
+            {
+                let fut = op(1);
+                fut.await
+            }
+
+            pub async fn later_caller() -> u32 {
+                later(|x| async move { x }).await
+            }
+
+            pub trait Run {
+                async fn run<F, Fut>(&self, f: F) -> u32
+                where
+                    F: Fn(u32) -> Fut,
+                    Fut: Future<Output = u32>;
+            }
+
+            pub struct S;
+
+            impl Run for S {
+                async fn run<F, Fut>(&self, f: F) -> u32
+                where
+                    F: Fn(u32) -> Fut,
+                    Fut: Future<Output = u32>,
+                {
+                    let fut = f(1);
+                    fut.await
+                }
+            }
         }
     );
     let twin = squash(out.split("pub mod blocking").nth(1).unwrap());
@@ -523,7 +556,20 @@ fn closures_returning_futures() {
     // (`async move` moves its captures: a called `move` closure does too.)
     assert!(twin.contains("retry(|n|(move||{"), "{out}");
     assert!(twin.contains("each(|x|x+n)"), "{out}");
-    assert!(!twin.contains("async"), "{out}");
+    // A closure called, then awaited later, is kept, and so is its caller's.
+    assert!(
+        twin.contains("pubfnlater<F,Fut>(op:F)->u32whereF:Fn(u32)->Fut,Fut:Future<Output=u32>"),
+        "{out}"
+    );
+    assert!(twin.contains("later(|x|asyncmove{x})"), "{out}");
+    // The blocking trait takes a sync closure, and so does the twin of an
+    // impl that awaits later: its body adapts it.
+    let sync_run = "fnrun<F>(&self,f:F)->u32whereF:Fn(u32)->u32";
+    assert_eq!(twin.matches(sync_run).count(), 2, "{out}");
+    assert!(
+        twin.contains("letmutf={letclosure=::twoworlds::__private::SharedClosure::new(f);"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! blocking twin ([`twin_fn`]) or a blocking body ([`inline_body`]), and the
 //! [`Branch`] its async original's `#[dual]` future runs.
 
-use super::ir::{Branch, Run, Twin};
+use super::ir::{Branch, ClosureCallees, Run, SyncClosureParams, Twin};
 use super::options::Args;
 use super::rewrite;
 use crate::common::Errors;
@@ -25,7 +25,9 @@ pub(crate) fn settings(label: &str, args: &Args) -> Twin {
         strict: args.strict.is_some(),
         krate: args.krate(),
         own_methods: std::collections::HashMap::new(),
-        closure_callees: std::collections::HashSet::new(),
+        closure_callees: ClosureCallees::new(),
+        adapted_closures: false,
+        closure_decision: None,
     }
 }
 
@@ -52,14 +54,26 @@ pub(crate) struct Names<'a> {
     pub(crate) own_methods: Option<&'a std::collections::HashMap<String, Ident>>,
     /// The callees of the same invocation that take sync closures in their
     /// twins (see [`Twin::closure_callees`]).
-    pub(crate) closure_callees: Option<&'a std::collections::HashSet<String>>,
+    pub(crate) closure_callees: Option<&'a ClosureCallees>,
+    /// A trait's method: see [`Twin::adapted_closures`].
+    pub(crate) adapted_closures: bool,
+    /// See [`Twin::closure_decision`].
+    pub(crate) closure_decision: Option<&'a SyncClosureParams>,
 }
 
 impl<'a> Names<'a> {
     /// The names of a twin with no methods or callees of its invocation to
     /// know about.
     pub(crate) fn plain(name: &'a Ident, link: &'a str, label: &'a str) -> Self {
-        Names { name, link, label, own_methods: None, closure_callees: None }
+        Names {
+            name,
+            link,
+            label,
+            own_methods: None,
+            closure_callees: None,
+            adapted_closures: false,
+            closure_decision: None,
+        }
     }
 }
 
@@ -83,6 +97,8 @@ pub(crate) fn twin_fn(
     if let Some(callees) = names.closure_callees {
         twin.closure_callees.clone_from(callees);
     }
+    twin.adapted_closures = names.adapted_closures;
+    twin.closure_decision = names.closure_decision.cloned();
     let original = f.block.as_deref().cloned();
     let has_body = f.block.is_some();
     let outcome = rewrite::blocking_fn(f.sig, f.block, &twin, errors);

@@ -16,6 +16,7 @@
 //! built at the first poll, exactly when an `async fn`'s body would start.
 
 pub(crate) mod context;
+pub(crate) mod later;
 pub mod settle;
 pub mod std_mirror;
 pub mod stream;

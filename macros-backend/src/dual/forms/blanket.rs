@@ -186,9 +186,13 @@ impl Forwarding<'_> {
     /// the async trait's method named `to`; an async one's future is settled.
     fn method(&self, f: &syn::TraitItemFn, to: &syn::Ident) -> TokenStream {
         let mut sig = f.sig.clone();
-        // Closure params of `to` that return futures take adapted sync closures.
-        let closures =
+        // Closure params of `to` that return futures where the blocking
+        // method takes sync closures take adapted ones.
+        let still_async: Vec<usize> =
+            closure_ty::async_closure_args(&sig).iter().map(|closure| closure.index).collect();
+        let mut closures =
             async_sig(self.async_trait, to).map(closure_ty::async_closure_args).unwrap_or_default();
+        closures.retain(|closure| !still_async.contains(&closure.index));
         let mut call_args = Vec::new();
         for (index, input) in sig.inputs.iter_mut().enumerate() {
             match input {
@@ -199,13 +203,12 @@ impl Forwarding<'_> {
                 FnArg::Typed(typed) => {
                     let name = format_ident!("__arg{}", index, span = Span::mixed_site());
                     *typed.pat = syn::parse_quote!(#name);
-                    let closure = closures.iter().find(|(at, _)| *at == index);
-                    call_args.push(
-                        closure.map_or_else(
-                            || quote!(#name),
-                            |(_, arity)| ready_closure(&name, *arity),
-                        ),
-                    );
+                    let closure = closures.iter().find(|closure| closure.index == index);
+                    let krate = self.args.krate();
+                    call_args.push(closure.map_or_else(
+                        || quote!(#name),
+                        |closure| closure_ty::lazy_closure(&krate, &name, closure),
+                    ));
                 }
             }
         }
@@ -250,25 +253,6 @@ fn async_sig<'a>(async_trait: &'a ItemTrait, name: &syn::Ident) -> Option<&'a sy
         TraitItem::Fn(f) if f.sig.ident == *name => Some(&f.sig),
         _ => None,
     })
-}
-
-// Input: `__arg1`, a sync closure of the blocking method (`F: FnMut(A) -> T`),
-// and its arity (1).
-// Output: `{ let mut f = __arg1; move |a0| ::core::future::ready(f(a0)) }`,
-// the closure returning a future the async method takes: awaited there, it
-// is ready at once with what the sync closure gave, called where the async
-// method calls it.
-/// Adapts a sync closure argument to the async method's closure param.
-fn ready_closure(arg: &syn::Ident, arity: usize) -> TokenStream {
-    let site = Span::mixed_site();
-    let inputs: Vec<syn::Ident> =
-        (0..arity).map(|i| format_ident!("a{}", i, span = site)).collect();
-    let closure = syn::Ident::new("closure", site);
-    quote! {{
-        #[allow(unused_mut)]
-        let mut #closure = #arg;
-        move |#(#inputs),*| ::core::future::ready(#closure(#(#inputs),*))
-    }}
 }
 
 /// Input: a where clause of the trait (`where Self: Sized`).

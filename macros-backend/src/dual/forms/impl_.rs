@@ -3,15 +3,16 @@
 //! leaves it alone and `#[dual(blocking = name)]` names its twin.
 
 use super::super::ir::Branches;
+use super::super::ir::ClosureCallees;
 use super::super::options::{self, Args, Form};
-use super::super::rewrite::closure_ty::takes_async_closures;
+use super::super::rewrite::closure_ty::sync_closure_params;
 use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, respan, worlds};
 use super::fn_::is_async;
 use crate::common::Errors;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use syn::{ImplItem, Item, ItemImpl};
 
 // Input: `#[dual] impl T { async fn m(&self, a: A) -> R { body } .. }`.
@@ -55,6 +56,8 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
             label: &label,
             own_methods: Some(&twins),
             closure_callees: Some(&closure_callees),
+            adapted_closures: false,
+            closure_decision: None,
         };
         let branch = twin::twin_fn(parts, &names, Some(callee), args, errors);
         branches.extend(id.zip(branch));
@@ -103,15 +106,16 @@ fn wrapped(twin: &syn::ImplItemFn, args: &Args) -> ImplItem {
 
 /// The methods with twins whose twins take sync closures where they take
 /// closures returning futures (see `rewrite::closure_ty`).
-fn closure_callees(imp: &ItemImpl, twins: &HashMap<String, syn::Ident>) -> HashSet<String> {
+fn closure_callees(imp: &ItemImpl, twins: &HashMap<String, syn::Ident>) -> ClosureCallees {
     imp.items
         .iter()
         .filter_map(|item| match item {
-            ImplItem::Fn(f) if twins.contains_key(&f.sig.ident.to_string()) => Some(&f.sig),
+            ImplItem::Fn(f) if twins.contains_key(&f.sig.ident.to_string()) => {
+                Some((f.sig.ident.to_string(), sync_closure_params(&f.sig, Some(&f.block), false)))
+            }
             _ => None,
         })
-        .filter(|sig| takes_async_closures(sig))
-        .map(|sig| sig.ident.to_string())
+        .filter(|(_, params)| !params.inputs.is_empty())
         .collect()
 }
 

@@ -18,9 +18,10 @@
 //! m::blocking)` instead).
 
 use super::super::cfgs::Version;
+use super::super::ir::ClosureCallees;
 use super::super::ir::{Branch, Branches, FnId, Run};
 use super::super::options::{Args, Form};
-use super::super::rewrite::closure_ty::takes_async_closures;
+use super::super::rewrite::closure_ty::sync_closure_params;
 use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, respan, worlds};
 use super::fn_::is_async;
@@ -29,7 +30,7 @@ use super::skip;
 use crate::common::Errors;
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use syn::visit_mut::VisitMut as _;
 use syn::{ImplItem, Item, ItemMod, TraitItem};
 
@@ -79,6 +80,7 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
         below: Vec::new(),
         own_types: own_types(items),
         closure_callees: closure_callees(items),
+        trait_closures: trait_closures(items),
         branches: Branches::new(),
     };
     copies = copies.into_iter().filter_map(|item| twin_item(item, &mut cx, errors)).collect();
@@ -141,29 +143,60 @@ fn item_attrs_marked(item: &Item) -> bool {
 
 /// The async fns of `items` (free, in impls and traits, in nested mods)
 /// whose twins take sync closures (see `rewrite::closure_ty`), by name.
-fn closure_callees(items: &[Item]) -> HashSet<String> {
-    let mut sigs: Vec<&syn::Signature> = Vec::new();
-    let mut names = HashSet::new();
+fn closure_callees(items: &[Item]) -> ClosureCallees {
+    // Each fn with its body. (A trait of a mod has no blanket impl: its
+    // implementors in the mod implement the blocking trait themselves.)
+    let mut fns: Vec<(&syn::Signature, Option<&syn::Block>)> = Vec::new();
+    let mut callees = ClosureCallees::new();
     for item in items {
         match item {
-            Item::Fn(f) => sigs.push(&f.sig),
-            Item::Impl(imp) => sigs.extend(imp.items.iter().filter_map(|i| match i {
-                ImplItem::Fn(f) => Some(&f.sig),
+            Item::Fn(f) => fns.push((&f.sig, Some(&f.block))),
+            Item::Impl(imp) => fns.extend(imp.items.iter().filter_map(|i| match i {
+                ImplItem::Fn(f) => Some((&f.sig, Some(&f.block))),
                 _ => None,
             })),
-            Item::Trait(tr) => sigs.extend(tr.items.iter().filter_map(|i| match i {
-                TraitItem::Fn(f) => Some(&f.sig),
+            Item::Trait(tr) => fns.extend(tr.items.iter().filter_map(|i| match i {
+                TraitItem::Fn(f) => Some((&f.sig, f.default.as_ref())),
                 _ => None,
             })),
             Item::Mod(m) => {
-                names.extend(closure_callees(m.content.as_ref().map_or(&[][..], |(_, i)| i)));
+                callees.extend(closure_callees(m.content.as_ref().map_or(&[][..], |(_, i)| i)));
             }
             _ => {}
         }
     }
-    let takes = sigs.into_iter().filter(|sig| is_async(sig) && takes_async_closures(sig));
-    names.extend(takes.map(|sig| sig.ident.to_string()));
-    names
+    for (sig, body) in fns.into_iter().filter(|(sig, _)| is_async(sig)) {
+        let params = sync_closure_params(sig, body, false);
+        if !params.inputs.is_empty() {
+            callees.insert(sig.ident.to_string(), params);
+        }
+    }
+    callees
+}
+
+/// The traits of `items` (and nested mods), each with where its async
+/// methods' twins take sync closures (see [`Cx::trait_closures`]).
+fn trait_closures(items: &[Item]) -> HashMap<String, ClosureCallees> {
+    let mut traits = HashMap::new();
+    for item in items {
+        match item {
+            Item::Trait(tr) => {
+                let methods = tr.items.iter().filter_map(|item| match item {
+                    TraitItem::Fn(f) if is_async(&f.sig) => {
+                        let params = sync_closure_params(&f.sig, f.default.as_ref(), false);
+                        Some((f.sig.ident.to_string(), params))
+                    }
+                    _ => None,
+                });
+                traits.insert(tr.ident.to_string(), methods.collect());
+            }
+            Item::Mod(m) => {
+                traits.extend(trait_closures(m.content.as_ref().map_or(&[][..], |(_, i)| i)));
+            }
+            _ => {}
+        }
+    }
+    traits
 }
 
 /// Whether `items` (or nested mods) have an async fn, free or in an impl or
@@ -199,7 +232,10 @@ struct Cx<'a> {
     own_types: HashSet<String>,
     /// The fns and methods of the module whose twins take sync closures
     /// where they take closures returning futures (see `rewrite::closure_ty`).
-    closure_callees: HashSet<String>,
+    closure_callees: ClosureCallees,
+    /// The same for the methods of each trait of the module, by trait name:
+    /// the twins of its impls' methods take sync closures where it does.
+    trait_closures: HashMap<String, ClosureCallees>,
     /// The blocking branch of each async fn of the async copy, as found.
     branches: Branches,
 }
@@ -212,6 +248,22 @@ impl Cx<'_> {
     /// its original's `#[dual]` future calls it (see the module docs).
     /// Returns whether the original's future calls the copy.
     fn twin_fn(&mut self, parts: FnParts<'_>, owner: &str, errors: &mut Errors) -> bool {
+        self.twin_fn_deciding(parts, (owner, None), errors)
+    }
+
+    /// [`Self::twin_fn`] for a method of an impl of the module's trait
+    /// `implemented`, whose twin takes sync closures where the trait's does.
+    fn twin_fn_deciding(
+        &mut self,
+        parts: FnParts<'_>,
+        (owner, implemented): (&str, Option<&str>),
+        errors: &mut Errors,
+    ) -> bool {
+        let decision = implemented.map(|name| {
+            let methods = self.trait_closures.get(name);
+            let method = methods.and_then(|methods| methods.get(&parts.sig.ident.to_string()));
+            method.cloned().unwrap_or_default()
+        });
         let id: Option<FnId> = fn_ids::take(parts.attrs);
         let name = parts.sig.ident.clone();
         let (link, label) =
@@ -228,6 +280,8 @@ impl Cx<'_> {
             label: &label,
             own_methods: None,
             closure_callees: Some(&self.closure_callees),
+            adapted_closures: false,
+            closure_decision: decision.as_ref(),
         };
         let branch = twin::twin_fn(parts, &names, callee, self.args, errors);
         if let (Some(id), Some(branch @ Branch { run: Run::Call(_), .. })) = (id, branch) {
@@ -300,12 +354,17 @@ fn twin_item(item: Item, cx: &mut Cx<'_>, errors: &mut Errors) -> Option<Item> {
         Item::Impl(imp) => {
             let ty = &imp.self_ty;
             let owner = format!("{}::", quote!(#ty).to_string().replace(' ', ""));
+            // An impl of a trait of the module follows its closure params.
+            let implemented = imp.trait_.as_ref().and_then(|(path, _)| {
+                let name = path.segments.last()?.ident.to_string();
+                cx.trait_closures.contains_key(&name).then_some(name)
+            });
             for item in &mut imp.items {
                 let ImplItem::Fn(f) = item else { continue };
                 if is_async(&f.sig) {
                     let parts =
                         FnParts { attrs: &mut f.attrs, sig: &mut f.sig, block: Some(&mut f.block) };
-                    let _ = cx.twin_fn(parts, &owner, errors);
+                    let _ = cx.twin_fn_deciding(parts, (&owner, implemented.as_deref()), errors);
                 }
             }
         }

@@ -8,9 +8,9 @@
 //! `Send` (as trait-variant does), default methods' included.
 
 use super::super::cfgs::Version;
-use super::super::ir::Branches;
+use super::super::ir::{Branches, ClosureCallees};
 use super::super::options::{self, Args, Form};
-use super::super::rewrite::closure_ty::takes_async_closures;
+use super::super::rewrite::closure_ty::sync_closure_params;
 use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, respan, worlds};
 use super::fn_::is_async;
@@ -128,13 +128,17 @@ fn blocking_trait(
 ) -> Branches {
     let mut branches = Branches::new();
     let blocking_items: Vec<String> = blocking.items.iter().filter_map(item_name).collect();
-    let closure_callees: std::collections::HashSet<String> = blocking
+    let closure_callees: ClosureCallees = blocking
         .items
         .iter()
         .filter_map(|item| match item {
-            TraitItem::Fn(f) if takes_async_closures(&f.sig) => Some(f.sig.ident.to_string()),
+            TraitItem::Fn(f) => {
+                let params = sync_closure_params(&f.sig, f.default.as_ref(), true);
+                Some((f.sig.ident.to_string(), params))
+            }
             _ => None,
         })
+        .filter(|(_, params)| !params.inputs.is_empty())
         .collect();
     blocking.ident = twin_name.clone();
     blocking.attrs = twin::twin_attrs(&blocking.attrs, &name.to_string(), false);
@@ -167,6 +171,8 @@ fn blocking_trait(
             label: &label,
             own_methods: None,
             closure_callees: Some(&closure_callees),
+            adapted_closures: true,
+            closure_decision: None,
         };
         twin::twin_fn(parts, &names, None, args, errors);
     }

@@ -22,6 +22,7 @@
 //! once turned `tx.send(v).await` into a future built and dropped.
 
 use super::Rewriter;
+use crate::dual::ir::SyncClosureParams;
 use proc_macro2::Span;
 use syn::visit_mut::VisitMut as _;
 use syn::{Expr, ExprAwait};
@@ -38,13 +39,13 @@ pub(super) fn rewrite(rw: &mut Rewriter<'_>, mut awaited: ExprAwait) -> Expr {
     {
         return syn::parse_quote!(#base());
     }
-    let sync_closures = takes_sync_closures(rw, &base);
+    let sync_closures = takes_sync_closures(rw, &base).cloned();
     let own = own_twin(rw, &mut base);
     let outer = std::mem::replace(&mut rw.in_awaited_base, true);
     rw.visit_expr_mut(&mut base);
     rw.in_awaited_base = outer;
-    if sync_closures {
-        sync_closure_args(rw, &mut base);
+    if let Some(params) = sync_closures {
+        sync_closure_args(rw, &mut base, &params);
     }
     if own {
         // The twin's call gives what the `.await` gave: nothing to settle.
@@ -83,17 +84,20 @@ fn own_twin(rw: &Rewriter<'_>, base: &mut Expr) -> bool {
     }
 }
 
-/// Whether `base` calls a fn or method of the same invocation whose twin
-/// takes sync closures (`retry(..)`, `self.retry(..)`, `Self::retry(..)`;
-/// by name: a wrong guess is a type error, a closure returning a value
-/// where one returning a future is wanted, or the other way round).
-fn takes_sync_closures(rw: &Rewriter<'_>, base: &Expr) -> bool {
+/// Where the twin of the fn or method of the same invocation that `base`
+/// calls takes sync closures, if it does (`retry(..)`, `self.retry(..)`,
+/// `Self::retry(..)`; by name: a wrong guess is a type error, a closure
+/// returning a value where one returning a future is wanted, or the other
+/// way round).
+fn takes_sync_closures<'a>(rw: &'a Rewriter<'_>, base: &Expr) -> Option<&'a SyncClosureParams> {
     let callees = &rw.twin.closure_callees;
     match base {
-        Expr::MethodCall(call) => callees.contains(&call.method.to_string()),
-        Expr::Call(call) => matches!(&*call.func, Expr::Path(path)
-            if path.path.segments.last().is_some_and(|s| callees.contains(&s.ident.to_string()))),
-        _ => false,
+        Expr::MethodCall(call) => callees.get(&call.method.to_string()),
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(path) => callees.get(&path.path.segments.last()?.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -102,15 +106,17 @@ fn takes_sync_closures(rw: &Rewriter<'_>, base: &Expr) -> bool {
 // Output: `retry(a, |x| { body }, |y| { body2 })`, the bodies rewritten as
 // the twin's own (see `async_block::closure`).
 /// Makes the async closure arguments of a call of a twin that takes sync
-/// closures ([`takes_sync_closures`]) sync closures.
-fn sync_closure_args(rw: &mut Rewriter<'_>, base: &mut Expr) {
-    let args = match base {
-        Expr::MethodCall(call) => &mut call.args,
-        Expr::Call(call) => &mut call.args,
+/// closures ([`takes_sync_closures`]) sync closures, where `params` says
+/// it takes them.
+fn sync_closure_args(rw: &mut Rewriter<'_>, base: &mut Expr, params: &SyncClosureParams) {
+    let (args, method) = match base {
+        Expr::MethodCall(call) => (&mut call.args, true),
+        Expr::Call(call) => (&mut call.args, false),
         _ => return,
     };
-    for arg in args {
-        if let Expr::Closure(closure) = arg
+    for (index, arg) in args.iter_mut().enumerate() {
+        if params.takes_sync(index, method)
+            && let Expr::Closure(closure) = arg
             && super::async_block::is_async(closure)
         {
             super::async_block::closure(rw, closure);

@@ -9,9 +9,25 @@
 //! Input: `op: impl AsyncFn(u8) -> T`, `F: AsyncFnMut(u8) -> T`.
 //! Output: `op: impl Fn(u8) -> T`, `F: FnMut(u8) -> T`.
 //!
+//! Only a closure param the body uses as `op(..).await` alone is made sync:
+//! there the sync closure runs where the future it replaces was awaited.
+//! One the body uses otherwise (`let fut = op(a); log(); fut.await`, or
+//! handed on) keeps its type, and its future is settled where awaited:
+//! turning it into a sync closure would run its body at the call, before
+//! `log()`, where the async fn runs it after. A trait method without a
+//! body is made sync (its implementors' bodies are unknown: the blocking
+//! trait's blanket impl hands the async method closures that call the sync
+//! one when their future is first polled, see `forms::blanket`); a trait
+//! method's closure whose arguments borrow (`Fn(&str) -> Fut`) stays as it
+//! is, since such a future cannot hold the argument until it is polled.
+//!
 //! The caller's side (`retry(|| async move { .. })` → `retry(|| { .. })`)
-//! is [`super::await_`]'s, for callees of the same invocation.
+//! is [`super::await_`]'s, for callees of the same invocation, at the
+//! places [`sync_closure_params`] gives.
 
+use crate::dual::ir::SyncClosureParams;
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Ident, PathArguments, ReturnType, Signature, TraitBound, Type};
@@ -34,11 +50,43 @@ fn closure_output(bound: &mut TraitBound) -> Option<&mut ReturnType> {
 }
 
 /// Rewrites the closure bounds of `sig` (see the module docs); `futures`
-/// are the future type params taken off, with their outputs. Returns
-/// whether a bound changed.
-pub(super) fn sync_closure_bounds(sig: &mut Signature, futures: &[(Ident, Type)]) -> bool {
+/// are the future type params taken off, with their outputs; the closure
+/// params and type params `kept` are left as they are. Returns whether a
+/// bound changed.
+pub(super) fn sync_closure_bounds(
+    sig: &mut Signature,
+    futures: &[(Ident, Type)],
+    kept: &super::future_ty::Kept,
+) -> bool {
     let mut rewrite = SyncClosures { futures, changed: false };
-    rewrite.visit_signature_mut(sig);
+    let is_kept = |ident: &Ident| kept.generics.iter().any(|name| ident == name);
+    for param in sig.generics.type_params_mut() {
+        if !is_kept(&param.ident) {
+            rewrite.visit_type_param_mut(param);
+        }
+    }
+    for predicate in sig.generics.where_clause.iter_mut().flat_map(|c| &mut c.predicates) {
+        let bounded = match predicate {
+            syn::WherePredicate::Type(p) => match &p.bounded_ty {
+                Type::Path(path) => path.path.get_ident(),
+                _ => None,
+            },
+            _ => None,
+        };
+        if !bounded.is_some_and(is_kept) {
+            rewrite.visit_where_predicate_mut(predicate);
+        }
+    }
+    for input in &mut sig.inputs {
+        let syn::FnArg::Typed(typed) = input else { continue };
+        let name = match &*typed.pat {
+            syn::Pat::Ident(pat) => Some(pat.ident.to_string()),
+            _ => None,
+        };
+        if !name.is_some_and(|name| kept.params.contains(&name)) {
+            rewrite.visit_type_mut(&mut typed.ty);
+        }
+    }
     rewrite.changed
 }
 
@@ -73,23 +121,112 @@ impl VisitMut for SyncClosures<'_> {
     }
 }
 
-/// Whether the twin of `sig` takes sync closures where the original takes
-/// closures returning futures (an `AsyncFn*` bound, or an `Fn*` bound
-/// returning a type param bounded by `Future`): its callers' async closures
-/// must become sync ones.
-pub(crate) fn takes_async_closures(sig: &Signature) -> bool {
-    let futures = future_params(sig);
-    let mut find = FindAsyncClosure { futures: &futures, found: false };
-    find.visit_signature(sig);
-    find.found
+/// Where the twin of `sig` takes sync closures where the fn takes closures
+/// returning futures (an `AsyncFn*` bound, or an `Fn*` bound returning a
+/// type param bounded by `Future`): those its `body` only calls and awaits
+/// at once, or all of them without a body (see the module docs); with
+/// `adapted` (a trait method, reached through the blanket impl's adapter),
+/// not those whose arguments borrow. A caller passing async closures there
+/// passes sync ones to the twin.
+pub(crate) fn sync_closure_params(
+    sig: &Signature,
+    body: Option<&syn::Block>,
+    adapted: bool,
+) -> SyncClosureParams {
+    let named = |index: usize| match &sig.inputs[index] {
+        syn::FnArg::Typed(typed) => match &*typed.pat {
+            syn::Pat::Ident(pat) => Some(pat.ident.to_string()),
+            _ => None,
+        },
+        syn::FnArg::Receiver(_) => None,
+    };
+    let inputs = async_closure_args(sig)
+        .into_iter()
+        .filter(|closure| !(adapted && closure.borrows))
+        .map(|closure| closure.index)
+        .filter(|&index| match body {
+            None => true,
+            Some(body) => {
+                named(index).is_some_and(|name| super::future_ty::only_awaited(&name, body))
+            }
+        })
+        .collect();
+    SyncClosureParams { receiver: sig.receiver().is_some(), inputs }
 }
 
-/// The params of `sig` (by index in `sig.inputs`) that are closures
-/// returning futures, each with its number of arguments: `f: F` with `F:
+/// A param of a signature that is a closure returning a future.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AsyncClosureArg {
+    /// Its index in the signature's inputs.
+    pub(crate) index: usize,
+    /// How many arguments the closure takes.
+    pub(crate) arity: usize,
+    /// Its bound is `FnOnce` / `AsyncFnOnce` (it is called once).
+    pub(crate) once: bool,
+    /// Its arguments borrow (a reference or a lifetime in their types).
+    pub(crate) borrows: bool,
+}
+
+/// The params of `sig` that are closures returning futures: `f: F` with `F:
 /// FnMut(A) -> Fut` (`Fut: Future`) in the generics, `f: impl AsyncFn(A, B)
 /// -> T`.
-pub(crate) fn async_closure_args(sig: &Signature) -> Vec<(usize, usize)> {
+pub(crate) fn async_closure_args(sig: &Signature) -> Vec<AsyncClosureArg> {
     let futures = future_params(sig);
+    let bounds = generic_bounds(sig);
+    let mut found = Vec::new();
+    for (index, input) in sig.inputs.iter().enumerate() {
+        let syn::FnArg::Typed(typed) = input else { continue };
+        let closure = param_bounds(&typed.ty, &bounds)
+            .into_iter()
+            .find_map(|bound| async_closure_arity(bound, &futures).map(|arity| (bound, arity)));
+        if let Some((bound, arity)) = closure
+            && let Some(last) = bound.path.segments.last()
+        {
+            let once = last.ident == "FnOnce" || last.ident == "AsyncFnOnce";
+            let mut borrows = Borrows(false);
+            if let PathArguments::Parenthesized(args) = &last.arguments {
+                args.inputs.iter().for_each(|input| borrows.visit_type(&input.ty));
+            }
+            found.push(AsyncClosureArg { index, arity, once, borrows: borrows.0 });
+        }
+    }
+    found
+}
+
+/// Finds a reference or a lifetime in a type.
+struct Borrows(bool);
+
+impl Visit<'_> for Borrows {
+    fn visit_type_reference(&mut self, _: &syn::TypeReference) {
+        self.0 = true;
+    }
+
+    fn visit_lifetime(&mut self, _: &syn::Lifetime) {
+        self.0 = true;
+    }
+}
+
+/// The future type params that the closure param of type `ty` returns
+/// (`Fut` of `F: FnMut() -> Fut`, `impl FnOnce() -> Fut`).
+pub(super) fn returned_futures(sig: &Signature, ty: &Type) -> Vec<Ident> {
+    let futures = future_params(sig);
+    let bounds = generic_bounds(sig);
+    let mut returned = Vec::new();
+    for mut bound in param_bounds(ty, &bounds).into_iter().cloned() {
+        if let Some(ReturnType::Type(_, output)) = closure_output(&mut bound)
+            && let Type::Path(path) = &**output
+            && let Some(ident) = path.path.get_ident()
+            && futures.contains(ident)
+        {
+            returned.push(ident.clone());
+        }
+    }
+    returned
+}
+
+/// The trait bounds of the type params of `sig`, in place and in the where
+/// clause, each with its param's name.
+fn generic_bounds(sig: &Signature) -> Vec<(String, &TraitBound)> {
     let mut bounds: Vec<(String, &TraitBound)> = Vec::new();
     for param in sig.generics.type_params() {
         let name = param.ident.to_string();
@@ -103,23 +240,19 @@ pub(crate) fn async_closure_args(sig: &Signature) -> Vec<(usize, usize)> {
             bounds.extend(trait_bounds(&p.bounds).map(|bound| (ident.to_string(), bound)));
         }
     }
-    let mut found = Vec::new();
-    for (index, input) in sig.inputs.iter().enumerate() {
-        let syn::FnArg::Typed(typed) = input else { continue };
-        let arity = match &*typed.ty {
-            Type::ImplTrait(imp) => {
-                trait_bounds(&imp.bounds).find_map(|bound| async_closure_arity(bound, &futures))
-            }
-            Type::Path(path) => path.path.get_ident().and_then(|ident| {
-                bounds.iter().find_map(|(name, bound)| {
-                    (ident == name).then(|| async_closure_arity(bound, &futures)).flatten()
-                })
-            }),
-            _ => None,
-        };
-        found.extend(arity.map(|arity| (index, arity)));
+    bounds
+}
+
+/// The trait bounds a param of type `ty` has: `impl A + B`'s, or its type
+/// param's among `generics`.
+fn param_bounds<'a>(ty: &'a Type, generics: &[(String, &'a TraitBound)]) -> Vec<&'a TraitBound> {
+    match ty {
+        Type::ImplTrait(imp) => trait_bounds(&imp.bounds).collect(),
+        Type::Path(path) => path.path.get_ident().map_or_else(Vec::new, |ident| {
+            generics.iter().filter(|(name, _)| ident == name).map(|(_, bound)| *bound).collect()
+        }),
+        _ => Vec::new(),
     }
-    found
 }
 
 /// The trait bounds among `bounds`.
@@ -133,7 +266,7 @@ fn trait_bounds(
 }
 
 /// The number of arguments of `bound` if it is a closure bound returning a
-/// future (see [`takes_async_closures`]).
+/// future (see [`async_closure_args`]).
 fn async_closure_arity(bound: &TraitBound, futures: &[Ident]) -> Option<usize> {
     let mut find = FindAsyncClosure { futures, found: false };
     find.visit_trait_bound(bound);
@@ -165,7 +298,7 @@ fn future_params(sig: &Signature) -> Vec<Ident> {
     futures
 }
 
-/// The visitor of [`takes_async_closures`].
+/// Finds a closure bound returning a future (see [`async_closure_args`]).
 struct FindAsyncClosure<'a> {
     /// The type params bounded by `Future`.
     futures: &'a [Ident],
@@ -189,13 +322,43 @@ impl Visit<'_> for FindAsyncClosure<'_> {
     }
 }
 
+// Input: `__arg1`, a sync closure of the blocking method (`F: FnMut(A) -> T`),
+// and its arity (1).
+// Output: `{ let closure = SharedClosure::new(__arg1); move |a0|
+// closure.call_later(move |f| f(a0)) }`, the closure returning a future the
+// async method takes: the sync closure runs when that future is first
+// polled, where the async method awaits it (as the async closure's body
+// would), not where it calls the closure. For `FnOnce`: `move |a0|
+// call_later(move || __arg1(a0))`.
+/// Adapts a sync closure argument to the async method's closure param.
+pub(crate) fn lazy_closure(
+    krate: &syn::Path,
+    arg: &Ident,
+    closure: &AsyncClosureArg,
+) -> TokenStream {
+    let site = Span::mixed_site();
+    let inputs: Vec<Ident> =
+        (0..closure.arity).map(|i| format_ident!("a{}", i, span = site)).collect();
+    if closure.once {
+        return quote! {
+            move |#(#inputs),*| #krate::__private::call_later(move || #arg(#(#inputs),*))
+        };
+    }
+    let (shared, f) = (Ident::new("closure", site), Ident::new("f", site));
+    quote! {{
+        let #shared = #krate::__private::SharedClosure::new(#arg);
+        move |#(#inputs),*| #shared.call_later(move |#f| #f(#(#inputs),*))
+    }}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use quote::ToTokens as _;
 
     fn rewritten(mut sig: Signature, futures: &[(Ident, Type)]) -> (String, bool) {
-        let changed = sync_closure_bounds(&mut sig, futures);
+        let changed =
+            sync_closure_bounds(&mut sig, futures, &super::super::future_ty::Kept::default());
         (sig.to_token_stream().to_string(), changed)
     }
 
@@ -227,7 +390,7 @@ mod tests {
             syn::parse_quote!(fn map<F: Fn(u8) -> T, T>(f: F, g: impl FnOnce() -> u8));
         let (_, changed) = rewritten(sig.clone(), &[]);
         assert!(!changed);
-        assert!(!takes_async_closures(&sig));
+        assert!(async_closure_args(&sig).is_empty());
     }
 
     #[test]
@@ -236,7 +399,16 @@ mod tests {
             async fn m<F, G: Fn(u8) -> u8, Fut>(&self, f: F, g: G, h: impl AsyncFnMut(u8, u8))
             where F: FnOnce() -> Fut, Fut: Future<Output = u8>
         );
-        assert_eq!(async_closure_args(&sig), [(1, 0), (3, 2)]);
+        let found: Vec<_> =
+            async_closure_args(&sig).iter().map(|c| (c.index, c.arity, c.once)).collect();
+        assert_eq!(found, [(1, 0, true), (3, 2, false)]);
+        let borrowing: Signature = syn::parse_quote!(
+            async fn m(f: impl AsyncFn(&str) -> u8, g: impl AsyncFn(Cow<'static, str>), h: impl AsyncFn(u8))
+        );
+        let borrows: Vec<bool> = async_closure_args(&borrowing).iter().map(|c| c.borrows).collect();
+        assert_eq!(borrows, [true, true, false]);
+        assert_eq!(sync_closure_params(&borrowing, None, true).inputs, [2]);
+        assert_eq!(sync_closure_params(&borrowing, None, false).inputs, [0, 1, 2]);
     }
 
     #[test]
@@ -248,7 +420,47 @@ mod tests {
             syn::parse_quote!(async fn d(f: impl AsyncFn(u8) -> u8)),
         ];
         for sig in &cases {
-            assert!(takes_async_closures(sig), "{}", sig.to_token_stream());
+            assert!(!async_closure_args(sig).is_empty(), "{}", sig.to_token_stream());
         }
+    }
+
+    #[test]
+    fn only_closures_called_and_awaited_at_once_are_made_sync() {
+        let sig: Signature = syn::parse_quote!(
+            async fn m<F, G, Fut>(&self, f: F, g: G, h: impl AsyncFn(u8))
+            where F: Fn(u8) -> Fut, G: Fn(u8) -> Fut, Fut: Future<Output = u8>
+        );
+        // `f` called and awaited at once (in a macro's tokens too); `g`'s
+        // future awaited later; `h` handed on.
+        let body: syn::Block = syn::parse_quote!({
+            let later = g(1);
+            log!(f(2).await);
+            f(3).await + later.await + other(h).await
+        });
+        let params = sync_closure_params(&sig, Some(&body), false);
+        assert_eq!(params, SyncClosureParams { receiver: true, inputs: vec![1] });
+        assert!(params.takes_sync(0, true) && params.takes_sync(1, false));
+        assert!(!params.takes_sync(1, true));
+        let all = sync_closure_params(&sig, None, false);
+        assert_eq!(all.inputs, [1, 2, 3]);
+    }
+
+    #[test]
+    fn a_kept_closure_keeps_its_bound_and_future() {
+        let mut sig: Signature = syn::parse_quote!(
+            async fn m<F, G, Fut>(f: F, g: G) -> u8
+            where F: Fn(u8) -> Fut, G: FnOnce() -> Fut, Fut: Future<Output = u8>
+        );
+        let kept = super::super::future_ty::Kept {
+            params: vec!["f".into()],
+            generics: vec!["F".into(), "Fut".into()],
+        };
+        let futures = [(syn::parse_quote!(Fut), syn::parse_quote!(u8))];
+        assert!(sync_closure_bounds(&mut sig, &futures, &kept));
+        let text = sig.to_token_stream().to_string();
+        assert!(text.contains("F : Fn (u8) -> Fut"), "{text}");
+        assert!(text.contains("G : FnOnce () -> u8"), "{text}");
+        let fut: Ident = syn::parse_quote!(Fut);
+        assert_eq!(returned_futures(&sig, &syn::parse_quote!(F)), [fut]);
     }
 }

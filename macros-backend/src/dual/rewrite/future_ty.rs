@@ -6,11 +6,15 @@
 //! Input: `async fn run<F: Future<Output = T>>(f: F)` or `(f: impl Future<Output = T>)`.
 //! Output: `fn run(f: T)`, and `f.await` settles to `f` (a value), when
 //! the body only awaits `f`; a future param the body does more with
-//! (`f.fuse()`, `timeout(d, f)`) stays a future, settled where awaited. Rejected with an error
+//! (`f.fuse()`, `timeout(d, f)`) stays a future, settled where awaited; so
+//! does a closure param returning a future that the body does more with
+//! than `op(..).await` (see `closure_ty`). Rejected with an error
 //! when `F` is used any other way (`Vec<F>`, `&mut F`, a second bound that
 //! `T` may not meet), since the value has no such shape.
 
+use super::closure_ty::AsyncClosureArg;
 use crate::common::Errors;
+use crate::dual::ir::Twin;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{FnArg, GenericParam, ReturnType, Signature, Type, TypeParamBound, WherePredicate};
@@ -28,6 +32,11 @@ pub(super) struct SyncSignature {
     /// The fn returned `impl Stream`: the twin returns `impl Iterator`, and
     /// its tail becomes one.
     pub(super) stream_tail: bool,
+    /// Sync closure params the body does more with than `op(..).await`
+    /// (made sync by [`Twin::closure_decision`]): the body first rebinds
+    /// each to a closure returning a future that calls it when first
+    /// polled ([`super::closure_ty::lazy_closure`]).
+    pub(super) lazy_closures: Vec<(syn::Ident, AsyncClosureArg)>,
 }
 
 // Input: `impl Stream<Item = T> + Send + 'a` (`FusedStream`, `TryStream<Ok =
@@ -100,11 +109,13 @@ pub(super) fn future_output(bounds: &Punctuated<TypeParamBound, syn::Token![+]>)
 }
 
 /// Rewrites `sig` of a blocking twin (see the module docs). `was_async`:
-/// the original was an `async fn`.
+/// the original was an `async fn`; `twin` says how closure params are
+/// decided (see `closure_ty`).
 pub(super) fn sync_signature(
     sig: &mut Signature,
     body: Option<&syn::Block>,
     was_async: bool,
+    twin: &Twin,
     errors: &mut Errors,
 ) -> SyncSignature {
     let mut await_tail = false;
@@ -117,7 +128,7 @@ pub(super) fn sync_signature(
         await_tail = true;
     }
     let mut changed_params = false;
-    let kept = handed_on(sig, body);
+    let (kept, lazy_closures) = handed_on(sig, body, twin);
     let generic_futures = take_future_params(sig, &kept);
     for input in &mut sig.inputs {
         let FnArg::Typed(typed) = input else { continue };
@@ -139,25 +150,32 @@ pub(super) fn sync_signature(
         }
     }
     changed_params |= !generic_futures.is_empty();
-    let closures = super::closure_ty::sync_closure_bounds(sig, &generic_futures);
+    let closures = super::closure_ty::sync_closure_bounds(sig, &generic_futures, &kept);
     let mut leftover = Leftover { names: &generic_futures, errors };
     leftover.visit_signature(sig);
     let stream_tail = match &mut sig.output {
         ReturnType::Type(_, ty) => stream_to_iterator(ty),
         ReturnType::Default => false,
     };
-    SyncSignature { await_tail, changed_params: changed_params || closures, closures, stream_tail }
+    SyncSignature {
+        await_tail,
+        changed_params: changed_params || closures,
+        closures,
+        stream_tail,
+        lazy_closures,
+    }
 }
 
 /// The future params the body does more with than `.await` them
 /// (`f.fuse()`, `timeout(d, f)`): they stay futures in the twin, whose
 /// `.await`s on them are then settled as foreign futures.
 #[derive(Default)]
-struct Kept {
+pub(super) struct Kept {
     /// Their names.
-    params: Vec<String>,
-    /// The type params they have (`F` of `f: F`): kept too.
-    generics: Vec<String>,
+    pub(super) params: Vec<String>,
+    /// The type params they have (`F` of `f: F`, and the `Fut` a kept
+    /// closure returns): kept too.
+    pub(super) generics: Vec<String>,
 }
 
 /// Whether `typed` binds the name `name`.
@@ -165,43 +183,86 @@ fn param_is(typed: &syn::PatType, name: &str) -> bool {
     matches!(&*typed.pat, syn::Pat::Ident(p) if p.ident == name)
 }
 
-/// The params of `sig` used in `body` other than as `param.await`.
-fn handed_on(sig: &Signature, body: Option<&syn::Block>) -> Kept {
+/// The params of `sig` used in `body` other than as `param.await` or, for
+/// closures, `param(..).await`. A closure param returning a future that is
+/// kept keeps the future type params it returns too: the twin then calls it
+/// where the fn does and settles its future where the fn awaits it (`let
+/// fut = op(a); log(); fut.await` runs the closure's async body after
+/// `log()` in both worlds).
+///
+/// Returns too the closure params made sync (by the trait's decision) that
+/// the body does not only call and await at once (see
+/// [`SyncSignature::lazy_closures`]).
+fn handed_on(
+    sig: &Signature,
+    body: Option<&syn::Block>,
+    twin: &Twin,
+) -> (Kept, Vec<(syn::Ident, AsyncClosureArg)>) {
     let mut kept = Kept::default();
-    let Some(body) = body else { return kept };
-    for input in &sig.inputs {
+    let mut lazy = Vec::new();
+    let closures = super::closure_ty::async_closure_args(sig);
+    let sync_closures = twin.closure_decision.clone().unwrap_or_else(|| {
+        super::closure_ty::sync_closure_params(sig, body, twin.adapted_closures)
+    });
+    for (index, input) in sig.inputs.iter().enumerate() {
         let FnArg::Typed(typed) = input else { continue };
         let syn::Pat::Ident(pat) = &*typed.pat else { continue };
         let name = pat.ident.to_string();
-        let mut uses = Uses { name: &name, all: 0, awaited: 0 };
-        uses.visit_block(body);
-        if uses.all != uses.awaited {
-            if let Type::Path(path) = &*typed.ty
-                && let Some(ident) = path.path.get_ident()
-            {
-                kept.generics.push(ident.to_string());
-            }
-            kept.params.push(name);
+        let awaited = body.is_none_or(|body| only_awaited(&name, body));
+        let closure = closures.iter().position(|closure| closure.index == index);
+        let keep = match closure {
+            Some(_) if sync_closures.inputs.contains(&index) => false,
+            Some(_) => true,
+            None => !awaited,
+        };
+        if let Some(at) = closure
+            && !keep
+            && !awaited
+        {
+            lazy.push((pat.ident.clone(), closures[at].clone()));
         }
+        if !keep {
+            continue;
+        }
+        if let Type::Path(path) = &*typed.ty
+            && let Some(ident) = path.path.get_ident()
+        {
+            kept.generics.push(ident.to_string());
+        }
+        let returned = super::closure_ty::returned_futures(sig, &typed.ty);
+        kept.generics.extend(returned.iter().map(ToString::to_string));
+        kept.params.push(name);
     }
-    kept
+    (kept, lazy)
+}
+
+/// Whether every use of `name` in `body` is `name.await` or
+/// `name(..).await`.
+pub(super) fn only_awaited(name: &str, body: &syn::Block) -> bool {
+    let mut uses = Uses { name, all: 0, awaited: 0 };
+    uses.visit_block(body);
+    uses.all == uses.awaited
 }
 
 /// Counts the uses of one name in a body, and those that are `name.await`
-/// (in macro arguments too, as tokens).
+/// or `name(..).await` (in macro arguments too, as tokens).
 struct Uses<'a> {
     /// The name.
     name: &'a str,
     /// Every use.
     all: usize,
-    /// The `name.await` uses.
+    /// The `name.await` and `name(..).await` uses.
     awaited: usize,
 }
 
 impl Visit<'_> for Uses<'_> {
     fn visit_expr_await(&mut self, awaited: &syn::ExprAwait) {
-        if matches!(&*awaited.base, syn::Expr::Path(p) if p.path.is_ident(self.name)) {
-            self.awaited += 1;
+        let is_name =
+            |expr: &syn::Expr| matches!(expr, syn::Expr::Path(p) if p.path.is_ident(self.name));
+        match &*awaited.base {
+            base if is_name(base) => self.awaited += 1,
+            syn::Expr::Call(call) if is_name(&call.func) => self.awaited += 1,
+            _ => {}
         }
         visit::visit_expr_await(self, awaited);
     }
@@ -218,9 +279,14 @@ impl Visit<'_> for Uses<'_> {
     }
 }
 
-/// [`Uses`] over macro tokens: `name` anywhere, and `name . await`.
+/// [`Uses`] over macro tokens: `name` anywhere, `name . await` and `name
+/// (..) . await`.
 fn count_in_tokens(tokens: &[proc_macro2::TokenTree], uses: &mut Uses<'_>) {
-    use proc_macro2::TokenTree;
+    use proc_macro2::{Delimiter, TokenTree};
+    let is_await = |rest: &[TokenTree]| {
+        matches!(rest, [TokenTree::Punct(dot), TokenTree::Ident(kw), ..]
+            if dot.as_char() == '.' && kw == "await")
+    };
     for (index, token) in tokens.iter().enumerate() {
         match token {
             TokenTree::Group(group) => {
@@ -229,12 +295,16 @@ fn count_in_tokens(tokens: &[proc_macro2::TokenTree], uses: &mut Uses<'_>) {
             }
             TokenTree::Ident(ident) if ident == uses.name => {
                 uses.all += 1;
-                if let [TokenTree::Punct(dot), TokenTree::Ident(kw), ..] = &tokens[index + 1..]
-                    && dot.as_char() == '.'
-                    && kw == "await"
-                {
-                    uses.awaited += 1;
-                }
+                let rest = &tokens[index + 1..];
+                let awaited = match rest {
+                    [TokenTree::Group(args), after @ ..]
+                        if args.delimiter() == Delimiter::Parenthesis =>
+                    {
+                        is_await(after)
+                    }
+                    _ => is_await(rest),
+                };
+                uses.awaited += usize::from(awaited);
             }
             _ => {}
         }

@@ -70,7 +70,7 @@ pub(crate) fn blocking_fn(
 ) -> Outcome {
     let was_async = sig.asyncness.take().is_some();
     crate::common::elided::name_in_impl_args(sig);
-    let signature = future_ty::sync_signature(sig, block.as_deref(), was_async, errors);
+    let signature = future_ty::sync_signature(sig, block.as_deref(), was_async, twin, errors);
     let stream_tail = signature.stream_tail;
     let signature_changed = signature.await_tail || signature.changed_params || stream_tail;
     let closures = signature.closures;
@@ -79,6 +79,12 @@ pub(crate) fn blocking_fn(
     };
     if signature.await_tail {
         await_tail(block);
+    }
+    // Sync closures the body calls first and awaits later: rebound to
+    // closures whose futures call them when first polled (see `closure_ty`).
+    for (name, closure) in signature.lazy_closures.iter().rev() {
+        let adapter = closure_ty::lazy_closure(&twin.krate, name, closure);
+        block.stmts.insert(0, syn::parse_quote!(#[allow(unused_mut)] let mut #name = #adapter;));
     }
     let closure_call = blocking_body(block, twin, stream_tail, errors);
     Outcome { closure_call, signature_changed, stream_tail, closures }

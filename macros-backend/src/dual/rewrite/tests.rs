@@ -24,7 +24,9 @@ fn twin_settings(strict: bool) -> Twin {
         strict,
         krate: syn::parse_quote!(::twoworlds),
         own_methods: std::collections::HashMap::new(),
-        closure_callees: std::collections::HashSet::new(),
+        closure_callees: crate::dual::ir::ClosureCallees::new(),
+        adapted_closures: false,
+        closure_decision: None,
     }
 }
 
