@@ -50,7 +50,7 @@ pub fn check_expansion(item: &TokenStream, output: &TokenStream) -> Checked {
             Checked::Unparsable(format!("no compile_error! for a non-item: {output}"))
         };
     }
-    // rustc then expands the `blocking_twin!` each twin is wrapped in.
+    // rustc then expands the macro each twin is the body of (`respan`).
     let output = crate::dual::respan::unwrap_all(output.clone());
     match parse_as_rustc_would(&output) {
         Err(why) => Checked::Unparsable(why),

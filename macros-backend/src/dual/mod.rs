@@ -13,6 +13,7 @@
 //! beside a best-effort expansion.
 
 mod cfgs;
+mod edition;
 mod files;
 mod fn_ids;
 mod forms;

@@ -3,127 +3,135 @@
 //! A twin's tokens are the original's, at the same places in the source: an
 //! error rustc finds only in the twin would read as an error in the
 //! original. So `#[dual]` emits each separately defined twin (a fn, the twin
-//! methods of an impl, the blocking trait, the `blocking` module) inside a
-//! hidden function-like macro, `blocking_twin!` (in the `twoworlds-macros`
-//! shim, over `proc_macro`'s own types), that gives every token a
-//! span of its own expansion (`Span::mixed_site()`, located where the token
-//! was written). rustc then reports an error in the twin at the same place
-//! with a note that it "originates in the macro `…::blocking_twin`" and a
-//! label "in this macro invocation" on the original's name (the invocation's
-//! tokens are located there): the blocking twin of which item. Lints do not
-//! fire twice: rustc does not lint code of an external macro's expansion
-//! (the original is linted as written).
+//! methods of an impl, the blocking trait, the `blocking` module) as the
+//! body of a `macro_rules!` macro of its own, defined in the user's crate
+//! and invoked once, at once: `macro_rules! blocking_twin_7 { () => { twin
+//! } } blocking_twin_7! {}`. rustc gives every token of an expansion a
+//! context of that expansion, located where the token was written: an error
+//! in the twin is reported at the same place with a note that it
+//! "originates in the macro `blocking_twin_7`" and a label "in this macro
+//! invocation" on the original's name (the invocation's tokens are located
+//! there): the blocking twin of which item.
 //!
-//! Hygiene holds because *every* token of the twin, signature and body,
-//! gets the same expansion: locals, params and labels see each other as
-//! before; items, types, lifetimes, fields and `crate`/`super` paths
-//! resolve at the call site, where they did (every form's integration
-//! tests build through it). What `#[dual]` itself adds to a twin loses the
-//! hygiene that told it from the user's code, so its locals are prefixed
-//! (`__twoworlds_runtime`). A body run inline by a `#[dual]` future
-//! (trait impls) is not wrapped: it uses the async fn's params, which are
-//! outside.
+//! Why a `macro_rules!` of the user's crate, not a proc macro re-spanning
+//! the tokens: an expansion's tokens take the edition of the crate that
+//! defines the macro, and editions change what code means (temporaries of a
+//! tail expression, `if let` scrutinees, what `impl Trait` captures). A
+//! macro defined in the user's crate expands in the user's edition, so the
+//! twin means in every edition what it meant unwrapped. (It also saves a
+//! second trip of every token across the proc-macro bridge.)
 //!
-//! Re-spanned tokens take the edition of the macro crate (2024), and
-//! editions change what code means (temporaries of a tail expression, `if
-//! let` scrutinees, what `impl Trait` captures): so only a crate of the
-//! same edition gets the wrapper ([`same_edition`]); in any other, or when
-//! the edition cannot be read, twins keep the spans of the source and their
-//! errors read as the original's.
+//! Hygiene holds because *every* token of the twin, signature and body, is
+//! in the same expansion: locals, params and labels see each other as
+//! before; items, types, fields and `crate`/`super` paths resolve at the
+//! invocation, where they did (every form's integration tests build through
+//! it). What `#[dual]` itself adds to a twin loses the hygiene that told it
+//! from the user's code, so its locals are prefixed (`__twoworlds_runtime`).
+//! A body run inline by a `#[dual]` future (trait impls) is not wrapped: it
+//! uses the async fn's params, which are outside.
+//!
+//! Lints: code of a macro of the user's crate is linted, so each twin is
+//! `#[allow(unused, nonstandard_style)]`: the original is linted as
+//! written, and the twin would repeat its warnings, or add ones of code only
+//! one world uses (an import, a param); other lints (clippy's) mostly skip
+//! macro-expanded code. (A crate that `forbid`s those groups gets an error
+//! for the `allow`.)
+//!
+//! A fn form's twin may be a method (`#[dual]` on one method of an impl),
+//! and an impl cannot hold a `macro_rules!`: it is wrapped instead in a
+//! hidden proc macro, `blocking_twin!` (in the `twoworlds-macros` shim),
+//! that gives every token `Span::mixed_site()` located where it was written
+//! ([`wrap_in_place`]). Same labels, and lints are not repeated (code of
+//! another crate's macro is not linted); but such tokens take the proc
+//! macro crate's edition (2024), so this is done only in a crate of that
+//! edition (`super::edition`), elsewhere the twin keeps the spans of the
+//! source and its errors read as the original's.
+//!
+//! Limits: a twin with a `$` token (a `macro_rules!` written in its body) is
+//! not wrapped in a macro of its own, as a `$` in a macro body would be read
+//! as the macro's own metavariable; its errors read as the original's. Each macro has a name
+//! of its own (`blocking_twin_` and a number counted in the proc-macro
+//! process): a macro-expanded `macro_rules!` may not shadow another.
 //!
 //! Input: `fn blocking_f(x: u32) -> u32 { body }`, the span of `f`.
-//! Output: `::twoworlds::__private::blocking_twin! { fn blocking_f(..) .. }`
-//! (the path and braces located at `f`), expanding to the same fn.
+//! Output: `macro_rules! blocking_twin_7 { () => { fn blocking_f(..) .. } }
+//! blocking_twin_7! {}` (the invocation located at `f`), expanding to the
+//! same fn.
 
-use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// `twin` (a whole item or associated item) inside the `blocking_twin!`
-/// invocation whose own tokens are located at `original` (the name of the
-/// item it is the twin of).
-pub(crate) fn wrap(twin: &impl ToTokens, original: Span, krate: &syn::Path) -> TokenStream {
-    if !same_edition() {
+/// A twin as a macro of its own: where an item may be written, emit
+/// `definition` then `invocation`; in an impl, the `definition` goes before
+/// the impl and the `invocation` in it.
+pub(crate) struct Wrapped {
+    /// `macro_rules! blocking_twin_7 { () => { twin } }` (empty when the
+    /// twin is not wrapped).
+    pub(crate) definition: TokenStream,
+    /// `blocking_twin_7! {}` (the twin itself when not wrapped).
+    pub(crate) invocation: TokenStream,
+}
+
+impl ToTokens for Wrapped {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(self.definition.clone());
+        tokens.extend(self.invocation.clone());
+    }
+}
+
+/// The prefix of the macros' names.
+const PREFIX: &str = "blocking_twin_";
+
+/// `twin` (a whole item or associated item) as the body of a macro of its
+/// own whose invocation is located at `original` (the name of the item it is
+/// the twin of); see the module docs.
+pub(crate) fn wrap(twin: &impl ToTokens, original: Span) -> Wrapped {
+    /// The number of the next macro.
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    // The original is linted as written; its twin, now code of a macro of
+    // this crate, would repeat each warning (and add its own, of code only
+    // one world uses: an import, a param).
+    let body = quote!(#[allow(unused, nonstandard_style)] #twin);
+    if has_dollar(&body) {
+        return Wrapped { definition: TokenStream::new(), invocation: body };
+    }
+    let number = NEXT.fetch_add(1, Ordering::Relaxed);
+    // Named in the user's context (call site): the invocation must see it.
+    let name = Ident::new(&format!("{PREFIX}{number}"), Span::call_site());
+    let definition = quote!(macro_rules! #name { () => { #body } });
+    let mut invocation = located(quote!(#name!), original);
+    let mut braces = Group::new(Delimiter::Brace, TokenStream::new());
+    braces.set_span(original);
+    invocation.extend([TokenTree::Group(braces)]);
+    Wrapped { definition, invocation }
+}
+
+/// `twin` (an item that may be a method) inside the `blocking_twin!`
+/// invocation whose own tokens are located at `original`, in a crate of the
+/// macros' edition; `twin` as it is elsewhere (see the module docs).
+pub(crate) fn wrap_in_place(
+    twin: &impl ToTokens,
+    original: Span,
+    krate: &syn::Path,
+) -> TokenStream {
+    if !super::edition::same_edition() {
         return twin.to_token_stream();
     }
-    let path = located(quote!(#krate::__private::blocking_twin!), original);
+    let mut out = located(quote!(#krate::__private::blocking_twin!), original);
     let mut body = Group::new(Delimiter::Brace, twin.to_token_stream());
     body.set_span(original);
-    let mut out = path;
     out.extend([TokenTree::Group(body)]);
     out
 }
 
-/// The edition the macro crates are written in: that of every re-spanned
-/// token.
-const MACRO_EDITION: &str = "2024";
-
-/// Whether the crate being compiled (the one `#[dual]` is used in) is of
-/// [`MACRO_EDITION`], read from its manifest (cargo sets
-/// `CARGO_MANIFEST_DIR` for it); `false` when that cannot be told. Kept per
-/// manifest directory: a process that expands for several crates (an IDE's
-/// proc-macro server) must not reuse another crate's answer.
-fn same_edition() -> bool {
-    type Seen = Option<(std::ffi::OsString, bool)>;
-    static LAST: std::sync::Mutex<Seen> = std::sync::Mutex::new(None);
-    let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") else { return false };
-    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some((seen, same)) = &*last
-        && *seen == dir
-    {
-        return *same;
-    }
-    let same = crate_edition(std::path::Path::new(&dir)).is_some_and(|e| e == MACRO_EDITION);
-    *last = Some((dir, same));
-    same
-}
-
-/// The edition of the package whose manifest is in `dir`: its `[package]`
-/// `edition`, the workspace's (`edition.workspace = true`), or 2015 when
-/// unset. Read line by line for this one key: a TOML parser in the proc
-/// macro's dependencies would lengthen every user's build. `None` for a
-/// manifest this does not understand.
-fn crate_edition(dir: &std::path::Path) -> Option<String> {
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
-    match key_in(&manifest, "package", "edition") {
-        None => Some("2015".to_owned()),
-        Some(Edition::Written(edition)) => Some(edition),
-        Some(Edition::FromWorkspace) => dir.ancestors().skip(1).find_map(|parent| {
-            let root = std::fs::read_to_string(parent.join("Cargo.toml")).ok()?;
-            match key_in(&root, "workspace.package", "edition")? {
-                Edition::Written(edition) => Some(edition),
-                Edition::FromWorkspace => None,
-            }
-        }),
-    }
-}
-
-/// What a manifest says of a package's edition.
-enum Edition {
-    /// `edition = "2021"`.
-    Written(String),
-    /// `edition.workspace = true` / `edition = { workspace = true }`.
-    FromWorkspace,
-}
-
-/// The value of `key` in `[section]` of `manifest`.
-fn key_in(manifest: &str, section: &str, key: &str) -> Option<Edition> {
-    let mut current = "";
-    for line in manifest.lines().map(str::trim) {
-        if let Some(header) = line.strip_prefix('[') {
-            current = header.trim_end_matches(']').trim();
-            continue;
-        }
-        let Some((name, value)) = line.split_once('=') else { continue };
-        let (name, value) = (name.trim(), value.split('#').next().unwrap_or("").trim());
-        if current != section || !(name == key || name == format!("{key}.workspace")) {
-            continue;
-        }
-        if name != key || value.contains("workspace") {
-            return Some(Edition::FromWorkspace);
-        }
-        return Some(Edition::Written(value.trim_matches(['"', '\'']).to_owned()));
-    }
-    None
+/// Whether `tokens` hold a `$` at any depth.
+fn has_dollar(tokens: &TokenStream) -> bool {
+    tokens.clone().into_iter().any(|token| match token {
+        TokenTree::Punct(punct) => punct.as_char() == '$',
+        TokenTree::Group(group) => has_dollar(&group.stream()),
+        _ => false,
+    })
 }
 
 /// `tokens` (no groups), each set at `span`.
@@ -137,16 +145,70 @@ fn located(tokens: TokenStream, span: Span) -> TokenStream {
         .collect()
 }
 
-/// Input: tokens with `…::blocking_twin! { item }` invocations (at any depth).
-/// Output: the same with each replaced by its `item`: what rustc sees once
-/// it expanded them (the robustness harnesses check that).
+/// Input: tokens with the definitions and invocations of [`wrap`] (at any
+/// depth). Output: the same with each definition dropped and each
+/// invocation replaced by its twin: what rustc sees once it expanded them
+/// (the robustness harnesses check that).
 #[must_use]
 pub(crate) fn unwrap_all(tokens: TokenStream) -> TokenStream {
+    let mut bodies = std::collections::HashMap::new();
+    let without = take_definitions(tokens, &mut bodies);
+    put_bodies(without, &bodies)
+}
+
+/// Removes each `macro_rules! blocking_twin_N { () => { body } }` from
+/// `tokens` (at any depth), keeping its body by name.
+fn take_definitions(
+    tokens: TokenStream,
+    bodies: &mut std::collections::HashMap<String, TokenStream>,
+) -> TokenStream {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
     let mut out = Vec::with_capacity(tokens.len());
     let mut index = 0;
     while index < tokens.len() {
-        if let [TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(body), ..] =
+        if let [
+            TokenTree::Ident(kw),
+            TokenTree::Punct(bang),
+            TokenTree::Ident(name),
+            TokenTree::Group(rules),
+            ..,
+        ] = &tokens[index..]
+            && kw == "macro_rules"
+            && bang.as_char() == '!'
+            && name.to_string().starts_with(PREFIX)
+            && let Some(TokenTree::Group(body)) = rules.stream().into_iter().last()
+        {
+            bodies.insert(name.to_string(), body.stream());
+            index += 4;
+            continue;
+        }
+        out.push(map_group(&tokens[index], |inner| take_definitions(inner, bodies)));
+        index += 1;
+    }
+    out.into_iter().collect()
+}
+
+/// Replaces each `blocking_twin_N! {}` of `tokens` (at any depth) by its
+/// body among `bodies`, and each `…::blocking_twin! { twin }` by `twin`,
+/// themselves unwrapped.
+fn put_bodies(
+    tokens: TokenStream,
+    bodies: &std::collections::HashMap<String, TokenStream>,
+) -> TokenStream {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut index = 0;
+    while index < tokens.len() {
+        if let [TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(_), ..] =
+            &tokens[index..]
+            && bang.as_char() == '!'
+            && let Some(body) = bodies.get(&name.to_string())
+        {
+            out.extend(put_bodies(body.clone(), bodies));
+            index += 3;
+            continue;
+        }
+        if let [TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(twin), ..] =
             &tokens[index..]
             && name == "blocking_twin"
             && bang.as_char() == '!'
@@ -158,21 +220,26 @@ pub(crate) fn unwrap_all(tokens: TokenStream) -> TokenStream {
             {
                 out.pop();
             }
-            out.extend(unwrap_all(body.stream()));
+            out.extend(put_bodies(twin.stream(), bodies));
             index += 3;
             continue;
         }
-        out.push(match &tokens[index] {
-            TokenTree::Group(group) => {
-                let mut inner = Group::new(group.delimiter(), unwrap_all(group.stream()));
-                inner.set_span(group.span());
-                TokenTree::Group(inner)
-            }
-            other => other.clone(),
-        });
+        out.push(map_group(&tokens[index], |inner| put_bodies(inner, bodies)));
         index += 1;
     }
     out.into_iter().collect()
+}
+
+/// `token`, its stream mapped by `inner` if it is a group.
+fn map_group(token: &TokenTree, inner: impl FnOnce(TokenStream) -> TokenStream) -> TokenTree {
+    match token {
+        TokenTree::Group(group) => {
+            let mut mapped = Group::new(group.delimiter(), inner(group.stream()));
+            mapped.set_span(group.span());
+            TokenTree::Group(mapped)
+        }
+        other => other.clone(),
+    }
 }
 
 #[cfg(test)]
@@ -186,36 +253,51 @@ mod tests {
                 x + 1
             }
         );
-        let krate: syn::Path = syn::parse_quote!(::twoworlds);
-        let wrapped = wrap(&twin, Span::call_site(), &krate);
-        let text = wrapped.to_string();
-        assert!(text.starts_with(":: twoworlds :: __private :: blocking_twin ! {"), "{text}");
-        let around = quote!(struct A; #wrapped mod m { #wrapped });
-        let expected = quote!(struct A; #twin mod m { #twin });
+        let wrapped = wrap(&twin, Span::call_site());
+        let text = wrapped.to_token_stream().to_string();
+        assert!(text.starts_with("macro_rules ! blocking_twin_"), "{text}");
+        let (definition, invocation) = (&wrapped.definition, &wrapped.invocation);
+        let around = quote!(struct A; #wrapped mod m { #definition impl S { #invocation } });
+        let allowed = quote!(#[allow(unused, nonstandard_style)] #twin);
+        let expected = quote!(struct A; #allowed mod m { impl S { #allowed } });
         assert_eq!(unwrap_all(around).to_string(), expected.to_string());
     }
 
     #[test]
-    fn editions_are_read_from_the_package_or_its_workspace() {
-        let written = "[package]\nname = \"a\"\nedition = '2021' # old\n[dependencies]\n";
-        assert!(
-            matches!(key_in(written, "package", "edition"), Some(Edition::Written(e)) if e == "2021")
+    fn a_twin_wrapped_in_place_unwraps_to_itself() {
+        let twin: syn::ImplItemFn = syn::parse_quote!(
+            fn blocking_f(&self) {}
         );
-        for inherited in
-            ["[package]\nedition.workspace = true\n", "[package]\nedition = { workspace = true }\n"]
-        {
-            assert!(matches!(
-                key_in(inherited, "package", "edition"),
-                Some(Edition::FromWorkspace)
-            ));
-        }
-        let elsewhere = "[package]\nname = \"a\"\n[workspace.package]\nedition = \"2024\"\n";
-        assert!(key_in(elsewhere, "package", "edition").is_none());
-        assert!(
-            matches!(key_in(elsewhere, "workspace.package", "edition"), Some(Edition::Written(e)) if e == "2024")
+        let krate: syn::Path = syn::parse_quote!(::twoworlds);
+        let wrapped = quote!(#krate::__private::blocking_twin! { #twin });
+        let around = quote!(impl S { #wrapped fn g() {} });
+        let expected = quote!(impl S { #twin fn g() {} });
+        assert_eq!(unwrap_all(around).to_string(), expected.to_string());
+    }
+
+    #[test]
+    fn a_twin_with_a_dollar_is_not_wrapped() {
+        let twin: syn::ItemFn = syn::parse_quote!(
+            fn blocking_f() {
+                macro_rules! m {
+                    ($x:expr) => {
+                        $x
+                    };
+                }
+            }
         );
-        // This crate: edition.workspace = true, the workspace's 2024.
-        let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        assert_eq!(crate_edition(here).as_deref(), Some(MACRO_EDITION));
+        let wrapped = wrap(&twin, Span::call_site());
+        assert!(wrapped.definition.is_empty());
+        let allowed = quote!(#[allow(unused, nonstandard_style)] #twin);
+        assert_eq!(wrapped.invocation.to_string(), allowed.to_string());
+    }
+
+    #[test]
+    fn each_wrapper_has_a_name_of_its_own() {
+        let twin: syn::ItemFn = syn::parse_quote!(
+            fn blocking_f() {}
+        );
+        let (a, b) = (wrap(&twin, Span::call_site()), wrap(&twin, Span::call_site()));
+        assert_ne!(a.definition.to_string(), b.definition.to_string());
     }
 }

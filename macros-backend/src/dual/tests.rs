@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The expansion of `#[dual(args)] item`, pretty-printed, each twin's
-/// `blocking_twin!` expanded (as rustc will: see `respan`).
+/// macro expanded (as rustc will: see `respan`).
 fn pretty(args: TokenStream, item: TokenStream) -> String {
     let tokens = super::respan::unwrap_all(expand(args, item));
     match syn::parse2::<syn::File>(tokens.clone()) {
@@ -573,11 +573,18 @@ fn closures_returning_futures() {
 }
 
 #[test]
-fn every_separate_twin_is_wrapped_in_blocking_twin() {
-    let cases = [
+fn every_separate_twin_is_the_body_of_a_macro_of_its_own() {
+    // The fn form may be a method: wrapped in place, in a crate of the
+    // macros' edition (this one).
+    let out = expand(
+        quote!(),
         quote!(
             async fn f() {}
         ),
+    )
+    .to_string();
+    assert_eq!(out.matches("__private :: blocking_twin !").count(), 1, "{out}");
+    let cases = [
         quote!(impl S { async fn m(&self) {} }),
         quote!(
             trait T {
@@ -592,9 +599,10 @@ fn every_separate_twin_is_wrapped_in_blocking_twin() {
     ];
     for item in cases {
         let out = expand(quote!(), item.clone()).to_string();
-        assert_eq!(out.matches("blocking_twin !").count(), 1, "{item}: {out}");
+        assert_eq!(out.matches("macro_rules ! blocking_twin_").count(), 1, "{item}: {out}");
+        assert_eq!(out.matches("! { }").count(), 1, "{item}: {out}");
     }
     // A trait impl's blocking bodies run inline, under the async fn's params.
     let out = expand(quote!(), quote!(impl T for S { async fn m(&self) {} })).to_string();
-    assert!(!out.contains("blocking_twin !"), "{out}");
+    assert!(!out.contains("blocking_twin_"), "{out}");
 }

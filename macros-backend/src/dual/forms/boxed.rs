@@ -99,8 +99,8 @@ pub(super) fn expand_trait(
     let originals =
         instrument::versions(&async_copy, args, (&Branches::new(), true), &kept, &mut |_, _| {});
     let gate = args.cfgs.blocking_attr();
-    let blocking = respan::wrap(&blocking, blocking.ident.span(), &args.krate());
-    quote!(#originals #gate #blocking)
+    let blocking = respan::wrap(&quote!(#gate #blocking), blocking.ident.span());
+    quote!(#originals #blocking)
 }
 
 /// The trait impl form over `#[async_trait]`: the impl, and the impl of the
@@ -152,6 +152,6 @@ pub(super) fn expand_impl(
     let originals =
         instrument::versions(&async_copy, args, (&Branches::new(), true), &kept, &mut |_, _| {});
     let gate = args.cfgs.blocking_attr();
-    let blocking = respan::wrap(&blocking, blocking.impl_token.span, &args.krate());
-    quote!(#originals #gate #blocking)
+    let blocking = respan::wrap(&quote!(#gate #blocking), blocking.impl_token.span);
+    quote!(#originals #blocking)
 }

@@ -119,6 +119,7 @@ pub(crate) fn expand(function: &ItemFn, args: &Args, errors: &mut Errors) -> Tok
     let originals =
         instrument::versions(&async_copy, args, (&branches, false), &|_, _| false, &mut |_, _| {});
     let gate = args.cfgs.blocking_attr();
-    let blocking = respan::wrap(&blocking, name.span(), &args.krate());
+    // Maybe a method (`#[dual]` on one method of an impl): wrapped in place.
+    let blocking = respan::wrap_in_place(&blocking, name.span(), &args.krate());
     quote!(#originals #gate #blocking)
 }

@@ -2,8 +2,7 @@
 //! same impl; sync methods stay as they are; `#[dual(skip)]` on a method
 //! leaves it alone and `#[dual(blocking = name)]` names its twin.
 
-use super::super::ir::Branches;
-use super::super::ir::ClosureCallees;
+use super::super::ir::{Branches, ClosureCallees};
 use super::super::options::{self, Args, Form};
 use super::super::rewrite::closure_ty::sync_closure_params;
 use super::super::twin::{self, FnParts, Names};
@@ -77,12 +76,15 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
         );
         let Item::Impl(mut twin_impl) = async_copy else { return quote!(#original) };
         twin_impl.attrs = args.cfgs.blocking_attr().into_iter().collect();
-        twin_impl.items = made.into_values().map(|twin| wrapped(&twin, args)).collect();
-        return quote!(#originals #twin_impl);
+        let mut definitions = TokenStream::new();
+        twin_impl.items = made.into_values().map(|twin| wrapped(&twin, &mut definitions)).collect();
+        return quote!(#originals #definitions #twin_impl);
     }
     instrument::instrument(&mut async_copy, args, &branches, &left_alone);
     let Item::Impl(mut out) = async_copy else { return quote!(#original) };
-    // Each twin right after its original.
+    // Each twin right after its original (its macro's definition before
+    // the impl).
+    let mut definitions = TokenStream::new();
     let items = std::mem::take(&mut out.items);
     for item in items {
         let name = match &item {
@@ -91,17 +93,19 @@ pub(crate) fn expand(imp: &ItemImpl, args: &Args, errors: &mut Errors) -> TokenS
         };
         out.items.push(item);
         if let Some(twin) = name.and_then(|name| made.remove(&name)) {
-            out.items.push(wrapped(&twin, args));
+            out.items.push(wrapped(&twin, &mut definitions));
         }
     }
-    quote!(#out)
+    quote!(#definitions #out)
 }
 
-/// `twin`, a twin method, inside `blocking_twin!` located at the name of the
-/// method it is the twin of (see `respan`).
-fn wrapped(twin: &syn::ImplItemFn, args: &Args) -> ImplItem {
-    let original = twin.sig.ident.span();
-    ImplItem::Verbatim(respan::wrap(twin, original, &args.krate()))
+/// `twin`, a twin method, as the invocation of a macro of its own located
+/// at the name of the method it is the twin of (see `respan`); the macro's
+/// definition is added to `definitions`.
+fn wrapped(twin: &syn::ImplItemFn, definitions: &mut TokenStream) -> ImplItem {
+    let wrapped = respan::wrap(twin, twin.sig.ident.span());
+    definitions.extend(wrapped.definition);
+    ImplItem::Verbatim(wrapped.invocation)
 }
 
 /// The methods with twins whose twins take sync closures where they take

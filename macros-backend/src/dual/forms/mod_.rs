@@ -29,7 +29,7 @@ use super::mod_paths::{SuperAdjust, reexport_statics};
 use super::skip;
 use crate::common::Errors;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens as _, quote};
 use std::collections::{HashMap, HashSet};
 use syn::visit_mut::VisitMut as _;
 use syn::{ImplItem, Item, ItemMod, TraitItem};
@@ -93,9 +93,15 @@ pub(crate) fn expand(module: &ItemMod, args: &Args, errors: &mut Errors) -> Toke
     skip::resolve(&mut copies, &original_path);
     let doc = format!("Blocking twins of the items of [`{}`](super).", module.ident);
     let gate = args.cfgs.blocking_attr();
-    let copy: Item = syn::parse_quote!(#[doc = #doc] pub mod #inner { #(#copies)* });
-    let copy = respan::wrap(&copy, module.ident.span(), &args.krate());
-    let copy = Item::Verbatim(quote!(#gate #copy));
+    // `pub` so that `blocking` is seen wherever the module's `pub` items are
+    // (in a private module, rustc's `unreachable_pub` would say otherwise).
+    let copy: Item = syn::parse_quote!(
+        #[doc = #doc]
+        #[allow(unreachable_pub)]
+        pub mod #inner { #(#copies)* }
+    );
+    let copy =
+        Item::Verbatim(respan::wrap(&quote!(#gate #copy), module.ident.span()).into_token_stream());
     let left_alone = |_: Option<&syn::Ident>, attrs: &[syn::Attribute]| skip::is_marked(attrs);
     let mut finish = |item: &mut Item, version: Version| {
         if let Item::Mod(m) = item

@@ -111,8 +111,8 @@ pub(crate) fn expand(tr: &ItemTrait, args: &Args, errors: &mut Errors) -> TokenS
     let Some(declared) = declared else { return quote!(#original) };
     let blanket = super::blanket::impl_for(&declared, &blocking, &async_names, args, errors);
     let gate = args.cfgs.blocking_attr();
-    let blocking = respan::wrap(&blocking, declared.ident.span(), &args.krate());
-    quote!(#originals #gate #blocking #gate #blanket)
+    let blocking = respan::wrap(&quote!(#gate #blocking), declared.ident.span());
+    quote!(#originals #blocking #gate #blanket)
 }
 
 /// Makes `blocking` (the blocking copy of trait `name`) the blocking trait
