@@ -152,4 +152,10 @@ fn twins_of_an_older_edition_crate_keep_its_meaning() {
     let cell = std::cell::RefCell::new(None);
     assert!(dual_library::blocking_else_sees_the_scrutinee_borrowed(&cell));
     assert!(twoworlds::block_on(dual_library::else_sees_the_scrutinee_borrowed(&cell)));
+    // The twins of an impl and of a module (each the body of a macro).
+    let client = dual_library::Client::blocking_connect(1);
+    assert!(client.blocking_else_sees_the_scrutinee_borrowed(&cell));
+    assert!(twoworlds::block_on(client.else_sees_the_scrutinee_borrowed(&cell)));
+    assert!(dual_library::probe::blocking::else_sees_the_scrutinee_borrowed(&cell));
+    assert!(twoworlds::block_on(dual_library::probe::else_sees_the_scrutinee_borrowed(&cell)));
 }

@@ -16,10 +16,12 @@
 //! Why a `macro_rules!` of the user's crate, not a proc macro re-spanning
 //! the tokens: an expansion's tokens take the edition of the crate that
 //! defines the macro, and editions change what code means (temporaries of a
-//! tail expression, `if let` scrutinees, what `impl Trait` captures). A
-//! macro defined in the user's crate expands in the user's edition, so the
-//! twin means in every edition what it meant unwrapped. (It also saves a
-//! second trip of every token across the proc-macro bridge.)
+//! tail expression, `if let` scrutinees, what `impl Trait` captures).
+//! rustc expands a `macro_rules!` in the edition of its definition's span,
+//! so the definition's own tokens are the user's (located at the original's
+//! name, in the user's context): the twin means in every edition what it
+//! meant unwrapped (tests/crates/dual-library, of edition 2021, probes it).
+//! It also saves a second trip of every token across the proc-macro bridge.
 //!
 //! Hygiene holds because *every* token of the twin, signature and body, is
 //! in the same expansion: locals, params and labels see each other as
@@ -97,14 +99,24 @@ pub(crate) fn wrap(twin: &impl ToTokens, original: Span) -> Wrapped {
         return Wrapped { definition: TokenStream::new(), invocation: body };
     }
     let number = NEXT.fetch_add(1, Ordering::Relaxed);
-    // Named in the user's context (call site): the invocation must see it.
-    let name = Ident::new(&format!("{PREFIX}{number}"), Span::call_site());
-    let definition = quote!(macro_rules! #name { () => { #body } });
+    // rustc gives a macro the edition of its definition's span: the tokens
+    // of the definition are the user's (located at the original's name),
+    // as is the name, which the invocation must see.
+    let name = Ident::new(&format!("{PREFIX}{number}"), original);
+    let mut arms = located(quote!(() =>), original);
+    arms.extend([group(Delimiter::Brace, body, original)]);
+    let mut definition = located(quote!(macro_rules! #name), original);
+    definition.extend([group(Delimiter::Brace, arms, original)]);
     let mut invocation = located(quote!(#name!), original);
-    let mut braces = Group::new(Delimiter::Brace, TokenStream::new());
-    braces.set_span(original);
-    invocation.extend([TokenTree::Group(braces)]);
+    invocation.extend([group(Delimiter::Brace, TokenStream::new(), original)]);
     Wrapped { definition, invocation }
+}
+
+/// A group of `stream` in `delimiter`, at `span`.
+fn group(delimiter: Delimiter, stream: TokenStream, span: Span) -> TokenTree {
+    let mut group = Group::new(delimiter, stream);
+    group.set_span(span);
+    TokenTree::Group(group)
 }
 
 /// `twin` (an item that may be a method) inside the `blocking_twin!`
@@ -119,9 +131,7 @@ pub(crate) fn wrap_in_place(
         return twin.to_token_stream();
     }
     let mut out = located(quote!(#krate::__private::blocking_twin!), original);
-    let mut body = Group::new(Delimiter::Brace, twin.to_token_stream());
-    body.set_span(original);
-    out.extend([TokenTree::Group(body)]);
+    out.extend([group(Delimiter::Brace, twin.to_token_stream(), original)]);
     out
 }
 

@@ -49,6 +49,42 @@ impl Client {
         ran("fetch", per_world!(async => "async", blocking => "blocking"));
         self.base * 10 + n
     }
+
+    /// [`else_sees_the_scrutinee_borrowed`] as a method: an impl's twins
+    /// are the body of a macro of this crate, of this crate's edition.
+    #[allow(
+        clippy::unused_async,
+        clippy::redundant_pattern_matching,
+        reason = "an edition probe: the `if let` keeps its scrutinee's temporary"
+    )]
+    pub async fn else_sees_the_scrutinee_borrowed(
+        &self,
+        cell: &std::cell::RefCell<Option<u8>>,
+    ) -> bool {
+        if let Some(_) = cell.borrow().as_ref() {
+            false
+        } else {
+            cell.try_borrow_mut().is_err()
+        }
+    }
+}
+
+/// The same probe in a module's twin.
+#[dual]
+pub mod probe {
+    /// See [`super::else_sees_the_scrutinee_borrowed`].
+    #[allow(
+        clippy::unused_async,
+        clippy::redundant_pattern_matching,
+        reason = "an edition probe: the `if let` keeps its scrutinee's temporary"
+    )]
+    pub async fn else_sees_the_scrutinee_borrowed(cell: &std::cell::RefCell<Option<u8>>) -> bool {
+        if let Some(_) = cell.borrow().as_ref() {
+            false
+        } else {
+            cell.try_borrow_mut().is_err()
+        }
+    }
 }
 
 /// A hook users implement.
