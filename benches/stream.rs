@@ -12,7 +12,8 @@
 //! - `dual_stream_twin`: a paginator written once with `#[dual]`
 //!   (`async_stream::stream!` over pages fetched by an async method), its
 //!   blocking twin's iterator against the same loop written by hand as an
-//!   iterator; items per second.
+//!   iterator, and the async original polled to its end in one `block_on`
+//!   (the generator's own cost, a floor for the twin); items per second.
 //!
 //! Needs feature `futures-io` (`benches/run.sh` passes it).
 
@@ -106,6 +107,15 @@ fn dual_twin(c: &mut Criterion) {
     });
     group.bench_function("handwritten_iterator", |b| {
         b.iter(|| black_box(by_hand(&pages).map(|s| s.len()).sum::<usize>()));
+    });
+    // The floor of any twin that keeps the `stream!` body: the async
+    // original itself, polled to its end in one `block_on` (no per-item
+    // bridge): what `async_stream`'s generator costs per item.
+    group.bench_function("async_original_one_block_on", |b| {
+        b.iter(|| {
+            let lengths = original.items().map(|s| s.len());
+            black_box(twoworlds::block_on(lengths.fold(0, |sum, n| async move { sum + n })))
+        });
     });
     group.finish();
 }
