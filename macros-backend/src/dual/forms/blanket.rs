@@ -15,7 +15,7 @@
 //!              fn get(&self, k: K) -> T { settle!(<S as Store<K>>::get(self, k)) } }`
 
 use super::super::options::Args;
-use super::super::rewrite::closure_ty;
+use super::super::rewrite::{closure_params, closure_ty};
 use crate::common::Errors;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
@@ -189,9 +189,10 @@ impl Forwarding<'_> {
         // Closure params of `to` that return futures where the blocking
         // method takes sync closures take adapted ones.
         let still_async: Vec<usize> =
-            closure_ty::async_closure_args(&sig).iter().map(|closure| closure.index).collect();
-        let mut closures =
-            async_sig(self.async_trait, to).map(closure_ty::async_closure_args).unwrap_or_default();
+            closure_params::async_closure_args(&sig).iter().map(|closure| closure.index).collect();
+        let mut closures = async_sig(self.async_trait, to)
+            .map(closure_params::async_closure_args)
+            .unwrap_or_default();
         closures.retain(|closure| !still_async.contains(&closure.index));
         let mut call_args = Vec::new();
         for (index, input) in sig.inputs.iter_mut().enumerate() {

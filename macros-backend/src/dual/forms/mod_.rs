@@ -21,7 +21,7 @@ use super::super::cfgs::Version;
 use super::super::ir::ClosureCallees;
 use super::super::ir::{Branch, Branches, FnId, Run};
 use super::super::options::{Args, Form};
-use super::super::rewrite::closure_ty::sync_closure_params;
+use super::super::rewrite::closure_params::sync_closure_params;
 use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, respan, worlds};
 use super::fn_::is_async;

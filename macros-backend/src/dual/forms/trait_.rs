@@ -10,7 +10,7 @@
 use super::super::cfgs::Version;
 use super::super::ir::{Branches, ClosureCallees};
 use super::super::options::{self, Args, Form};
-use super::super::rewrite::closure_ty::sync_closure_params;
+use super::super::rewrite::closure_params::sync_closure_params;
 use super::super::twin::{self, FnParts, Names};
 use super::super::{fn_ids, instrument, respan, worlds};
 use super::fn_::is_async;

@@ -12,7 +12,8 @@
 //! when `F` is used any other way (`Vec<F>`, `&mut F`, a second bound that
 //! `T` may not meet), since the value has no such shape.
 
-use super::closure_ty::AsyncClosureArg;
+use super::closure_params::AsyncClosureArg;
+use super::params::{Kept, future_output, only_awaited};
 use crate::common::Errors;
 use crate::dual::ir::Twin;
 use syn::punctuated::Punctuated;
@@ -87,27 +88,6 @@ fn stream_item(segment: &syn::PathSegment) -> Option<Type> {
     Some(syn::parse_quote!(::core::result::Result<#ok, #error>))
 }
 
-/// The `T` of a `Future<Output = T>` bound, if `bounds` has one (`()` when
-/// `Output` is not named).
-pub(super) fn future_output(bounds: &Punctuated<TypeParamBound, syn::Token![+]>) -> Option<Type> {
-    bounds.iter().find_map(|bound| {
-        let TypeParamBound::Trait(bound) = bound else { return None };
-        let last = bound.path.segments.last()?;
-        if last.ident != "Future" {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-            return Some(syn::parse_quote!(()));
-        };
-        args.args.iter().find_map(|arg| match arg {
-            syn::GenericArgument::AssocType(assoc) if assoc.ident == "Output" => {
-                Some(assoc.ty.clone())
-            }
-            _ => None,
-        })
-    })
-}
-
 /// Rewrites `sig` of a blocking twin (see the module docs). `was_async`:
 /// the original was an `async fn`; `twin` says how closure params are
 /// decided (see `closure_ty`).
@@ -166,18 +146,6 @@ pub(super) fn sync_signature(
     }
 }
 
-/// The future params the body does more with than `.await` them
-/// (`f.fuse()`, `timeout(d, f)`): they stay futures in the twin, whose
-/// `.await`s on them are then settled as foreign futures.
-#[derive(Default)]
-pub(super) struct Kept {
-    /// Their names.
-    pub(super) params: Vec<String>,
-    /// The type params they have (`F` of `f: F`, and the `Fut` a kept
-    /// closure returns): kept too.
-    pub(super) generics: Vec<String>,
-}
-
 /// Whether `typed` binds the name `name`.
 fn param_is(typed: &syn::PatType, name: &str) -> bool {
     matches!(&*typed.pat, syn::Pat::Ident(p) if p.ident == name)
@@ -200,9 +168,9 @@ fn handed_on(
 ) -> (Kept, Vec<(syn::Ident, AsyncClosureArg)>) {
     let mut kept = Kept::default();
     let mut lazy = Vec::new();
-    let closures = super::closure_ty::async_closure_args(sig);
+    let closures = super::closure_params::async_closure_args(sig);
     let sync_closures = twin.closure_decision.clone().unwrap_or_else(|| {
-        super::closure_ty::sync_closure_params(sig, body, twin.adapted_closures)
+        super::closure_params::sync_closure_params(sig, body, twin.adapted_closures)
     });
     for (index, input) in sig.inputs.iter().enumerate() {
         let FnArg::Typed(typed) = input else { continue };
@@ -229,86 +197,11 @@ fn handed_on(
         {
             kept.generics.push(ident.to_string());
         }
-        let returned = super::closure_ty::returned_futures(sig, &typed.ty);
+        let returned = super::closure_params::returned_futures(sig, &typed.ty);
         kept.generics.extend(returned.iter().map(ToString::to_string));
         kept.params.push(name);
     }
     (kept, lazy)
-}
-
-/// Whether every use of `name` in `body` is `name.await` or
-/// `name(..).await`.
-pub(super) fn only_awaited(name: &str, body: &syn::Block) -> bool {
-    let mut uses = Uses { name, all: 0, awaited: 0 };
-    uses.visit_block(body);
-    uses.all == uses.awaited
-}
-
-/// Counts the uses of one name in a body, and those that are `name.await`
-/// or `name(..).await` (in macro arguments too, as tokens).
-struct Uses<'a> {
-    /// The name.
-    name: &'a str,
-    /// Every use.
-    all: usize,
-    /// The `name.await` and `name(..).await` uses.
-    awaited: usize,
-}
-
-impl Visit<'_> for Uses<'_> {
-    fn visit_expr_await(&mut self, awaited: &syn::ExprAwait) {
-        let is_name =
-            |expr: &syn::Expr| matches!(expr, syn::Expr::Path(p) if p.path.is_ident(self.name));
-        match &*awaited.base {
-            base if is_name(base) => self.awaited += 1,
-            syn::Expr::Call(call) if is_name(&call.func) => self.awaited += 1,
-            _ => {}
-        }
-        visit::visit_expr_await(self, awaited);
-    }
-
-    fn visit_expr_path(&mut self, path: &syn::ExprPath) {
-        if path.path.is_ident(self.name) {
-            self.all += 1;
-        }
-    }
-
-    fn visit_macro(&mut self, mac: &syn::Macro) {
-        let tokens: Vec<proc_macro2::TokenTree> = mac.tokens.clone().into_iter().collect();
-        count_in_tokens(&tokens, self);
-    }
-}
-
-/// [`Uses`] over macro tokens: `name` anywhere, `name . await` and `name
-/// (..) . await`.
-fn count_in_tokens(tokens: &[proc_macro2::TokenTree], uses: &mut Uses<'_>) {
-    use proc_macro2::{Delimiter, TokenTree};
-    let is_await = |rest: &[TokenTree]| {
-        matches!(rest, [TokenTree::Punct(dot), TokenTree::Ident(kw), ..]
-            if dot.as_char() == '.' && kw == "await")
-    };
-    for (index, token) in tokens.iter().enumerate() {
-        match token {
-            TokenTree::Group(group) => {
-                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
-                count_in_tokens(&inner, uses);
-            }
-            TokenTree::Ident(ident) if ident == uses.name => {
-                uses.all += 1;
-                let rest = &tokens[index + 1..];
-                let awaited = match rest {
-                    [TokenTree::Group(args), after @ ..]
-                        if args.delimiter() == Delimiter::Parenthesis =>
-                    {
-                        is_await(after)
-                    }
-                    _ => is_await(rest),
-                };
-                uses.awaited += usize::from(awaited);
-            }
-            _ => {}
-        }
-    }
 }
 
 /// Removes `F: Future<Output = T>` type params (and their where clauses)

@@ -6,15 +6,20 @@
 //! - [`macros`]: `.await` inside macro arguments;
 //! - [`toolkit`]: `join!`, `try_join!`, `select!`;
 //! - [`future_ty`]: `impl Future<Output = T>` and `F: Future` in signatures;
+//! - [`params`]: what a fn's params are and how its body uses them;
+//! - [`closure_params`]: which params are closures returning futures, and
+//!   which a twin takes as sync closures;
 //! - [`closure_ty`]: closures returning futures in signatures;
 //! - [`locals`]: locals that held async blocks.
 
 mod async_block;
 mod await_;
+pub(crate) mod closure_params;
 pub(crate) mod closure_ty;
 mod future_ty;
 mod locals;
 mod macros;
+mod params;
 #[cfg(test)]
 mod tests;
 mod toolkit;
