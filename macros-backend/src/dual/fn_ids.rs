@@ -9,7 +9,6 @@
 //! trait or nested mod). Output: `#[__twoworlds_fn(0)] async fn f() { .. }`.
 
 use super::ir::FnId;
-use proc_macro2::Span;
 // The fn visits do not recurse: a fn's body is not entered (its nested
 // items are not twinned).
 use syn::visit_mut::VisitMut;
@@ -51,8 +50,8 @@ impl Mark {
     /// Numbers one fn if it is async and has a body.
     fn one(&mut self, attrs: &mut Vec<Attribute>, sig: &Signature, body: Option<&Block>) {
         if sig.asyncness.is_some() && body.is_some() {
-            let (marker, id) = (syn::Ident::new(MARKER, Span::call_site()), self.next);
-            attrs.push(syn::parse_quote!(#[#marker(#id)]));
+            let id = self.next;
+            attrs.push(crate::common::list_attr(MARKER, quote::quote!(#id)));
             self.next += 1;
         }
     }
