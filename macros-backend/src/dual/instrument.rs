@@ -105,9 +105,10 @@ struct ShellBodies<'a> {
 
 impl ShellBodies<'_> {
     /// The shell body; `attrs` gain what it needs: its arguments go unused.
+    /// (Last: a shell that calls its twin takes it off again, see
+    /// [`shell_call`].)
     fn body(&self, attrs: &mut Vec<Attribute>) -> Block {
-        let allow = quote!(unused_variables, clippy::needless_pass_by_value, clippy::unused_self);
-        attrs.push(crate::common::list_attr("allow", allow));
+        attrs.push(crate::common::list_attr("allow", shell_allow()));
         let message = self.message;
         // Built, not parsed: only a shell that cannot desugar prints it.
         Block {
@@ -115,6 +116,11 @@ impl ShellBodies<'_> {
             stmts: vec![syn::Stmt::Item(Item::Verbatim(quote!(::core::panic!(#message))))],
         }
     }
+}
+
+/// What a shell whose arguments go unused allows.
+fn shell_allow() -> TokenStream {
+    quote!(unused_variables, clippy::needless_pass_by_value, clippy::unused_self)
 }
 
 impl VisitMut for ShellBodies<'_> {
@@ -298,6 +304,18 @@ impl Cx<'_> {
             keep_async_fn: self.keep_async_fn,
         };
         if let Some(branch) = id.and_then(|id| self.branches.get(&id)) {
+            if let (Some(message), Run::Call(callee), false) =
+                (self.shell, &branch.run, self.keep_async_fn)
+                && shell_call(
+                    attrs,
+                    sig,
+                    body,
+                    (callee, branch.output.as_ref(), message),
+                    self.private,
+                )
+            {
+                return true;
+            }
             let side = |args: &DesugaredArgs| blocking_side(branch, args, self.private);
             let shape = (&side as &dyn Fn(&DesugaredArgs) -> _, branch.output.as_ref(), self.shell);
             if lint::dual_async_fn(attrs, sig, body, &at, shape) {
@@ -312,6 +330,131 @@ impl Cx<'_> {
         lint::instrument_async_fn(attrs, sig, body, &at);
         false
     }
+}
+
+// Input: `async fn name(args) -> T { <shell body> }` of a shell version,
+// whose blocking world calls its twin `callee`, returning `B`.
+// Output: `#[inline] fn name(args) -> impl DualFuture<Output = T, Blocking = B> {
+//     <private>::Shell::callN(<message>, callee, arg1, .., argN) }`
+// (pattern arguments named `__argN`), or `false` with nothing changed for a
+// fn that needs the general shape (see `lint::dual_async_fn`): an attribute
+// that is not inert, an `unsafe` or `extern` fn, an argument with
+// attributes, more than 12 arguments.
+/// The cheap shell of a fn whose twin has the same signature: a fn pointer
+/// and the arguments, where `lint::dual_async_fn` makes a closure; and no
+/// lint attributes, which rustc pays for on every fn (the arguments are
+/// all used, and `DualFuture<Output = T>` implies `Future` once). Together
+/// half of a shell's cost in a blocking-only build.
+fn shell_call(
+    attrs: &mut Vec<Attribute>,
+    sig: &mut Signature,
+    body: &mut Block,
+    (callee, blocking, message): (&syn::ExprPath, Option<&syn::Type>, &str),
+    private: &TokenStream,
+) -> bool {
+    let plain = |input: &syn::FnArg| match input {
+        syn::FnArg::Receiver(r) => r.attrs.is_empty(),
+        syn::FnArg::Typed(typed) => typed.attrs.is_empty(),
+    };
+    // `ShellBodies` pushed its `allow` last; every other attribute must be
+    // one that means the same on the desugared fn.
+    let Some((shell_allow_attr, written)) = attrs.split_last() else { return false };
+    if !matches!(sig.safety, syn::Safety::Default)
+        || sig.abi.is_some()
+        || sig.variadic.is_some()
+        || sig.inputs.len() > 12
+        || !sig.inputs.iter().all(plain)
+        || !written.iter().all(is_inert)
+        || !shell_allow_attr.path().is_ident("allow")
+    {
+        return false;
+    }
+    attrs.pop();
+    let mut call_args = Vec::with_capacity(sig.inputs.len());
+    for (index, input) in sig.inputs.iter_mut().enumerate() {
+        match input {
+            syn::FnArg::Receiver(receiver) => {
+                // `mut self` is the twin's business (`unused_mut` here).
+                receiver.mutability = None;
+                let token = receiver.self_token;
+                call_args.push(quote!(#token));
+            }
+            syn::FnArg::Typed(typed) => match &mut *typed.pat {
+                syn::Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                    pat.mutability = None;
+                    let name = &pat.ident;
+                    if name.to_string().starts_with('_') {
+                        // Passed on to the twin: no use of `_guard`.
+                        attrs.push(crate::common::list_attr(
+                            "allow",
+                            quote!(clippy::used_underscore_binding),
+                        ));
+                    }
+                    call_args.push(quote!(#name));
+                }
+                pattern => {
+                    let name = quote::format_ident!(
+                        "__arg{}",
+                        index,
+                        span = proc_macro2::Span::mixed_site()
+                    );
+                    *pattern = syn::Pat::Ident(syn::PatIdent {
+                        attrs: Vec::new(),
+                        by_ref: None,
+                        mutability: None,
+                        ident: name.clone(),
+                        subpat: None,
+                    });
+                    call_args.push(quote!(#name));
+                }
+            },
+        }
+    }
+    sig.asyncness = None;
+    crate::common::elided::name_in_impl_args(sig);
+    let output = match &sig.output {
+        syn::ReturnType::Default => quote!(()),
+        syn::ReturnType::Type(_, ty) => quote!(#ty),
+    };
+    let blocking = blocking.map_or_else(|| output.clone(), |ty| quote!(#ty));
+    // Spanned at the macro's own site (edition 2024): the opaque type
+    // captures every lifetime in scope, as `async fn`'s future does.
+    let site = proc_macro2::Span::mixed_site();
+    let ty = quote::quote_spanned!(site=>
+        impl #private::DualFuture<Output = #output, Blocking = #blocking>
+    );
+    sig.output = syn::ReturnType::Type(syn::Token![->](site), Box::new(syn::Type::Verbatim(ty)));
+    let call = syn::Ident::new(&format!("call{}", call_args.len()), site);
+    body.stmts = vec![syn::Stmt::Item(Item::Verbatim(quote!(
+        #private::Shell::#call(#message, #callee, #(#call_args),*)
+    )))];
+    if !attrs.iter().any(|attr| attr.path().is_ident("inline")) {
+        // Its crate compiles no code for a shell then.
+        attrs.push(crate::common::path_attr("inline"));
+    }
+    true
+}
+
+/// Whether `attr` means the same on an `async fn` and on the fn returning
+/// its future (as `lint::desugar`'s list: built-in, inert attributes; not
+/// `must_use`, which on an `async fn` applies to the output too).
+fn is_inert(attr: &Attribute) -> bool {
+    const INERT: &[&str] = &[
+        "doc",
+        "cfg",
+        "allow",
+        "warn",
+        "deny",
+        "forbid",
+        "expect",
+        "inline",
+        "cold",
+        "deprecated",
+    ];
+    let path = attr.path();
+    let tool = path.segments.len() == 2
+        && path.segments.first().is_some_and(|s| s.ident == "rustfmt" || s.ident == "clippy");
+    tool || INERT.iter().any(|name| path.is_ident(name))
 }
 
 /// Input: a fn's [`Branch`] and its desugared arguments.
@@ -453,6 +596,34 @@ mod tests {
         assert_eq!(out.matches("# [deprecated").count(), 1, "{out}");
         assert_eq!(out.matches(WATCH).count(), 2, "`f` and `inner::h`: {out}");
         assert!(out.contains("\"h\""), "{out}");
+    }
+
+    #[test]
+    fn a_shell_calls_its_twin_through_a_fn_pointer_where_it_can() {
+        let shell = quote!(__twoworlds_stage = shell, async_cfg(a));
+        let out = expand(
+            shell.clone(),
+            quote!(
+                pub async fn f(x: u32, (a, b): (u8, u8), mut c: u8) -> u32 {
+                    x
+                }
+            ),
+        );
+        let head = "# [inline] pub fn f (x : u32 , __arg1 : (u8 , u8) , c : u8) -> impl :: \
+                    twoworlds :: __private :: DualFuture < Output = u32 , Blocking = u32 > \
+                    { :: twoworlds :: __private :: Shell :: call3 (";
+        assert!(out.starts_with(head), "{out}");
+        assert!(out.contains(", blocking_f , x , __arg1 , c) }"), "{out}");
+        // An `unsafe fn` cannot be a `fn` pointer: the closure shell.
+        let out = expand(
+            shell,
+            quote!(
+                pub async unsafe fn f(x: u32) -> u32 {
+                    x
+                }
+            ),
+        );
+        assert!(out.contains("Shell :: new (") && out.contains("allow (unused_variables"), "{out}");
     }
 
     #[test]
