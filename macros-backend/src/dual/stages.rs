@@ -1,14 +1,13 @@
 //! `#[dual]` with world cfgs expands in two stages, so that a consumer's
 //! build expands only the version of the item its cfgs select (see
 //! [`super::cfgs`]). The first stage parses the options alone, not the item:
-//! it puts one copy of the item, as written, under each version's cfg and
-//! under `#[dual]` again with that version named. rustc drops the copies
-//! whose cfg is off before expanding them (a `#[cfg]` is settled before the
-//! attribute macros after it run), and the second stage expands the copy
-//! that is left as that one version: its async items ungated, and its
-//! blocking items only where the version has them. Without world cfgs, or
-//! with an error in the options (reported by the one-stage expansion), the
-//! item expands in one stage, as before.
+//! it puts the item, as written, under one `#[dual]` per version, each with
+//! that version named and under that version's cfg (a `cfg_attr`). rustc
+//! settles the `cfg_attr`s before the attribute macros run, and the second
+//! stage expands the item under the one `#[dual]` left as that version: its
+//! async items ungated, and its blocking items only where the version has
+//! them. Without world cfgs, or with an error in the options (reported by
+//! the one-stage expansion), the item expands in one stage, as before.
 
 use super::cfgs::Version;
 use super::options::Args;
@@ -47,24 +46,36 @@ pub(crate) fn take(args: TokenStream) -> (Option<Version>, TokenStream) {
 
 // Input: `#[dual(args)] item`, `args` parsed without error and naming at
 // least one world cfg.
-// Output: for each version `v` with cfg `c`:
-//     `#[cfg(c)] #[<krate>::dual(__twoworlds_stage = v, args)] item`.
-/// The first stage: the item under each version's cfg, to be expanded again.
+// Output: `#[cfg(any(c1, .., cn))]` and, for each version `v` with cfg `c`,
+//     `#[cfg_attr(c, <krate>::dual(__twoworlds_stage = v, args))]`, then `item`.
+/// The first stage: the item once, with one `#[dual]` per version under
+/// that version's cfg, to be expanded again. The versions' cfgs exclude
+/// each other, so at most one `#[dual]` is left; the `cfg(any(..))` drops
+/// the item where none is (both worlds off), as the versions drop their
+/// items. One copy rather than one per version: rustc would parse (and
+/// then drop) every copy of the item whose cfg is off.
 pub(crate) fn first(args: &TokenStream, parsed: &Args, item: &TokenStream) -> TokenStream {
     let krate = parsed.krate();
     let span = Span::call_site();
     let stage = Ident::new(STAGE, span);
     let comma = (!args.is_empty()).then(|| quote!(,));
-    let mut out = TokenStream::new();
+    let mut cfgs = Vec::new();
+    let mut attrs = TokenStream::new();
     for (cfg, version) in parsed.cfgs.all_versions() {
         let name = Ident::new(version.name(), span);
-        let cfg = cfg.map(|cfg| quote!(#[cfg(#cfg)]));
-        out.extend(quote! {
-            #cfg
-            #[#krate::dual(#stage = #name #comma #args)]
-            #item
-        });
+        let dual = quote!(#krate::dual(#stage = #name #comma #args));
+        match cfg {
+            Some(cfg) => {
+                attrs.extend(quote!(#[cfg_attr(#cfg, #dual)]));
+                cfgs.push(cfg);
+            }
+            None => attrs.extend(quote!(#[#dual])),
+        }
     }
+    let mut out =
+        if cfgs.is_empty() { TokenStream::new() } else { quote!(#[cfg(any(#(#cfgs),*))]) };
+    out.extend(attrs);
+    out.extend(item.clone());
     out
 }
 
@@ -95,11 +106,17 @@ mod tests {
             ),
         )
         .to_string();
-        assert_eq!(out.matches("async fn f").count(), 2, "{out}");
-        assert!(out.contains("# [cfg (feature = \"b\")] # [my :: tw :: dual (__twoworlds_stage = full , blocking_cfg"), "{out}");
+        assert_eq!(out.matches("async fn f").count(), 1, "{out}");
+        assert!(
+            out.starts_with(
+                "# [cfg (any (feature = \"b\" , not (feature = \"b\")))] # [cfg_attr (feature \
+                 = \"b\" , my :: tw :: dual (__twoworlds_stage = full , blocking_cfg"
+            ),
+            "{out}"
+        );
         assert!(
             out.contains(
-                "# [cfg (not (feature = \"b\"))] # [my :: tw :: dual (__twoworlds_stage = plain ,"
+                "# [cfg_attr (not (feature = \"b\") , my :: tw :: dual (__twoworlds_stage = plain ,"
             ),
             "{out}"
         );
@@ -109,7 +126,14 @@ mod tests {
                 async fn f() {}
             ),
         );
-        assert_eq!(both.to_string().matches("async fn f").count(), 3, "{both}");
+        let both = both.to_string();
+        assert_eq!(both.matches("async fn f").count(), 1, "{both}");
+        assert_eq!(both.matches("__twoworlds_stage").count(), 3, "{both}");
+        // Both worlds off: no version, no item.
+        assert!(
+            both.starts_with("# [cfg (any (all (a , b) , all (a , not (b)) , all (not (a) , b)))]"),
+            "{both}"
+        );
     }
 
     #[test]
