@@ -237,17 +237,31 @@ fn calls_mirror(tail: &Expr) -> bool {
 
 /// Which of `names` the identifiers of `block` include (in macros too; one pass).
 fn names_in<'n>(block: &Block, names: &[&'n str]) -> HashSet<&'n str> {
-    let tokens = quote::ToTokens::to_token_stream(block);
-    let found = std::cell::RefCell::new(HashSet::new());
-    macros::any_token(&tokens, &|tt| {
-        if let proc_macro2::TokenTree::Ident(ident) = tt
-            && let Some(name) = names.iter().find(|name| ident == *name)
-        {
-            found.borrow_mut().insert(*name);
+    let mut found = HashSet::new();
+    names_in_tokens(quote::ToTokens::to_token_stream(block), names, &mut found);
+    found
+}
+
+/// [`names_in`] over tokens. Each identifier is made a string once: an
+/// `Ident == &str` makes one per comparison (in a proc macro, where it
+/// stands for the compiler's identifier), five per identifier here.
+fn names_in_tokens<'n>(
+    tokens: proc_macro2::TokenStream,
+    names: &[&'n str],
+    found: &mut HashSet<&'n str>,
+) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Group(group) => names_in_tokens(group.stream(), names, found),
+            proc_macro2::TokenTree::Ident(ident) => {
+                let text = ident.to_string();
+                if let Some(name) = names.iter().find(|name| **name == text) {
+                    found.insert(*name);
+                }
+            }
+            _ => {}
         }
-        false
-    });
-    found.into_inner()
+    }
 }
 
 /// Input: the blocking body of `fn f() -> impl Stream<Item = T> { ..; tail }`.
