@@ -71,7 +71,9 @@ pub(crate) fn expand_in(
             return quote!(#compile_errors #item);
         }
     };
-    let expanded = match &item {
+    // A blocking-only build's twins are not wrapped (see `respan`).
+    let shell = args.cfgs.only == Some(cfgs::Version::Shell);
+    let expanded = respan::plain_twins(shell, || match &item {
         Item::Fn(function) => forms::fn_::expand(function, &args, &mut errors),
         Item::Impl(imp) if imp.trait_.is_some() => {
             forms::trait_impl::expand(imp, &args, &mut errors)
@@ -87,7 +89,7 @@ pub(crate) fn expand_in(
             errors.push(unsupported(other));
             quote!(#other)
         }
-    };
+    });
     let compile_errors = errors.to_compile_errors();
     quote!(#compile_errors #expanded)
 }

@@ -31,6 +31,13 @@
 //! the edition cannot be read, twins keep the spans of the source and their
 //! errors read as the original's.
 //!
+//! In the second stage of a blocking-only build (the shell version, see
+//! `super::cfgs`) twins are not wrapped ([`plain_twins`]): the async
+//! original is not compiled there (its body is a shell), so an error or a
+//! lint in the twin is the only one that code gets, reported at the code
+//! as written, as in a crate of another edition; and the wrapper was a
+//! sixth of such a build (a second proc macro over every twin's tokens).
+//!
 //! Input: `fn blocking_f(x: u32) -> u32 { body }`, the span of `f`.
 //! Output: `::twoworlds::__private::blocking_twin! { fn blocking_f(..) .. }`
 //! (the path and braces located at `f`), expanding to the same fn.
@@ -42,7 +49,7 @@ use quote::{ToTokens, quote};
 /// invocation whose own tokens are located at `original` (the name of the
 /// item it is the twin of).
 pub(crate) fn wrap(twin: &impl ToTokens, original: Span, krate: &syn::Path) -> TokenStream {
-    if !same_edition() {
+    if PLAIN.get() || !same_edition() {
         return twin.to_token_stream();
     }
     let path = located(quote!(#krate::__private::blocking_twin!), original);
@@ -51,6 +58,27 @@ pub(crate) fn wrap(twin: &impl ToTokens, original: Span, krate: &syn::Path) -> T
     let mut out = path;
     out.extend([TokenTree::Group(body)]);
     out
+}
+
+std::thread_local! {
+    /// Whether [`wrap`] leaves twins as they are, in the expansion running
+    /// on this thread (see [`plain_twins`]). A thread-local rather than an
+    /// argument: every form calls [`wrap`], and only the stage decides.
+    static PLAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `expand` with [`wrap`] leaving twins unwrapped when `plain` (the
+/// shell version's expansion, see the module docs).
+pub(crate) fn plain_twins<T>(plain: bool, expand: impl FnOnce() -> T) -> T {
+    /// Puts the previous setting back, also if `expand` unwinds.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            PLAIN.set(self.0);
+        }
+    }
+    let _restore = Restore(PLAIN.replace(plain));
+    expand()
 }
 
 /// The edition the macro crates are written in: that of every re-spanned
@@ -193,6 +221,19 @@ mod tests {
         let around = quote!(struct A; #wrapped mod m { #wrapped });
         let expected = quote!(struct A; #twin mod m { #twin });
         assert_eq!(unwrap_all(around).to_string(), expected.to_string());
+    }
+
+    #[test]
+    fn a_shell_stage_leaves_twins_unwrapped() {
+        let twin: syn::ItemFn = syn::parse_quote!(
+            fn blocking_f() {}
+        );
+        let krate: syn::Path = syn::parse_quote!(::twoworlds);
+        let plain = plain_twins(true, || wrap(&twin, Span::call_site(), &krate));
+        assert_eq!(plain.to_string(), quote!(#twin).to_string());
+        // Put back after: this crate is of the macros' edition.
+        let wrapped = wrap(&twin, Span::call_site(), &krate).to_string();
+        assert!(wrapped.contains("blocking_twin !"), "{wrapped}");
     }
 
     #[test]
