@@ -59,11 +59,14 @@ pub(crate) fn expand_in(
         return stages::first(&args, &args_parsed, &item);
     }
     args_parsed.cfgs.only = stage;
+    let user_rules = args_parsed.has_replacements;
     if !args_parsed.cfgs.blocking_off() {
         options::add_stream_mirrors(&mut args_parsed);
     }
     let args = args_parsed;
-    let item = match syn::parse2::<Item>(item.clone()) {
+    let shell = stage == Some(cfgs::Version::Shell);
+    let fast = (shell && !user_rules).then(|| stages::shell_fn(&item)).flatten();
+    let item = match fast.map_or_else(|| syn::parse2::<Item>(item.clone()), Ok) {
         Ok(item) => item,
         Err(error) => {
             errors.push(error);
@@ -72,7 +75,6 @@ pub(crate) fn expand_in(
         }
     };
     // A blocking-only build's twins are not wrapped (see `respan`).
-    let shell = args.cfgs.only == Some(cfgs::Version::Shell);
     let expanded = respan::plain_twins(shell, || match &item {
         Item::Fn(function) => forms::fn_::expand(function, &args, &mut errors),
         Item::Impl(imp) if imp.trait_.is_some() => {

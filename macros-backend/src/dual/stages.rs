@@ -79,6 +79,134 @@ pub(crate) fn first(args: &TokenStream, parsed: &Args, item: &TokenStream) -> To
     out
 }
 
+// Input: the item of a shell stage (the async world off, see `super::cfgs`),
+// no `replace(..)` nor `tokio_to_std` given.
+// Output: the `async fn` with its body as a verbatim expression, when no
+// pass of the blocking copy has anything to do in that body, else `None`.
+/// The item of a shell stage parsed without its body, where that is the
+/// body its blocking twin keeps as written. In a shell stage nothing else
+/// reads the body (the async original's is replaced by the shell), and
+/// parsing it was a third of such an expansion.
+///
+/// What is left to the full parse: a body with `.await`, `async`, an
+/// attribute (`#`: per-world markers, `#[allow_blocking]`, doc text that a
+/// rule could rewrite), a per-world or toolkit macro's name, a `use` or
+/// a path a built-in rule rewrites (the stream mirrors, all under
+/// `futures`/`futures_util` and named `stream`); a body that opens with an
+/// item (the twin's misuse check goes after a body's leading items); and
+/// a signature that names a future, stream, closure trait or `impl Trait`
+/// (the twin's signature may then depend on how the body uses them).
+pub(crate) fn shell_fn(item: &TokenStream) -> Option<syn::Item> {
+    let parse = |input: syn::parse::ParseStream<'_>| {
+        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let vis: syn::Visibility = input.parse()?;
+        let sig: syn::Signature = input.parse()?;
+        let content;
+        let brace_token = syn::braced!(content in input);
+        let body: TokenStream = content.parse()?;
+        Ok((attrs, vis, sig, brace_token, body))
+    };
+    let (attrs, vis, sig, brace_token, body) =
+        syn::parse::Parser::parse2(parse, item.clone()).ok()?;
+    if sig.asyncness.is_none()
+        || sig.constness.is_some()
+        || mentions(quote!(#sig), SIGNATURE_NAMES)
+        || opens_with_item(&body)
+        || mentions(body.clone(), BODY_NAMES)
+    {
+        return None;
+    }
+    let stmts = if body.is_empty() {
+        Vec::new()
+    } else {
+        vec![syn::Stmt::Expr(syn::Expr::Verbatim(body), None)]
+    };
+    let block = Box::new(syn::Block { brace_token, stmts });
+    let modifiers = syn::FnModifiers::default();
+    Some(syn::Item::Fn(syn::ItemFn { attrs, vis, modifiers, sig, block }))
+}
+
+/// Names in a body that some pass of the blocking copy acts on (see
+/// [`shell_fn`]).
+const BODY_NAMES: &[&str] = &[
+    "await",
+    "async",
+    "join",
+    "try_join",
+    "select",
+    "select_biased",
+    "only_async",
+    "only_blocking",
+    "per_world",
+    "allow_blocking",
+    "use",
+    "futures",
+    "futures_util",
+    "stream",
+    "try_stream",
+];
+
+/// Names in a signature that the twin's signature rewrite acts on.
+const SIGNATURE_NAMES: &[&str] = &[
+    "impl",
+    "Future",
+    "IntoFuture",
+    "Stream",
+    "TryStream",
+    "FusedStream",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+];
+
+/// Whether `tokens`, at any depth, hold a `#` or an identifier of `names`.
+fn mentions(tokens: TokenStream, names: &[&str]) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Group(group) => mentions(group.stream(), names),
+        TokenTree::Ident(ident) => {
+            let text = ident.to_string();
+            names.contains(&text.as_str())
+        }
+        TokenTree::Punct(punct) => punct.as_char() == '#',
+        TokenTree::Literal(_) => false,
+    })
+}
+
+/// Whether a body's first token may open an item (or an attribute).
+fn opens_with_item(body: &TokenStream) -> bool {
+    const ITEM_STARTS: &[&str] = &[
+        "fn",
+        "pub",
+        "crate",
+        "extern",
+        "use",
+        "static",
+        "const",
+        "unsafe",
+        "async",
+        "type",
+        "struct",
+        "enum",
+        "union",
+        "trait",
+        "impl",
+        "auto",
+        "default",
+        "mod",
+        "macro_rules",
+        "macro",
+        "safe",
+    ];
+    match body.clone().into_iter().next() {
+        Some(TokenTree::Ident(ident)) => ITEM_STARTS.contains(&ident.to_string().as_str()),
+        Some(TokenTree::Punct(punct)) => punct.as_char() == '#',
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +262,122 @@ mod tests {
             both.starts_with("# [cfg (any (all (a , b) , all (a , not (b)) , all (not (a) , b)))]"),
             "{both}"
         );
+    }
+
+    #[test]
+    fn a_shell_fn_whose_body_no_pass_touches_expands_as_when_parsed() {
+        let bodies = [
+            quote!({}),
+            quote!({
+                let mut acc = x;
+                for k in 0..3 {
+                    acc = acc.rotate_left(5) ^ k;
+                }
+                if acc % 3 == 0 { acc / 3 } else { acc.wrapping_add(1) }
+            }),
+            quote!({
+                let f = |y: u32| -> Result<u32, ()> { Ok(y + 1) };
+                let v = vec![f(x).map_err(|()| ())?, 2];
+                println!("{v:?} {}", v.iter().sum::<u32>());
+                'outer: loop {
+                    match v.first() {
+                        Some(0) => return Ok(0),
+                        Some(_) => break 'outer,
+                        None => continue,
+                    }
+                }
+                fn helper() {}
+                helper();
+                let Some(&last) = v.last() else { return Err(()) };
+                Ok(last)
+            }),
+        ];
+        for body in bodies {
+            let item = quote!(pub(crate) async fn f<T: Clone>(x: u32, (a, b): (T, T)) -> Result<u32, ()> #body);
+            assert!(shell_fn(&item).is_some(), "{item}");
+            let args = quote!(__twoworlds_stage = shell, async_cfg(feature = "a"));
+            let fast = crate::dual::expand(args.clone(), item.clone()).to_string();
+            // A rule given by the user: the full parse.
+            let parsed =
+                crate::dual::expand(quote!(#args, replace(zz::none => zz::other)), item.clone());
+            assert_eq!(fast, parsed.to_string());
+        }
+    }
+
+    #[test]
+    fn a_shell_fn_with_something_to_rewrite_is_parsed() {
+        for item in [
+            quote!(
+                async fn f() -> u32 {
+                    g().await
+                }
+            ),
+            quote!(
+                async fn f() -> u32 {
+                    let x = async { 1 };
+                    2
+                }
+            ),
+            quote!(
+                async fn f() -> u32 {
+                    #[allow(unused)]
+                    let x = 1;
+                    x
+                }
+            ),
+            quote!(
+                async fn f() -> u32 {
+                    use std::io;
+                    1
+                }
+            ),
+            quote!(
+                async fn f() -> u32 {
+                    fn g() -> u32 {
+                        1
+                    }
+                    g()
+                }
+            ),
+            quote!(
+                async fn f() -> (u32, u32) {
+                    tokio::join!(a(), b())
+                }
+            ),
+            quote!(
+                async fn f() -> u32 {
+                    futures::stream::iter(v).count()
+                }
+            ),
+            quote!(
+                async fn f() -> u32 {
+                    per_world!(1, 2)
+                }
+            ),
+            quote!(
+                async fn f(g: impl Fn() -> u32) -> u32 {
+                    g()
+                }
+            ),
+            quote!(
+                async fn f<F: Future<Output = u32>>(g: F) -> u32 {
+                    1
+                }
+            ),
+            quote!(
+                fn f() -> impl Future<Output = u32> {
+                    async { 1 }
+                }
+            ),
+            quote!(
+                async fn f() -> u32 {
+                    1
+                }
+                struct After;
+            ),
+        ] {
+            assert!(shell_fn(&item).is_none(), "{item}");
+        }
     }
 
     #[test]
