@@ -11,7 +11,7 @@
 
 use super::cfgs::Version;
 use super::options::Args;
-use proc_macro2::{Ident, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
 /// The option that names the version of a second stage. Not an option a
@@ -97,30 +97,37 @@ pub(crate) fn first(args: &TokenStream, parsed: &Args, item: &TokenStream) -> To
 /// a signature that names a future, stream, closure trait or `impl Trait`
 /// (the twin's signature may then depend on how the body uses them).
 pub(crate) fn shell_fn(item: &TokenStream) -> Option<syn::Item> {
+    // The body is taken as the item's last token tree, never handed to
+    // syn: its tokens stay the compiler's, and are only walked once (by
+    // `mentions`), not converted into a parse buffer and back.
+    let mut head: Vec<TokenTree> = item.clone().into_iter().collect();
+    let Some(TokenTree::Group(body)) = head.pop() else { return None };
+    if body.delimiter() != Delimiter::Brace {
+        return None;
+    }
     let parse = |input: syn::parse::ParseStream<'_>| {
         let attrs = input.call(syn::Attribute::parse_outer)?;
         let vis: syn::Visibility = input.parse()?;
         let sig: syn::Signature = input.parse()?;
-        let content;
-        let brace_token = syn::braced!(content in input);
-        let body: TokenStream = content.parse()?;
-        Ok((attrs, vis, sig, brace_token, body))
+        Ok((attrs, vis, sig))
     };
-    let (attrs, vis, sig, brace_token, body) =
-        syn::parse::Parser::parse2(parse, item.clone()).ok()?;
+    let head = head.into_iter().collect();
+    let (attrs, vis, sig) = syn::parse::Parser::parse2(parse, head).ok()?;
+    let tokens = body.stream();
     if sig.asyncness.is_none()
         || sig.constness.is_some()
         || mentions(quote!(#sig), SIGNATURE_NAMES)
-        || opens_with_item(&body)
-        || mentions(body.clone(), BODY_NAMES)
+        || opens_with_item(&tokens)
+        || mentions(tokens.clone(), BODY_NAMES)
     {
         return None;
     }
-    let stmts = if body.is_empty() {
+    let stmts = if tokens.is_empty() {
         Vec::new()
     } else {
-        vec![syn::Stmt::Expr(syn::Expr::Verbatim(body), None)]
+        vec![syn::Stmt::Expr(syn::Expr::Verbatim(tokens), None)]
     };
+    let brace_token = syn::token::Brace(body.delim_span());
     let block = Box::new(syn::Block { brace_token, stmts });
     let modifiers = syn::FnModifiers::default();
     Some(syn::Item::Fn(syn::ItemFn { attrs, vis, modifiers, sig, block }))
