@@ -24,6 +24,9 @@ pub(crate) struct Twin {
     /// `rewrite::closure_ty`), by name: an awaited call of one of them
     /// passes its async closure arguments as sync closures.
     pub(crate) closure_callees: std::collections::HashSet<String>,
+    /// The body is the source's tokens, checked to hold none of the names
+    /// the rewrite acts on (see `stages::shell_fn`): nothing to look for.
+    pub(crate) as_written: bool,
 }
 
 /// The number `#[dual]` gives each async fn with a body before it copies

@@ -59,13 +59,14 @@ pub(crate) fn expand_in(
         return stages::first(&args, &args_parsed, &item);
     }
     args_parsed.cfgs.only = stage;
-    let user_rules = args_parsed.has_replacements;
-    if !args_parsed.cfgs.blocking_off() {
+    let shell = stage == Some(cfgs::Version::Shell);
+    let fast = (shell && !args_parsed.has_replacements).then(|| stages::shell_fn(&item)).flatten();
+    // An item parsed by `shell_fn` names no stream constructor.
+    args_parsed.bodies_as_written = fast.is_some();
+    if !args_parsed.cfgs.blocking_off() && fast.is_none() {
         options::add_stream_mirrors(&mut args_parsed);
     }
     let args = args_parsed;
-    let shell = stage == Some(cfgs::Version::Shell);
-    let fast = (shell && !user_rules).then(|| stages::shell_fn(&item)).flatten();
     let item = match fast.map_or_else(|| syn::parse2::<Item>(item.clone()), Ok) {
         Ok(item) => item,
         Err(error) => {

@@ -95,7 +95,8 @@ pub(crate) fn first(args: &TokenStream, parsed: &Args, item: &TokenStream) -> To
 /// `futures`/`futures_util` and named `stream`); a body that opens with an
 /// item (the twin's misuse check goes after a body's leading items); and
 /// a signature that names a future, stream, closure trait or `impl Trait`
-/// (the twin's signature may then depend on how the body uses them).
+/// (the twin's signature may then depend on how the body uses them), or a
+/// head that names `futures` (see [`names_a_mirror`]).
 pub(crate) fn shell_fn(item: &TokenStream) -> Option<syn::Item> {
     // The body is taken as the item's last token tree, never handed to
     // syn: its tokens stay the compiler's, and are only walked once (by
@@ -117,6 +118,7 @@ pub(crate) fn shell_fn(item: &TokenStream) -> Option<syn::Item> {
     if sig.asyncness.is_none()
         || sig.constness.is_some()
         || mentions(quote!(#sig), SIGNATURE_NAMES)
+        || names_a_mirror(quote!(#(#attrs)* #sig))
         || opens_with_item(&tokens)
         || mentions(tokens.clone(), BODY_NAMES)
     {
@@ -151,6 +153,12 @@ const BODY_NAMES: &[&str] = &[
     "futures_util",
     "stream",
     "try_stream",
+    // What the rewrite looks for in a body (`rewrite::NAMED`).
+    "try_next",
+    "try_collect",
+    "next_entry",
+    "next_line",
+    "settle_await",
 ];
 
 /// Names in a signature that the twin's signature rewrite acts on.
@@ -179,6 +187,18 @@ fn mentions(tokens: TokenStream, names: &[&str]) -> bool {
         }
         TokenTree::Punct(punct) => punct.as_char() == '#',
         TokenTree::Literal(_) => false,
+    })
+}
+
+/// Whether `tokens` (an item's head) may name a stream constructor that
+/// the blocking copy maps to its sync mirror (in a path, or in doc text):
+/// an item without one needs no mirror rules (`options::add_stream_mirrors`).
+fn names_a_mirror(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Group(group) => names_a_mirror(group.stream()),
+        TokenTree::Ident(ident) => ident == "futures" || ident == "futures_util",
+        TokenTree::Literal(literal) => literal.to_string().contains("futures"),
+        TokenTree::Punct(_) => false,
     })
 }
 
@@ -381,6 +401,12 @@ mod tests {
                     1
                 }
                 struct After;
+            ),
+            quote!(
+                /// Like `futures::stream::iter`.
+                async fn f() -> u32 {
+                    1
+                }
             ),
         ] {
             assert!(shell_fn(&item).is_none(), "{item}");

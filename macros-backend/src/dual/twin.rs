@@ -27,6 +27,7 @@ pub(crate) fn settings(label: &str, args: &Args) -> Twin {
         krate: args.krate(),
         own_methods: std::collections::HashMap::new(),
         closure_callees: std::collections::HashSet::new(),
+        as_written: args.bodies_as_written,
     }
 }
 

@@ -114,9 +114,9 @@ pub(crate) fn blocking_body(
         block.stmts.push(syn::Stmt::Expr(tail, None));
         iterator_tail(block, twin);
     }
-    // One pass over the body's tokens for every name asked about below.
-    let named =
-        names_in(block, &["try_next", "try_collect", "next_entry", "next_line", "settle_await"]);
+    // One pass over the body's tokens for every name asked about below
+    // (none in a body as written: `stages::shell_fn` saw to that).
+    let named = if twin.as_written { HashSet::new() } else { names_in(block, NAMED) };
     let imports: [(&[&str], _); 3] = [
         // `TryStreamExt`'s methods over an iterator of results, in the twin.
         (&["try_next", "try_collect"], quote::quote!(IterStreamExt)),
@@ -192,7 +192,9 @@ fn runtime_context(twin: &Twin) -> [syn::Stmt; 2] {
 /// cfg!(debug_assertions) || ..`: rustc drops the one whose cfg is off
 /// before expanding its macros, and a debug build compiles a plain call (no
 /// `cfg!` expansion, no branch: a third of the check's cost). Built as
-/// tokens, not parsed (`parse_quote!` of it was most of a twin's rewrite).
+/// tokens, not parsed (`parse_quote!` of it was most of a twin's rewrite);
+/// not lexed from a string either (the compiler makes a source file of
+/// each string, which cost more than building the tokens).
 fn misuse_check(twin: &Twin) -> syn::Stmt {
     let (krate, label) = (&twin.krate, &twin.label);
     let check = quote::quote! {
@@ -234,6 +236,11 @@ fn calls_mirror(tail: &Expr) -> bool {
     let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
     segments.windows(2).any(|pair| pair[0] == "__private" && pair[1] == "stream")
 }
+
+/// The names [`blocking_body`] asks about: the stream methods whose sync
+/// traits it imports, and whether the body awaits (`settle_await`).
+pub(crate) const NAMED: &[&str] =
+    &["try_next", "try_collect", "next_entry", "next_line", "settle_await"];
 
 /// Which of `names` the identifiers of `block` include (in macros too; one pass).
 fn names_in<'n>(block: &Block, names: &[&'n str]) -> HashSet<&'n str> {

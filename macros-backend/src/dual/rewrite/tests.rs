@@ -25,6 +25,7 @@ fn twin_settings(strict: bool) -> Twin {
         krate: syn::parse_quote!(::twoworlds),
         own_methods: std::collections::HashMap::new(),
         closure_callees: std::collections::HashSet::new(),
+        as_written: false,
     }
 }
 
