@@ -96,7 +96,7 @@ pub(crate) fn first(args: &TokenStream, parsed: &Args, item: &TokenStream) -> To
 /// item (the twin's misuse check goes after a body's leading items); and
 /// a signature that names a future, stream, closure trait or `impl Trait`
 /// (the twin's signature may then depend on how the body uses them), or a
-/// head that names `futures` (see [`names_a_mirror`]).
+/// head that names `futures` (see [`in_head`]).
 pub(crate) fn shell_fn(item: &TokenStream) -> Option<syn::Item> {
     // The body is taken as the item's last token tree, never handed to
     // syn: its tokens stay the compiler's, and are only walked once (by
@@ -104,6 +104,12 @@ pub(crate) fn shell_fn(item: &TokenStream) -> Option<syn::Item> {
     let mut head: Vec<TokenTree> = item.clone().into_iter().collect();
     let Some(TokenTree::Group(body)) = head.pop() else { return None };
     if body.delimiter() != Delimiter::Brace {
+        return None;
+    }
+    // One walk of each part, before any parse: most bodies that await
+    // stop here.
+    let tokens = body.stream();
+    if head.iter().any(in_head) || stops_in_body(tokens.clone()) {
         return None;
     }
     let parse = |input: syn::parse::ParseStream<'_>| {
@@ -114,14 +120,7 @@ pub(crate) fn shell_fn(item: &TokenStream) -> Option<syn::Item> {
     };
     let head = head.into_iter().collect();
     let (attrs, vis, sig) = syn::parse::Parser::parse2(parse, head).ok()?;
-    let tokens = body.stream();
-    if sig.asyncness.is_none()
-        || sig.constness.is_some()
-        || mentions(quote!(#sig), SIGNATURE_NAMES)
-        || names_a_mirror(quote!(#(#attrs)* #sig))
-        || opens_with_item(&tokens)
-        || mentions(tokens.clone(), BODY_NAMES)
-    {
+    if sig.asyncness.is_none() || sig.constness.is_some() {
         return None;
     }
     let stmts = if tokens.is_empty() {
@@ -177,33 +176,44 @@ const SIGNATURE_NAMES: &[&str] = &[
     "AsyncFnOnce",
 ];
 
-/// Whether `tokens`, at any depth, hold a `#` or an identifier of `names`.
-fn mentions(tokens: TokenStream, names: &[&str]) -> bool {
-    tokens.into_iter().any(|tt| match tt {
-        TokenTree::Group(group) => mentions(group.stream(), names),
-        TokenTree::Ident(ident) => {
-            let text = ident.to_string();
-            names.contains(&text.as_str())
-        }
-        TokenTree::Punct(punct) => punct.as_char() == '#',
-        TokenTree::Literal(_) => false,
-    })
+/// Whether a body's tokens open with an item (or an attribute), or hold,
+/// at any depth, a `#` or an identifier of [`BODY_NAMES`]. One walk.
+fn stops_in_body(tokens: TokenStream) -> bool {
+    let mut trees = tokens.into_iter();
+    let Some(first) = trees.next() else { return false };
+    opens_item(&first) || std::iter::once(first).chain(trees).any(|tt| mentions(&tt))
 }
 
-/// Whether `tokens` (an item's head) may name a stream constructor that
-/// the blocking copy maps to its sync mirror (in a path, or in doc text):
-/// an item without one needs no mirror rules (`options::add_stream_mirrors`).
-fn names_a_mirror(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|tt| match tt {
-        TokenTree::Group(group) => names_a_mirror(group.stream()),
-        TokenTree::Ident(ident) => ident == "futures" || ident == "futures_util",
+/// Whether `tt`, at any depth, is or holds a `#` or an identifier of
+/// [`BODY_NAMES`].
+fn mentions(tt: &TokenTree) -> bool {
+    match tt {
+        TokenTree::Group(group) => group.stream().into_iter().any(|tt| mentions(&tt)),
+        TokenTree::Ident(ident) => BODY_NAMES.contains(&ident.to_string().as_str()),
+        TokenTree::Punct(punct) => punct.as_char() == '#',
+        TokenTree::Literal(_) => false,
+    }
+}
+
+/// Whether a token of an item's head (attributes and signature) names
+/// something the twin's signature rewrite acts on ([`SIGNATURE_NAMES`]),
+/// or may name a stream constructor that the blocking copy maps to its
+/// sync mirror (a `futures` path, also in doc text): an item without one
+/// needs no mirror rules (`options::add_stream_mirrors`).
+fn in_head(tt: &TokenTree) -> bool {
+    match tt {
+        TokenTree::Group(group) => group.stream().into_iter().any(|tt| in_head(&tt)),
+        TokenTree::Ident(ident) => {
+            let text = ident.to_string();
+            SIGNATURE_NAMES.contains(&text.as_str()) || text == "futures" || text == "futures_util"
+        }
         TokenTree::Literal(literal) => literal.to_string().contains("futures"),
         TokenTree::Punct(_) => false,
-    })
+    }
 }
 
 /// Whether a body's first token may open an item (or an attribute).
-fn opens_with_item(body: &TokenStream) -> bool {
+fn opens_item(first: &TokenTree) -> bool {
     const ITEM_STARTS: &[&str] = &[
         "fn",
         "pub",
@@ -227,9 +237,9 @@ fn opens_with_item(body: &TokenStream) -> bool {
         "macro",
         "safe",
     ];
-    match body.clone().into_iter().next() {
-        Some(TokenTree::Ident(ident)) => ITEM_STARTS.contains(&ident.to_string().as_str()),
-        Some(TokenTree::Punct(punct)) => punct.as_char() == '#',
+    match first {
+        TokenTree::Ident(ident) => ITEM_STARTS.contains(&ident.to_string().as_str()),
+        TokenTree::Punct(punct) => punct.as_char() == '#',
         _ => false,
     }
 }
