@@ -323,34 +323,45 @@ impl<F, A, T> Future for ShellCall<F, A, T> {
 }
 
 /// `Shell::callN` and `ShellCall`'s `DualFuture` for fns of N arguments.
+/// The constructors are in one `impl` block: a call's path is looked up in
+/// every inherent impl of `Shell`, once per shell.
 macro_rules! shell_calls {
-    ($($call:ident($($arg:ident: $ty:ident),*);)*) => {$(
+    ($($call:ident($($arg:ident: $ty:ident),*);)*) => {
         impl Shell<(), ()> {
-            /// The shell saying `message` when awaited, running `twin` on
-            /// the arguments for the blocking twins (see [`ShellCall`]).
-            #[inline]
-            #[allow(clippy::too_many_arguments, clippy::new_ret_no_self)]
-            pub fn $call<T, $($ty,)* B>(
-                message: &'static str,
-                twin: fn($($ty),*) -> B,
-                $($arg: $ty),*
-            ) -> ShellCall<fn($($ty),*) -> B, ($($ty,)*), T> {
-                ShellCall { start: Some((twin, ($($arg,)*))), message, output: std::marker::PhantomData }
-            }
+            $(
+                /// The shell saying `message` when awaited, running `twin`
+                /// on the arguments for the blocking twins (see
+                /// [`ShellCall`]).
+                #[inline]
+                #[allow(clippy::too_many_arguments, clippy::new_ret_no_self)]
+                pub fn $call<T, $($ty,)* B>(
+                    message: &'static str,
+                    twin: fn($($ty),*) -> B,
+                    $($arg: $ty),*
+                ) -> ShellCall<fn($($ty),*) -> B, ($($ty,)*), T> {
+                    ShellCall {
+                        start: Some((twin, ($($arg,)*))),
+                        message,
+                        output: std::marker::PhantomData,
+                    }
+                }
+            )*
         }
 
-        impl<T, $($ty,)* B> DualFuture for ShellCall<fn($($ty),*) -> B, ($($ty,)*), T> {
-            type Blocking = B;
+        $(
+            impl<T, $($ty,)* B> DualFuture for ShellCall<fn($($ty),*) -> B, ($($ty,)*), T> {
+                type Blocking = B;
 
-            #[inline]
-            fn run_blocking(self: Pin<&mut Self>) -> B {
-                match self.get_mut().start.take() {
-                    Some((twin, ($($arg,)*))) => twin($($arg),*),
-                    None => std::panic::panic_any(TAKEN),
+                #[inline]
+                fn run_blocking(self: Pin<&mut Self>) -> B {
+                    match self.get_mut().start.take() {
+                        Some((twin, ($($arg,)*))) => twin($($arg),*),
+                        None => std::panic::panic_any(TAKEN),
+                    }
                 }
             }
-        }
-    )*};
+        )*
+    };
 }
 
 shell_calls! {
