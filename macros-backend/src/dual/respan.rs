@@ -67,6 +67,12 @@ std::thread_local! {
     static PLAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// Whether the expansion running on this thread leaves twins unwrapped
+/// (a shell stage, see [`plain_twins`]).
+pub(crate) fn unwrapped() -> bool {
+    PLAIN.get()
+}
+
 /// Runs `expand` with [`wrap`] leaving twins unwrapped when `plain` (the
 /// shell version's expansion, see the module docs).
 pub(crate) fn plain_twins<T>(plain: bool, expand: impl FnOnce() -> T) -> T {
