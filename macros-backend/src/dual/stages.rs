@@ -46,13 +46,14 @@ pub(crate) fn take(args: TokenStream) -> (Option<Version>, TokenStream) {
 
 // Input: `#[dual(args)] item`, `args` parsed without error and naming at
 // least one world cfg.
-// Output: `#[cfg(any(c1, .., cn))]` and, for each version `v` with cfg `c`,
+// Output: `#[cfg(any(c1, .., cn))]` (more than two versions) and, for each
+// version `v` with cfg `c`,
 //     `#[cfg_attr(c, <krate>::dual(__twoworlds_stage = v, args))]`, then `item`.
 /// The first stage: the item once, with one `#[dual]` per version under
 /// that version's cfg, to be expanded again. The versions' cfgs exclude
-/// each other, so at most one `#[dual]` is left; the `cfg(any(..))` drops
-/// the item where none is (both worlds off), as the versions drop their
-/// items. One copy rather than one per version: rustc would parse (and
+/// each other, so at most one `#[dual]` is left; with three versions, a
+/// `cfg(any(..))` drops the item where none is (both worlds off), as the
+/// versions dropped their items. One copy rather than one per version: rustc would parse (and
 /// then drop) every copy of the item whose cfg is off.
 pub(crate) fn first(args: &TokenStream, parsed: &Args, item: &TokenStream) -> TokenStream {
     let krate = parsed.krate();
@@ -72,8 +73,8 @@ pub(crate) fn first(args: &TokenStream, parsed: &Args, item: &TokenStream) -> To
             None => attrs.extend(quote!(#[#dual])),
         }
     }
-    let mut out =
-        if cfgs.is_empty() { TokenStream::new() } else { quote!(#[cfg(any(#(#cfgs),*))]) };
+    // Two versions are a cfg and its negation: one of them is always on.
+    let mut out = if cfgs.len() > 2 { quote!(#[cfg(any(#(#cfgs),*))]) } else { TokenStream::new() };
     out.extend(attrs);
     out.extend(item.clone());
     out
@@ -274,8 +275,8 @@ mod tests {
         assert_eq!(out.matches("async fn f").count(), 1, "{out}");
         assert!(
             out.starts_with(
-                "# [cfg (any (feature = \"b\" , not (feature = \"b\")))] # [cfg_attr (feature \
-                 = \"b\" , my :: tw :: dual (__twoworlds_stage = full , blocking_cfg"
+                "# [cfg_attr (feature = \"b\" , my :: tw :: dual (__twoworlds_stage = full , \
+                 blocking_cfg"
             ),
             "{out}"
         );
