@@ -29,10 +29,21 @@ pub(crate) fn take(attrs: &mut Vec<Attribute>) -> Option<FnId> {
         if !attr.path().is_ident(MARKER) {
             return true;
         }
-        found = attr.parse_args::<syn::LitInt>().ok().and_then(|n| n.base10_parse().ok());
+        found = number(attr);
         false
     });
     found
+}
+
+/// The number in a marker `#[__twoworlds_fn(7u32)]`, read off its one
+/// token (a marker is ours: no parse needed).
+fn number(attr: &Attribute) -> Option<FnId> {
+    let syn::Meta::List(list) = &attr.meta else { return None };
+    let Some(proc_macro2::TokenTree::Literal(literal)) = list.tokens.clone().into_iter().next()
+    else {
+        return None;
+    };
+    literal.to_string().trim_end_matches("u32").parse().ok()
 }
 
 /// Takes every marker off `item`.
