@@ -181,7 +181,7 @@ fn runtime_context(twin: &Twin) -> [syn::Stmt; 2] {
 // Output: `{ #[cfg(debug_assertions)] <private>::check_blocking_twin(<name>);
 //     #[cfg(not(debug_assertions))] if <private>::TWIN_CHECKS {
 //         <private>::check_blocking_twin(<name>); } stmts }`,
-//     `<name>` = `concat!(module_path!(), "::", "<twin>")`.
+//     `<name>` = `concat!(module_path!(), "::<twin>")`.
 /// The misuse check a blocking body starts with: called from async code (a
 /// `block_on` poll, a tokio worker), it panics naming the twin and the fix,
 /// like a `#[bridge]` twin. On in debug builds (the user's crate's, or the
@@ -196,10 +196,12 @@ fn runtime_context(twin: &Twin) -> [syn::Stmt; 2] {
 /// not lexed from a string either (the compiler makes a source file of
 /// each string, which cost more than building the tokens).
 fn misuse_check(twin: &Twin) -> syn::Stmt {
-    let (krate, label) = (&twin.krate, &twin.label);
+    let krate = &twin.krate;
+    // One literal after the module path, not `"::", label`: fewer tokens.
+    let name = format!("::{}", twin.label);
     let check = quote::quote! {
         #krate::__private::check_blocking_twin(
-            ::core::concat!(::core::module_path!(), "::", #label)
+            ::core::concat!(::core::module_path!(), #name)
         );
     };
     let tokens = quote::quote! {

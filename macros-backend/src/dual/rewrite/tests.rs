@@ -80,7 +80,7 @@ fn a_blocking_body_starts_with_the_misuse_check() {
         async fn f() {}
     ));
     let check = ":: twoworlds :: __private :: check_blocking_twin (:: core :: concat ! \
-                 (:: core :: module_path ! () , \"::\" , \"blocking_f\")) ;";
+                 (:: core :: module_path ! () , \"::blocking_f\")) ;";
     assert_eq!(out.matches(check).count(), 2, "{out}");
     assert!(
         out.contains(&format!(
