@@ -371,6 +371,7 @@ fn shell_call(
     }
     attrs.pop();
     let mut call_args = Vec::with_capacity(sig.inputs.len());
+    let mut arg_types = Vec::with_capacity(sig.inputs.len());
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
             syn::FnArg::Receiver(receiver) => {
@@ -378,6 +379,7 @@ fn shell_call(
                 receiver.mutability = None;
                 let token = receiver.self_token;
                 call_args.push(quote!(#token));
+                arg_types.push(receiver_type(receiver));
             }
             syn::FnArg::Typed(typed) => match &mut *typed.pat {
                 syn::Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
@@ -391,6 +393,7 @@ fn shell_call(
                         ));
                     }
                     call_args.push(quote!(#name));
+                    arg_types.push(spelled(&typed.ty));
                 }
                 pattern => {
                     let name = quote::format_ident!(
@@ -406,16 +409,18 @@ fn shell_call(
                         subpat: None,
                     });
                     call_args.push(quote!(#name));
+                    arg_types.push(spelled(&typed.ty));
                 }
             },
         }
     }
     sig.asyncness = None;
     crate::common::elided::name_in_impl_args(sig);
-    let output = match &sig.output {
-        syn::ReturnType::Default => quote!(()),
-        syn::ReturnType::Type(_, ty) => quote!(#ty),
+    let (output, output_slot) = match &sig.output {
+        syn::ReturnType::Default => (quote!(()), quote!(())),
+        syn::ReturnType::Type(_, ty) => (quote!(#ty), spelled(ty)),
     };
+    let blocking_slot = blocking.map_or_else(|| output_slot.clone(), spelled);
     let blocking = blocking.map_or_else(|| output.clone(), |ty| quote!(#ty));
     // Spanned at the macro's own site (edition 2024): the opaque type
     // captures every lifetime in scope, as `async fn`'s future does.
@@ -425,14 +430,36 @@ fn shell_call(
     );
     sig.output = syn::ReturnType::Type(syn::Token![->](site), Box::new(syn::Type::Verbatim(ty)));
     let call = syn::Ident::new(&format!("call{}", call_args.len()), site);
+    // Every type spelled (the fn's own, as in its signature): inferring
+    // them cost rustc more than the rest of the call.
     body.stmts = vec![syn::Stmt::Item(Item::Verbatim(quote!(
-        #private::Shell::#call(#message, #callee, #(#call_args),*)
+        #private::Shell::#call::<#output_slot, #(#arg_types,)* #blocking_slot>(
+            #message, #callee, #(#call_args),*
+        )
     )))];
     if !attrs.iter().any(|attr| attr.path().is_ident("inline")) {
         // Its crate compiles no code for a shell then.
         attrs.push(crate::common::path_attr("inline"));
     }
     true
+}
+
+/// `ty` as a turbofish argument: as written, or `_` for one naming an
+/// `impl Trait` (not allowed there).
+fn spelled(ty: &syn::Type) -> TokenStream {
+    if lint::mentions_impl_trait(ty) { quote!(_) } else { quote!(#ty) }
+}
+
+/// The type of `receiver` (`&'a mut Self` for `&'a mut self`).
+fn receiver_type(receiver: &syn::Receiver) -> TokenStream {
+    match &receiver.kind {
+        syn::ReceiverKind::Value => quote!(Self),
+        syn::ReceiverKind::Reference(and, lifetime, mutability) => {
+            quote!(#and #lifetime #mutability Self)
+        }
+        syn::ReceiverKind::Typed(_, ty) => spelled(ty),
+        _ => quote!(_),
+    }
 }
 
 /// Whether `attr` means the same on an `async fn` and on the fn returning
@@ -611,7 +638,8 @@ mod tests {
         );
         let head = "# [inline] pub fn f (x : u32 , __arg1 : (u8 , u8) , c : u8) -> impl :: \
                     twoworlds :: __private :: DualFuture < Output = u32 , Blocking = u32 > \
-                    { :: twoworlds :: __private :: Shell :: call3 (";
+                    { :: twoworlds :: __private :: Shell :: call3 :: < u32 , u32 , (u8 , u8) , u8 , \
+                    u32 > (";
         assert!(out.starts_with(head), "{out}");
         assert!(out.contains(", blocking_f , x , __arg1 , c) }"), "{out}");
         // An `unsafe fn` cannot be a `fn` pointer: the closure shell.
