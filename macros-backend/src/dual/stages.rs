@@ -59,18 +59,19 @@ pub(crate) fn first(args: &TokenStream, parsed: &Args, item: &TokenStream) -> To
     let krate = parsed.krate();
     let span = Span::call_site();
     let stage = Ident::new(STAGE, span);
-    let comma = (!args.is_empty()).then(|| quote!(,));
     let mut cfgs = Vec::new();
     let mut attrs = TokenStream::new();
+    // Each attribute in one `quote!` (`args` holds a world cfg: never
+    // empty): every token stream spliced in is a round trip to the
+    // compiler.
     for (cfg, version) in parsed.cfgs.all_versions() {
         let name = Ident::new(version.name(), span);
-        let dual = quote!(#krate::dual(#stage = #name #comma #args));
         match cfg {
             Some(cfg) => {
-                attrs.extend(quote!(#[cfg_attr(#cfg, #dual)]));
+                attrs.extend(quote!(#[cfg_attr(#cfg, #krate::dual(#stage = #name, #args))]));
                 cfgs.push(cfg);
             }
-            None => attrs.extend(quote!(#[#dual])),
+            None => attrs.extend(quote!(#[#krate::dual(#stage = #name, #args)])),
         }
     }
     // Two versions are a cfg and its negation: one of them is always on.
