@@ -377,8 +377,7 @@ fn shell_call(
             syn::FnArg::Receiver(receiver) => {
                 // `mut self` is the twin's business (`unused_mut` here).
                 receiver.mutability = None;
-                let token = receiver.self_token;
-                call_args.push(quote!(#token));
+                call_args.push(syn::Ident::new("self", receiver.self_token.span));
                 arg_types.push(receiver_type(receiver));
             }
             syn::FnArg::Typed(typed) => match &mut *typed.pat {
@@ -392,7 +391,7 @@ fn shell_call(
                             quote!(clippy::used_underscore_binding),
                         ));
                     }
-                    call_args.push(quote!(#name));
+                    call_args.push(name.clone());
                     arg_types.push(spelled(&typed.ty));
                 }
                 pattern => {
@@ -408,7 +407,7 @@ fn shell_call(
                         ident: name.clone(),
                         subpat: None,
                     });
-                    call_args.push(quote!(#name));
+                    call_args.push(name);
                     arg_types.push(spelled(&typed.ty));
                 }
             },
