@@ -415,12 +415,18 @@ fn shell_call(
     }
     sig.asyncness = None;
     crate::common::elided::name_in_impl_args(sig);
+    // Each type printed once, its turbofish slot a copy (or `_`).
+    let printed = |ty: &syn::Type| {
+        let tokens = quote!(#ty);
+        let slot = if lint::mentions_impl_trait(ty) { quote!(_) } else { tokens.clone() };
+        (tokens, slot)
+    };
     let (output, output_slot) = match &sig.output {
         syn::ReturnType::Default => (quote!(()), quote!(())),
-        syn::ReturnType::Type(_, ty) => (quote!(#ty), spelled(ty)),
+        syn::ReturnType::Type(_, ty) => printed(ty),
     };
-    let blocking_slot = blocking.map_or_else(|| output_slot.clone(), spelled);
-    let blocking = blocking.map_or_else(|| output.clone(), |ty| quote!(#ty));
+    let (blocking, blocking_slot) =
+        blocking.map_or_else(|| (output.clone(), output_slot.clone()), printed);
     // Spanned at the macro's own site (edition 2024): the opaque type
     // captures every lifetime in scope, as `async fn`'s future does.
     let site = proc_macro2::Span::mixed_site();
