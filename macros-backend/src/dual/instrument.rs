@@ -46,7 +46,7 @@ pub(crate) fn instrument_as(
     args: &Args,
     branches: &Branches,
     left_alone: LeftAlone<'_>,
-    (keep_async_fn, shell): (bool, Option<&str>),
+    (keep_async_fn, shell): (bool, Option<Shell<'_>>),
 ) {
     let imports = Imports::default();
     let krate = args.krate();
@@ -79,12 +79,14 @@ pub(crate) fn versions(
     for (cfg, version) in args.cfgs.versions() {
         let mut copy = async_copy.clone();
         let message = args.cfgs.shell_message();
+        // The message as a literal once: escaping it is a walk of its text.
+        let literal = proc_macro2::Literal::string(&message);
         let (branches, shell) = match version {
             Version::Full => (branches, None),
             Version::Plain => (&no_branches, None),
             Version::Shell => {
-                ShellBodies { message: &message }.visit_item_mut(&mut copy);
-                (branches, Some(message.as_str()))
+                ShellBodies { message: &literal }.visit_item_mut(&mut copy);
+                (branches, Some((message.as_str(), &literal)))
             }
         };
         instrument_as(&mut copy, args, branches, left_alone, (keep_async_fn, shell));
@@ -100,8 +102,11 @@ pub(crate) fn versions(
 /// signature and future serve the blocking twins; its body is not compiled).
 struct ShellBodies<'a> {
     /// What awaiting a shell says.
-    message: &'a str,
+    message: &'a proc_macro2::Literal,
 }
+
+/// What awaiting the shells of a shell version says, as text and literal.
+type Shell<'a> = (&'a str, &'a proc_macro2::Literal);
 
 impl ShellBodies<'_> {
     /// The shell body; `attrs` gain what it needs: its arguments go unused.
@@ -196,7 +201,7 @@ struct Cx<'a> {
     keep_async_fn: bool,
     /// In a shell version (see [`versions`]): what its futures say when
     /// awaited.
-    shell: Option<&'a str>,
+    shell: Option<Shell<'a>>,
 }
 
 impl Cx<'_> {
@@ -305,7 +310,7 @@ impl Cx<'_> {
         };
         if let Some(branch) = id.and_then(|id| self.branches.get(&id)) {
             if let (Some(message), Run::Call(callee), false) =
-                (self.shell, &branch.run, self.keep_async_fn)
+                (self.shell.map(|(_, literal)| literal), &branch.run, self.keep_async_fn)
                 && shell_call(
                     attrs,
                     sig,
@@ -317,7 +322,8 @@ impl Cx<'_> {
                 return true;
             }
             let side = |args: &DesugaredArgs| blocking_side(branch, args, self.private);
-            let shape = (&side as &dyn Fn(&DesugaredArgs) -> _, branch.output.as_ref(), self.shell);
+            let message = self.shell.map(|(text, _)| text);
+            let shape = (&side as &dyn Fn(&DesugaredArgs) -> _, branch.output.as_ref(), message);
             if lint::dual_async_fn(attrs, sig, body, &at, shape) {
                 if matches!(branch.run, Run::Inline { closure_call: true, .. }) {
                     attrs.push(syn::parse_quote!(
@@ -349,7 +355,7 @@ fn shell_call(
     attrs: &mut Vec<Attribute>,
     sig: &mut Signature,
     body: &mut Block,
-    (callee, blocking, message): (&syn::ExprPath, Option<&syn::Type>, &str),
+    (callee, blocking, message): (&syn::ExprPath, Option<&syn::Type>, &proc_macro2::Literal),
     private: &TokenStream,
 ) -> bool {
     let plain = |input: &syn::FnArg| match input {
