@@ -105,6 +105,35 @@ pub(crate) fn list_attr(name: &str, tokens: TokenStream) -> syn::Attribute {
     }
 }
 
+/// `#[name = "text"]` (a doc line), built like [`list_attr`].
+pub(crate) fn name_value_attr(name: &str, text: &str) -> syn::Attribute {
+    let span = Span::call_site();
+    syn::Attribute {
+        pound_token: syn::token::Pound(span),
+        style: syn::AttrStyle::Outer,
+        bracket_token: syn::token::Bracket(span),
+        meta: syn::Meta::NameValue(syn::MetaNameValue {
+            path: syn::Ident::new(name, span).into(),
+            eq_token: syn::token::Eq(span),
+            value: syn::Expr::Lit(syn::ExprLit {
+                attrs: Vec::new(),
+                lit: syn::Lit::Str(syn::LitStr::new(text, span)),
+            }),
+        }),
+    }
+}
+
+/// `#[name]`, built like [`list_attr`].
+pub(crate) fn path_attr(name: &str) -> syn::Attribute {
+    let span = Span::call_site();
+    syn::Attribute {
+        pound_token: syn::token::Pound(span),
+        style: syn::AttrStyle::Outer,
+        bracket_token: syn::token::Bracket(span),
+        meta: syn::Meta::Path(syn::Ident::new(name, span).into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

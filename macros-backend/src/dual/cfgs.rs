@@ -15,11 +15,10 @@
 //! are never compiled (awaiting one panics, naming the missing world).
 //!
 //! The versions are not expanded side by side: the first expansion only
-//! puts a copy of the item under each version's cfg, each copy under
-//! `#[dual]` again with its version named ([`super::stages`]), so rustc
-//! drops the copies whose cfg is off before their expansion runs, and a
-//! consumer's build expands one version, not three
-//! ([`WorldCfgs::only`]).
+//! puts the item under one `#[dual]` per version, each with its version
+//! named and under its cfg ([`super::stages`]), so rustc keeps the one
+//! whose cfg is on before any expansion runs, and a consumer's build
+//! expands one version, not three ([`WorldCfgs::only`]).
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -9,7 +9,6 @@
 //! trait or nested mod). Output: `#[__twoworlds_fn(0)] async fn f() { .. }`.
 
 use super::ir::FnId;
-use proc_macro2::Span;
 // The fn visits do not recurse: a fn's body is not entered (its nested
 // items are not twinned).
 use syn::visit_mut::VisitMut;
@@ -30,10 +29,21 @@ pub(crate) fn take(attrs: &mut Vec<Attribute>) -> Option<FnId> {
         if !attr.path().is_ident(MARKER) {
             return true;
         }
-        found = attr.parse_args::<syn::LitInt>().ok().and_then(|n| n.base10_parse().ok());
+        found = number(attr);
         false
     });
     found
+}
+
+/// The number in a marker `#[__twoworlds_fn(7u32)]`, read off its one
+/// token (a marker is ours: no parse needed).
+fn number(attr: &Attribute) -> Option<FnId> {
+    let syn::Meta::List(list) = &attr.meta else { return None };
+    let Some(proc_macro2::TokenTree::Literal(literal)) = list.tokens.clone().into_iter().next()
+    else {
+        return None;
+    };
+    literal.to_string().trim_end_matches("u32").parse().ok()
 }
 
 /// Takes every marker off `item`.
@@ -51,8 +61,8 @@ impl Mark {
     /// Numbers one fn if it is async and has a body.
     fn one(&mut self, attrs: &mut Vec<Attribute>, sig: &Signature, body: Option<&Block>) {
         if sig.asyncness.is_some() && body.is_some() {
-            let (marker, id) = (syn::Ident::new(MARKER, Span::call_site()), self.next);
-            attrs.push(syn::parse_quote!(#[#marker(#id)]));
+            let id = self.next;
+            attrs.push(crate::common::list_attr(MARKER, quote::quote!(#id)));
             self.next += 1;
         }
     }

@@ -46,7 +46,7 @@ pub(crate) fn instrument_as(
     args: &Args,
     branches: &Branches,
     left_alone: LeftAlone<'_>,
-    (keep_async_fn, shell): (bool, Option<&str>),
+    (keep_async_fn, shell): (bool, Option<Shell<'_>>),
 ) {
     let imports = Imports::default();
     let krate = args.krate();
@@ -79,12 +79,14 @@ pub(crate) fn versions(
     for (cfg, version) in args.cfgs.versions() {
         let mut copy = async_copy.clone();
         let message = args.cfgs.shell_message();
+        // The message as a literal once: escaping it is a walk of its text.
+        let literal = proc_macro2::Literal::string(&message);
         let (branches, shell) = match version {
             Version::Full => (branches, None),
             Version::Plain => (&no_branches, None),
             Version::Shell => {
-                ShellBodies { message: &message }.visit_item_mut(&mut copy);
-                (branches, Some(message.as_str()))
+                ShellBodies { message: &literal }.visit_item_mut(&mut copy);
+                (branches, Some((message.as_str(), &literal)))
             }
         };
         instrument_as(&mut copy, args, branches, left_alone, (keep_async_fn, shell));
@@ -100,14 +102,18 @@ pub(crate) fn versions(
 /// signature and future serve the blocking twins; its body is not compiled).
 struct ShellBodies<'a> {
     /// What awaiting a shell says.
-    message: &'a str,
+    message: &'a proc_macro2::Literal,
 }
+
+/// What awaiting the shells of a shell version says, as text and literal.
+type Shell<'a> = (&'a str, &'a proc_macro2::Literal);
 
 impl ShellBodies<'_> {
     /// The shell body; `attrs` gain what it needs: its arguments go unused.
+    /// (Last: a shell that calls its twin takes it off again, see
+    /// [`shell_call`].)
     fn body(&self, attrs: &mut Vec<Attribute>) -> Block {
-        let allow = quote!(unused_variables, clippy::needless_pass_by_value, clippy::unused_self);
-        attrs.push(crate::common::list_attr("allow", allow));
+        attrs.push(crate::common::list_attr("allow", shell_allow()));
         let message = self.message;
         // Built, not parsed: only a shell that cannot desugar prints it.
         Block {
@@ -115,6 +121,11 @@ impl ShellBodies<'_> {
             stmts: vec![syn::Stmt::Item(Item::Verbatim(quote!(::core::panic!(#message))))],
         }
     }
+}
+
+/// What a shell whose arguments go unused allows.
+fn shell_allow() -> TokenStream {
+    quote!(unused_variables, clippy::needless_pass_by_value, clippy::unused_self)
 }
 
 impl VisitMut for ShellBodies<'_> {
@@ -190,7 +201,7 @@ struct Cx<'a> {
     keep_async_fn: bool,
     /// In a shell version (see [`versions`]): what its futures say when
     /// awaited.
-    shell: Option<&'a str>,
+    shell: Option<Shell<'a>>,
 }
 
 impl Cx<'_> {
@@ -298,8 +309,21 @@ impl Cx<'_> {
             keep_async_fn: self.keep_async_fn,
         };
         if let Some(branch) = id.and_then(|id| self.branches.get(&id)) {
+            if let (Some(message), Run::Call(callee), false) =
+                (self.shell.map(|(_, literal)| literal), &branch.run, self.keep_async_fn)
+                && shell_call(
+                    attrs,
+                    sig,
+                    body,
+                    (callee, branch.output.as_ref(), message),
+                    self.private,
+                )
+            {
+                return true;
+            }
             let side = |args: &DesugaredArgs| blocking_side(branch, args, self.private);
-            let shape = (&side as &dyn Fn(&DesugaredArgs) -> _, branch.output.as_ref(), self.shell);
+            let message = self.shell.map(|(text, _)| text);
+            let shape = (&side as &dyn Fn(&DesugaredArgs) -> _, branch.output.as_ref(), message);
             if lint::dual_async_fn(attrs, sig, body, &at, shape) {
                 if matches!(branch.run, Run::Inline { closure_call: true, .. }) {
                     attrs.push(syn::parse_quote!(
@@ -312,6 +336,163 @@ impl Cx<'_> {
         lint::instrument_async_fn(attrs, sig, body, &at);
         false
     }
+}
+
+// Input: `async fn name(args) -> T { <shell body> }` of a shell version,
+// whose blocking world calls its twin `callee`, returning `B`.
+// Output: `#[inline] fn name(args) -> impl DualFuture<Output = T, Blocking = B> {
+//     <private>::Shell::callN(<message>, callee, arg1, .., argN) }`
+// (pattern arguments named `__argN`), or `false` with nothing changed for a
+// fn that needs the general shape (see `lint::dual_async_fn`): an attribute
+// that is not inert, an `unsafe` or `extern` fn, an argument with
+// attributes, more than 12 arguments.
+/// The cheap shell of a fn whose twin has the same signature: a fn pointer
+/// and the arguments, where `lint::dual_async_fn` makes a closure; and no
+/// lint attributes, which rustc pays for on every fn (the arguments are
+/// all used, and `DualFuture<Output = T>` implies `Future` once). Together
+/// half of a shell's cost in a blocking-only build.
+fn shell_call(
+    attrs: &mut Vec<Attribute>,
+    sig: &mut Signature,
+    body: &mut Block,
+    (callee, blocking, message): (&syn::ExprPath, Option<&syn::Type>, &proc_macro2::Literal),
+    private: &TokenStream,
+) -> bool {
+    let plain = |input: &syn::FnArg| match input {
+        syn::FnArg::Receiver(r) => r.attrs.is_empty(),
+        syn::FnArg::Typed(typed) => typed.attrs.is_empty(),
+    };
+    // `ShellBodies` pushed its `allow` last; every other attribute must be
+    // one that means the same on the desugared fn.
+    let Some((shell_allow_attr, written)) = attrs.split_last() else { return false };
+    if !matches!(sig.safety, syn::Safety::Default)
+        || sig.abi.is_some()
+        || sig.variadic.is_some()
+        || sig.inputs.len() > 12
+        || !sig.inputs.iter().all(plain)
+        || !written.iter().all(is_inert)
+        || !shell_allow_attr.path().is_ident("allow")
+    {
+        return false;
+    }
+    attrs.pop();
+    let mut call_args = Vec::with_capacity(sig.inputs.len());
+    let mut arg_types = Vec::with_capacity(sig.inputs.len());
+    for (index, input) in sig.inputs.iter_mut().enumerate() {
+        match input {
+            syn::FnArg::Receiver(receiver) => {
+                // `mut self` is the twin's business (`unused_mut` here).
+                receiver.mutability = None;
+                call_args.push(syn::Ident::new("self", receiver.self_token.span));
+                arg_types.push(receiver_type(receiver));
+            }
+            syn::FnArg::Typed(typed) => match &mut *typed.pat {
+                syn::Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                    pat.mutability = None;
+                    let name = &pat.ident;
+                    if name.to_string().starts_with('_') {
+                        // Passed on to the twin: no use of `_guard`.
+                        attrs.push(crate::common::list_attr(
+                            "allow",
+                            quote!(clippy::used_underscore_binding),
+                        ));
+                    }
+                    call_args.push(name.clone());
+                    arg_types.push(spelled(&typed.ty));
+                }
+                pattern => {
+                    let name = quote::format_ident!(
+                        "__arg{}",
+                        index,
+                        span = proc_macro2::Span::mixed_site()
+                    );
+                    *pattern = syn::Pat::Ident(syn::PatIdent {
+                        attrs: Vec::new(),
+                        by_ref: None,
+                        mutability: None,
+                        ident: name.clone(),
+                        subpat: None,
+                    });
+                    call_args.push(name);
+                    arg_types.push(spelled(&typed.ty));
+                }
+            },
+        }
+    }
+    sig.asyncness = None;
+    crate::common::elided::name_in_impl_args(sig);
+    // Each type printed once, its turbofish slot a copy (or `_`).
+    let printed = |ty: &syn::Type| {
+        let tokens = quote!(#ty);
+        let slot = if lint::mentions_impl_trait(ty) { quote!(_) } else { tokens.clone() };
+        (tokens, slot)
+    };
+    let (output, output_slot) = match &sig.output {
+        syn::ReturnType::Default => (quote!(()), quote!(())),
+        syn::ReturnType::Type(_, ty) => printed(ty),
+    };
+    let (blocking, blocking_slot) =
+        blocking.map_or_else(|| (output.clone(), output_slot.clone()), printed);
+    // Spanned at the macro's own site (edition 2024): the opaque type
+    // captures every lifetime in scope, as `async fn`'s future does.
+    let site = proc_macro2::Span::mixed_site();
+    let ty = quote::quote_spanned!(site=>
+        impl #private::DualFuture<Output = #output, Blocking = #blocking>
+    );
+    sig.output = syn::ReturnType::Type(syn::Token![->](site), Box::new(syn::Type::Verbatim(ty)));
+    let call = syn::Ident::new(&format!("call{}", call_args.len()), site);
+    // Every type spelled (the fn's own, as in its signature): inferring
+    // them cost rustc more than the rest of the call.
+    body.stmts = vec![syn::Stmt::Item(Item::Verbatim(quote!(
+        #private::Shell::#call::<#output_slot, #(#arg_types,)* #blocking_slot>(
+            #message, #callee, #(#call_args),*
+        )
+    )))];
+    if !attrs.iter().any(|attr| attr.path().is_ident("inline")) {
+        // Its crate compiles no code for a shell then.
+        attrs.push(crate::common::path_attr("inline"));
+    }
+    true
+}
+
+/// `ty` as a turbofish argument: as written, or `_` for one naming an
+/// `impl Trait` (not allowed there).
+fn spelled(ty: &syn::Type) -> TokenStream {
+    if lint::mentions_impl_trait(ty) { quote!(_) } else { quote!(#ty) }
+}
+
+/// The type of `receiver` (`&'a mut Self` for `&'a mut self`).
+fn receiver_type(receiver: &syn::Receiver) -> TokenStream {
+    match &receiver.kind {
+        syn::ReceiverKind::Value => quote!(Self),
+        syn::ReceiverKind::Reference(and, lifetime, mutability) => {
+            quote!(#and #lifetime #mutability Self)
+        }
+        syn::ReceiverKind::Typed(_, ty) => spelled(ty),
+        _ => quote!(_),
+    }
+}
+
+/// Whether `attr` means the same on an `async fn` and on the fn returning
+/// its future (as `lint::desugar`'s list: built-in, inert attributes; not
+/// `must_use`, which on an `async fn` applies to the output too).
+fn is_inert(attr: &Attribute) -> bool {
+    const INERT: &[&str] = &[
+        "doc",
+        "cfg",
+        "allow",
+        "warn",
+        "deny",
+        "forbid",
+        "expect",
+        "inline",
+        "cold",
+        "deprecated",
+    ];
+    let path = attr.path();
+    let tool = path.segments.len() == 2
+        && path.segments.first().is_some_and(|s| s.ident == "rustfmt" || s.ident == "clippy");
+    tool || INERT.iter().any(|name| path.is_ident(name))
 }
 
 /// Input: a fn's [`Branch`] and its desugared arguments.
@@ -453,6 +634,35 @@ mod tests {
         assert_eq!(out.matches("# [deprecated").count(), 1, "{out}");
         assert_eq!(out.matches(WATCH).count(), 2, "`f` and `inner::h`: {out}");
         assert!(out.contains("\"h\""), "{out}");
+    }
+
+    #[test]
+    fn a_shell_calls_its_twin_through_a_fn_pointer_where_it_can() {
+        let shell = quote!(__twoworlds_stage = shell, async_cfg(a));
+        let out = expand(
+            shell.clone(),
+            quote!(
+                pub async fn f(x: u32, (a, b): (u8, u8), mut c: u8) -> u32 {
+                    x
+                }
+            ),
+        );
+        let head = "# [inline] pub fn f (x : u32 , __arg1 : (u8 , u8) , c : u8) -> impl :: \
+                    twoworlds :: __private :: DualFuture < Output = u32 , Blocking = u32 > \
+                    { :: twoworlds :: __private :: Shell :: call3 :: < u32 , u32 , (u8 , u8) , u8 , \
+                    u32 > (";
+        assert!(out.starts_with(head), "{out}");
+        assert!(out.contains(", blocking_f , x , __arg1 , c) }"), "{out}");
+        // An `unsafe fn` cannot be a `fn` pointer: the closure shell.
+        let out = expand(
+            shell,
+            quote!(
+                pub async unsafe fn f(x: u32) -> u32 {
+                    x
+                }
+            ),
+        );
+        assert!(out.contains("Shell :: new (") && out.contains("allow (unused_variables"), "{out}");
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub(crate) struct Twin {
     /// already where it takes sync closures (a `#[dual] mod`'s trait): the
     /// twin takes them there too, whatever its own body does.
     pub(crate) closure_decision: Option<SyncClosureParams>,
+    /// The body is the source's tokens, checked to hold none of the names
+    /// the rewrite acts on (see `stages::shell_fn`): nothing to look for.
+    pub(crate) as_written: bool,
 }
 
 /// The callees of one invocation whose twins take sync closures, by name

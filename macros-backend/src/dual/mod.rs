@@ -60,11 +60,15 @@ pub(crate) fn expand_in(
         return stages::first(&args, &args_parsed, &item);
     }
     args_parsed.cfgs.only = stage;
-    if !args_parsed.cfgs.blocking_off() {
+    let shell = stage == Some(cfgs::Version::Shell);
+    let fast = (shell && !args_parsed.has_replacements).then(|| stages::shell_fn(&item)).flatten();
+    // An item parsed by `shell_fn` names no stream constructor.
+    args_parsed.bodies_as_written = fast.is_some();
+    if !args_parsed.cfgs.blocking_off() && fast.is_none() {
         options::add_stream_mirrors(&mut args_parsed);
     }
     let args = args_parsed;
-    let item = match syn::parse2::<Item>(item.clone()) {
+    let item = match fast.map_or_else(|| syn::parse2::<Item>(item.clone()), Ok) {
         Ok(item) => item,
         Err(error) => {
             errors.push(error);
@@ -72,7 +76,8 @@ pub(crate) fn expand_in(
             return quote!(#compile_errors #item);
         }
     };
-    let expanded = match &item {
+    // A blocking-only build's twins are not wrapped (see `respan`).
+    let expanded = respan::plain_twins(shell, || match &item {
         Item::Fn(function) => forms::fn_::expand(function, &args, &mut errors),
         Item::Impl(imp) if imp.trait_.is_some() => {
             forms::trait_impl::expand(imp, &args, &mut errors)
@@ -88,7 +93,7 @@ pub(crate) fn expand_in(
             errors.push(unsupported(other));
             quote!(#other)
         }
-    };
+    });
     let compile_errors = errors.to_compile_errors();
     quote!(#compile_errors #expanded)
 }

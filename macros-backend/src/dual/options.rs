@@ -175,6 +175,9 @@ pub(crate) struct Args {
     pub(crate) cfgs: super::cfgs::WorldCfgs,
     /// Where each given option was spelled, to reject the ones a form does not take.
     pub(crate) given: Vec<(Opt, Span)>,
+    /// The item's fn bodies are its tokens as written, holding nothing a
+    /// blocking pass acts on (see `stages::shell_fn`).
+    pub(crate) bodies_as_written: bool,
 }
 
 impl Args {
@@ -191,6 +194,7 @@ impl Args {
             has_replacements: false,
             cfgs: super::cfgs::WorldCfgs::default(),
             given: Vec::new(),
+            bodies_as_written: false,
         }
     }
 

@@ -55,6 +55,12 @@
 //! of its own (`blocking_twin_` and a number counted in the proc-macro
 //! process): a macro-expanded `macro_rules!` may not shadow another.
 //!
+//! In the second stage of a blocking-only build (the shell version, see
+//! `super::cfgs`) twins are not wrapped ([`plain_twins`]): the async
+//! original is not compiled there (its body is a shell), so an error or a
+//! lint in the twin is the only one that code gets, reported at the code
+//! as written; and the wrapper was a sixth of such a build.
+//!
 //! Input: `fn blocking_f(x: u32) -> u32 { body }`, the span of `f`.
 //! Output: `macro_rules! blocking_twin_7 { () => { fn blocking_f(..) .. } }
 //! blocking_twin_7! {}` (the invocation located at `f`), expanding to the
@@ -94,6 +100,9 @@ pub(crate) fn wrap(twin: &impl ToTokens, original: Span) -> Wrapped {
     // The original is linted as written; its twin, now code of a macro of
     // this crate, would repeat each warning (and add its own, of code only
     // one world uses: an import, a param).
+    if PLAIN.get() {
+        return Wrapped { definition: TokenStream::new(), invocation: twin.to_token_stream() };
+    }
     let body = quote!(#[allow(unused, nonstandard_style)] #twin);
     if has_dollar(&body) {
         return Wrapped { definition: TokenStream::new(), invocation: body };
@@ -127,12 +136,39 @@ pub(crate) fn wrap_in_place(
     original: Span,
     krate: &syn::Path,
 ) -> TokenStream {
-    if !super::edition::same_edition() {
+    if PLAIN.get() || !super::edition::same_edition() {
         return twin.to_token_stream();
     }
     let mut out = located(quote!(#krate::__private::blocking_twin!), original);
     out.extend([group(Delimiter::Brace, twin.to_token_stream(), original)]);
     out
+}
+
+std::thread_local! {
+    /// Whether [`wrap`] leaves twins as they are, in the expansion running
+    /// on this thread (see [`plain_twins`]). A thread-local rather than an
+    /// argument: every form calls [`wrap`], and only the stage decides.
+    static PLAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the expansion running on this thread leaves twins unwrapped
+/// (a shell stage, see [`plain_twins`]).
+pub(crate) fn unwrapped() -> bool {
+    PLAIN.get()
+}
+
+/// Runs `expand` with [`wrap`] leaving twins unwrapped when `plain` (the
+/// shell version's expansion, see the module docs).
+pub(crate) fn plain_twins<T>(plain: bool, expand: impl FnOnce() -> T) -> T {
+    /// Puts the previous setting back, also if `expand` unwinds.
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            PLAIN.set(self.0);
+        }
+    }
+    let _restore = Restore(PLAIN.replace(plain));
+    expand()
 }
 
 /// Whether `tokens` hold a `$` at any depth.
@@ -271,6 +307,20 @@ mod tests {
         let allowed = quote!(#[allow(unused, nonstandard_style)] #twin);
         let expected = quote!(struct A; #allowed mod m { impl S { #allowed } });
         assert_eq!(unwrap_all(around).to_string(), expected.to_string());
+    }
+
+    #[test]
+    fn a_shell_stage_leaves_twins_unwrapped() {
+        let twin: syn::ItemFn = syn::parse_quote!(
+            fn blocking_f() {}
+        );
+        let krate: syn::Path = syn::parse_quote!(::twoworlds);
+        let plain = plain_twins(true, || wrap(&twin, Span::call_site()).to_token_stream());
+        assert_eq!(plain.to_string(), quote!(#twin).to_string());
+        let in_place = plain_twins(true, || wrap_in_place(&twin, Span::call_site(), &krate));
+        assert_eq!(in_place.to_string(), quote!(#twin).to_string());
+        // Put back after.
+        assert!(!wrap(&twin, Span::call_site()).definition.is_empty());
     }
 
     #[test]

@@ -5,7 +5,8 @@
 use super::ir::{Branch, ClosureCallees, Run, SyncClosureParams, Twin};
 use super::options::Args;
 use super::rewrite;
-use crate::common::Errors;
+use crate::common::{Errors, list_attr, name_value_attr, path_attr};
+use quote::quote;
 use syn::{Attribute, Block, Ident, Signature};
 
 /// The default twin name of `name`: `blocking_name`, leading underscores
@@ -28,6 +29,7 @@ pub(crate) fn settings(label: &str, args: &Args) -> Twin {
         closure_callees: ClosureCallees::new(),
         adapted_closures: false,
         closure_decision: None,
+        as_written: args.bodies_as_written,
     }
 }
 
@@ -107,7 +109,7 @@ pub(crate) fn twin_fn(
     if has_body && !f.attrs.iter().any(|attr| attr.path().is_ident("test")) {
         // A misuse panic points at the caller, in debug builds; release
         // twins stay the plain fn (no hidden location argument).
-        f.attrs.push(syn::parse_quote!(#[cfg_attr(debug_assertions, track_caller)]));
+        f.attrs.push(list_attr("cfg_attr", quote!(debug_assertions, track_caller)));
     }
     let mut original = original?;
     // The twin's own output: what a call of it gives (a `replace` may have
@@ -188,38 +190,31 @@ pub(crate) fn twin_attrs(attrs: &[Attribute], link: &str, closure_call: bool) ->
         has_docs |= path.is_ident("doc");
         out.push(attr.clone());
     }
+    // Attributes built, not `parse_quote!`d: four parses per twin were a
+    // tenth of the macro's time in a blocking-only build.
     if dropped_test && !has_test {
-        out.push(syn::parse_quote!(#[test]));
+        out.push(path_attr("test"));
     }
     if has_docs {
-        out.push(syn::parse_quote!(#[doc = ""]));
+        out.push(name_value_attr("doc", ""));
     }
-    let doc_line = format!("Blocking twin of [`{link}`].");
-    out.push(syn::parse_quote!(#[doc = #doc_line]));
+    out.push(name_value_attr("doc", &format!("Blocking twin of [`{link}`].")));
     // The async original's callers were not asked for `#[must_use]` (its
     // future is must-use by itself); the twin should not ask either. Its
     // signature is the original's, where an owned argument is idiomatic (the
     // future captures it), so clippy must not ask the twin to borrow it, nor
     // to drop a `self` the original takes.
-    if closure_call {
-        out.push(syn::parse_quote!(
-            #[allow(
-                unused_braces,
-                clippy::must_use_candidate,
-                clippy::needless_pass_by_value,
-                clippy::redundant_closure_call,
-                clippy::unused_self
-            )]
-        ));
+    let braces = closure_call.then(|| quote!(unused_braces, clippy::redundant_closure_call,));
+    let lints = if super::respan::unwrapped() {
+        // A shell stage's twin (see `respan`): the three are pedantic
+        // lints, and each lint named costs rustc as much as a small fn
+        // body; the group is one name. The twin is the only copy of its
+        // code compiled there, and `clippy::all` still checks it.
+        quote!(clippy::pedantic)
     } else {
-        out.push(syn::parse_quote!(
-            #[allow(
-                clippy::must_use_candidate,
-                clippy::needless_pass_by_value,
-                clippy::unused_self
-            )]
-        ));
-    }
+        quote!(clippy::must_use_candidate, clippy::needless_pass_by_value, clippy::unused_self)
+    };
+    out.push(list_attr("allow", quote!(#braces #lints)));
     out
 }
 

@@ -272,5 +272,116 @@ where
     }
 }
 
+/// The `#[dual]` future of a fn whose async world is compiled out, when its
+/// blocking world is a call of its own blocking twin: a [`Shell`] that holds
+/// the twin as a fn pointer and the arguments as a tuple, where a [`Shell`]
+/// holds a closure. Built with [`Shell::call0`] .. [`Shell::call12`] (by the
+/// number of arguments).
+///
+/// For build time: a closure is a body of its own for rustc to check (and a
+/// type per fn); a fn pointer is a coercion. Awaiting it panics with the
+/// message, after dropping the arguments, as a [`Shell`] does.
+///
+/// ```
+/// use std::future::Future as _;
+/// use std::task::{Context, Waker};
+/// use twoworlds_runtime::{__private::Shell, DualFuture as _};
+/// fn twin(a: u32, b: u32) -> u32 {
+///     a + b
+/// }
+/// let shell = Shell::call2::<u32, _, _, _>("async world is off", twin, 1, 2);
+/// assert_eq!(std::pin::pin!(shell).run_blocking(), 3);
+/// let mut shell = Shell::call2::<u32, _, _, _>("async world is off", twin, 1, 2);
+/// let awaited = std::panic::catch_unwind(move || {
+///     let _ = std::pin::Pin::new(&mut shell).poll(&mut Context::from_waker(Waker::noop()));
+/// });
+/// assert_eq!(awaited.unwrap_err().downcast_ref::<&str>(), Some(&"async world is off"));
+/// ```
+#[doc(hidden)]
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+#[derive(Debug)]
+pub struct ShellCall<F, A, T> {
+    /// The twin and its arguments; `None` once polled or taken.
+    start: Option<(F, A)>,
+    /// What awaiting it says.
+    message: &'static str,
+    /// The output it never gives.
+    output: std::marker::PhantomData<fn() -> T>,
+}
+
+// Nothing in a shell is pinned: the arguments are moved out, never polled.
+impl<F, A, T> Unpin for ShellCall<F, A, T> {}
+
+impl<F, A, T> Future for ShellCall<F, A, T> {
+    type Output = T;
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<T> {
+        // The arguments drop first, as a `Dual` drops them when polled.
+        let this = self.get_mut();
+        this.start = None;
+        std::panic::panic_any(this.message)
+    }
+}
+
+/// `Shell::callN` and `ShellCall`'s `DualFuture` for fns of N arguments.
+/// The constructors are in one `impl` block: a call's path is looked up in
+/// every inherent impl of `Shell`, once per shell.
+macro_rules! shell_calls {
+    ($($call:ident($($arg:ident: $ty:ident),*);)*) => {
+        impl Shell<(), ()> {
+            $(
+                /// The shell saying `message` when awaited, running `twin`
+                /// on the arguments for the blocking twins (see
+                /// [`ShellCall`]).
+                #[inline]
+                #[allow(clippy::too_many_arguments, clippy::new_ret_no_self)]
+                pub fn $call<T, $($ty,)* B>(
+                    message: &'static str,
+                    twin: fn($($ty),*) -> B,
+                    $($arg: $ty),*
+                ) -> ShellCall<fn($($ty),*) -> B, ($($ty,)*), T> {
+                    ShellCall {
+                        start: Some((twin, ($($arg,)*))),
+                        message,
+                        output: std::marker::PhantomData,
+                    }
+                }
+            )*
+        }
+
+        $(
+            impl<T, $($ty,)* B> DualFuture for ShellCall<fn($($ty),*) -> B, ($($ty,)*), T> {
+                type Blocking = B;
+
+                #[inline]
+                fn run_blocking(self: Pin<&mut Self>) -> B {
+                    match self.get_mut().start.take() {
+                        Some((twin, ($($arg,)*))) => twin($($arg),*),
+                        None => std::panic::panic_any(TAKEN),
+                    }
+                }
+            }
+        )*
+    };
+}
+
+shell_calls! {
+    call0();
+    call1(a1: A1);
+    call2(a1: A1, a2: A2);
+    call3(a1: A1, a2: A2, a3: A3);
+    call4(a1: A1, a2: A2, a3: A3, a4: A4);
+    call5(a1: A1, a2: A2, a3: A3, a4: A4, a5: A5);
+    call6(a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6);
+    call7(a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7);
+    call8(a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7, a8: A8);
+    call9(a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7, a8: A8, a9: A9);
+    call10(a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7, a8: A8, a9: A9, a10: A10);
+    call11(a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7, a8: A8, a9: A9, a10: A10,
+        a11: A11);
+    call12(a1: A1, a2: A2, a3: A3, a4: A4, a5: A5, a6: A6, a7: A7, a8: A8, a9: A9, a10: A10,
+        a11: A11, a12: A12);
+}
+
 #[cfg(test)]
 mod tests;

@@ -125,9 +125,9 @@ pub(crate) fn blocking_body(
         block.stmts.push(syn::Stmt::Expr(tail, None));
         iterator_tail(block, twin);
     }
-    // One pass over the body's tokens for every name asked about below.
-    let named =
-        names_in(block, &["try_next", "try_collect", "next_entry", "next_line", "settle_await"]);
+    // One pass over the body's tokens for every name asked about below
+    // (none in a body as written: `stages::shell_fn` saw to that).
+    let named = if twin.as_written { HashSet::new() } else { names_in(block, NAMED) };
     let imports: [(&[&str], _); 3] = [
         // `TryStreamExt`'s methods over an iterator of results, in the twin.
         (&["try_next", "try_collect"], quote::quote!(IterStreamExt)),
@@ -189,22 +189,42 @@ fn runtime_context(twin: &Twin) -> [syn::Stmt; 2] {
 }
 
 // Input: a blocking body `{ stmts }`.
-// Output: `{ if cfg!(debug_assertions) || <private>::TWIN_CHECKS {
-//     <private>::check_blocking_twin(concat!(module_path!(), "::", "<twin>")) } stmts }`.
+// Output: `{ #[cfg(debug_assertions)] <private>::check_blocking_twin(<name>);
+//     #[cfg(not(debug_assertions))] if <private>::TWIN_CHECKS {
+//         <private>::check_blocking_twin(<name>); } stmts }`,
+//     `<name>` = `concat!(module_path!(), "::<twin>")`.
 /// The misuse check a blocking body starts with: called from async code (a
 /// `block_on` poll, a tokio worker), it panics naming the twin and the fix,
 /// like a `#[bridge]` twin. On in debug builds (the user's crate's, or the
 /// runtime's) and with feature `twin-checks`; otherwise `if false`, so a
 /// release twin is the same machine code as hand-written sync code.
+///
+/// For build time, two statements under `#[cfg]`s rather than one `if
+/// cfg!(debug_assertions) || ..`: rustc drops the one whose cfg is off
+/// before expanding its macros, and a debug build compiles a plain call (no
+/// `cfg!` expansion, no branch: a third of the check's cost). Built as
+/// tokens, not parsed (`parse_quote!` of it was most of a twin's rewrite);
+/// not lexed from a string either (the compiler makes a source file of
+/// each string, which cost more than building the tokens).
 fn misuse_check(twin: &Twin) -> syn::Stmt {
-    let (krate, label) = (&twin.krate, &twin.label);
-    syn::parse_quote! {
-        if ::core::cfg!(debug_assertions) || #krate::__private::TWIN_CHECKS {
-            #krate::__private::check_blocking_twin(
-                ::core::concat!(::core::module_path!(), "::", #label),
-            );
+    let krate = &twin.krate;
+    // One literal after the module path, not `"::", label`: fewer tokens.
+    let name = format!("::{}", twin.label);
+    let check = quote::quote! {
+        #krate::__private::check_blocking_twin(
+            ::core::concat!(::core::module_path!(), #name)
+        );
+    };
+    let tokens = quote::quote! {
+        #[cfg(debug_assertions)]
+        #check
+        #[cfg(not(debug_assertions))]
+        if #krate::__private::TWIN_CHECKS {
+            #check
         }
-    }
+    };
+    // Opaque to the passes after this one: nothing looks into the check.
+    syn::Stmt::Expr(Expr::Verbatim(tokens), None)
 }
 
 /// Takes the tail expression off `block` (a macro in tail position too).
@@ -230,19 +250,38 @@ fn calls_mirror(tail: &Expr) -> bool {
     segments.windows(2).any(|pair| pair[0] == "__private" && pair[1] == "stream")
 }
 
+/// The names [`blocking_body`] asks about: the stream methods whose sync
+/// traits it imports, and whether the body awaits (`settle_await`).
+pub(crate) const NAMED: &[&str] =
+    &["try_next", "try_collect", "next_entry", "next_line", "settle_await"];
+
 /// Which of `names` the identifiers of `block` include (in macros too; one pass).
 fn names_in<'n>(block: &Block, names: &[&'n str]) -> HashSet<&'n str> {
-    let tokens = quote::ToTokens::to_token_stream(block);
-    let found = std::cell::RefCell::new(HashSet::new());
-    macros::any_token(&tokens, &|tt| {
-        if let proc_macro2::TokenTree::Ident(ident) = tt
-            && let Some(name) = names.iter().find(|name| ident == *name)
-        {
-            found.borrow_mut().insert(*name);
+    let mut found = HashSet::new();
+    names_in_tokens(quote::ToTokens::to_token_stream(block), names, &mut found);
+    found
+}
+
+/// [`names_in`] over tokens. Each identifier is made a string once: an
+/// `Ident == &str` makes one per comparison (in a proc macro, where it
+/// stands for the compiler's identifier), five per identifier here.
+fn names_in_tokens<'n>(
+    tokens: proc_macro2::TokenStream,
+    names: &[&'n str],
+    found: &mut HashSet<&'n str>,
+) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Group(group) => names_in_tokens(group.stream(), names, found),
+            proc_macro2::TokenTree::Ident(ident) => {
+                let text = ident.to_string();
+                if let Some(name) = names.iter().find(|name| **name == text) {
+                    found.insert(*name);
+                }
+            }
+            _ => {}
         }
-        false
-    });
-    found.into_inner()
+    }
 }
 
 /// Input: the blocking body of `fn f() -> impl Stream<Item = T> { ..; tail }`.
