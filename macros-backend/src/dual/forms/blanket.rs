@@ -229,15 +229,12 @@ impl Forwarding<'_> {
         // The misuse check names the method as its caller called it.
         let krate = self.args.krate();
         let label = format!("{}::{ident}", self.twin_name);
+        let check = super::super::rewrite::misuse_check_tokens(&krate, &label);
         quote! {
             #[inline]
             #[cfg_attr(debug_assertions, track_caller)]
             #sig {
-                if ::core::cfg!(debug_assertions) || #krate::__private::TWIN_CHECKS {
-                    #krate::__private::check_blocking_twin(
-                        ::core::concat!(::core::module_path!(), "::", #label),
-                    );
-                }
+                #check
                 #krate::__private::settle_await!(
                     settle,
                     ::core::concat!(::core::module_path!(), "::", #label),

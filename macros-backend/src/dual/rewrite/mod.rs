@@ -207,24 +207,29 @@ fn runtime_context(twin: &Twin) -> [syn::Stmt; 2] {
 /// not lexed from a string either (the compiler makes a source file of
 /// each string, which cost more than building the tokens).
 fn misuse_check(twin: &Twin) -> syn::Stmt {
-    let krate = &twin.krate;
+    let tokens = misuse_check_tokens(&twin.krate, &twin.label);
+    // Opaque to the passes after this one: nothing looks into the check.
+    syn::Stmt::Expr(Expr::Verbatim(tokens), None)
+}
+
+/// The statements of [`misuse_check`] for the twin named `label`, through
+/// the facade at `krate` (a blanket impl's methods start with them too).
+pub(crate) fn misuse_check_tokens(krate: &syn::Path, label: &str) -> proc_macro2::TokenStream {
     // One literal after the module path, not `"::", label`: fewer tokens.
-    let name = format!("::{}", twin.label);
+    let name = format!("::{label}");
     let check = quote::quote! {
         #krate::__private::check_blocking_twin(
             ::core::concat!(::core::module_path!(), #name)
         );
     };
-    let tokens = quote::quote! {
+    quote::quote! {
         #[cfg(debug_assertions)]
         #check
         #[cfg(not(debug_assertions))]
         if #krate::__private::TWIN_CHECKS {
             #check
         }
-    };
-    // Opaque to the passes after this one: nothing looks into the check.
-    syn::Stmt::Expr(Expr::Verbatim(tokens), None)
+    }
 }
 
 /// Takes the tail expression off `block` (a macro in tail position too).
