@@ -38,6 +38,43 @@ mod blocking_only {
             base(10).await
         }
     }
+
+    /// An `impl Trait` output: the shell's (never given) output is typed
+    /// as the twin's.
+    #[twoworlds::dual(async_cfg(any()))]
+    pub(crate) async fn shown(x: u32) -> impl std::fmt::Display {
+        x + 1
+    }
+
+    /// A fn the cheap shell does not take (an attribute that is not inert,
+    /// `must_use`): the general one.
+    #[twoworlds::dual(async_cfg(any()))]
+    #[must_use]
+    pub(crate) async fn shown_must_use(x: u32) -> impl std::fmt::Display {
+        x + 2
+    }
+
+    #[twoworlds::dual(async_cfg(any()))]
+    pub(crate) async fn shown_twice(x: u32) -> String {
+        format!("{}{}", shown(x).await, shown(x).await)
+    }
+
+    /// The same in a module (its fns' shells hold closures).
+    #[twoworlds::dual(async_cfg(any()))]
+    pub(crate) mod labels {
+        pub(crate) async fn label(x: u8) -> Option<impl std::fmt::Debug> {
+            Some(x)
+        }
+
+        #[allow(dead_code, reason = "only its blocking copy is used here")]
+        pub(crate) struct Labels;
+
+        impl Labels {
+            pub(crate) async fn first(&self) -> impl std::fmt::Display {
+                1
+            }
+        }
+    }
 }
 
 /// Both worlds on (`all()`): as without the options.
@@ -73,6 +110,12 @@ fn with_the_blocking_world_off_the_async_world_works_alone() {
 fn with_the_async_world_off_twins_reach_each_other() {
     assert_eq!(blocking_only::blocking_doubled_base(1), 4);
     assert_eq!(blocking_only::Store.blocking_get(), 11);
+    assert_eq!(blocking_only::blocking_shown_twice(1), "22");
+    let shown = blocking_only::blocking_shown_must_use(1);
+    assert_eq!(shown.to_string(), "3");
+
+    assert_eq!(format!("{:?}", blocking_only::labels::blocking::label(3)), "Some(3)");
+    assert_eq!(blocking_only::labels::blocking::Labels.first().to_string(), "1");
 }
 
 #[test]

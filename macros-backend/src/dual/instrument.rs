@@ -431,6 +431,10 @@ fn shell_call(
         syn::ReturnType::Default => (quote!(()), quote!(())),
         syn::ReturnType::Type(_, ty) => printed(ty),
     };
+    // The twin's output is written as the fn's, and names an `impl Trait`.
+    let impl_output = matches!(&sig.output, syn::ReturnType::Type(_, ty)
+        if lint::mentions_impl_trait(ty)
+            && blocking.is_none_or(|twin| quote!(#twin).to_string() == quote!(#ty).to_string()));
     let (blocking, blocking_slot) =
         blocking.map_or_else(|| (output.clone(), output_slot.clone()), printed);
     // Spanned at the macro's own site (edition 2024): the opaque type
@@ -443,10 +447,15 @@ fn shell_call(
     let call = syn::Ident::new(&format!("call{}", call_args.len()), site);
     // Every type spelled (the fn's own, as in its signature): inferring
     // them cost rustc more than the rest of the call.
+    // A shell never gives its output: one naming an `impl Trait` is typed
+    // as the twin's (the same signature makes it one).
+    // (Its first type is then any: `()`, which nothing needs to infer.)
+    let typed = impl_output.then(|| quote!(.output_of_twin()));
+    let output_slot = if impl_output { quote!(()) } else { output_slot };
     body.stmts = vec![syn::Stmt::Item(Item::Verbatim(quote!(
         #private::Shell::#call::<#output_slot, #(#arg_types,)* #blocking_slot>(
             #message, #callee, #(#call_args),*
-        )
+        ) #typed
     )))];
     if !attrs.iter().any(|attr| attr.path().is_ident("inline")) {
         // Its crate compiles no code for a shell then.

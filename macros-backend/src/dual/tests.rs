@@ -606,3 +606,34 @@ fn every_separate_twin_is_the_body_of_a_macro_of_its_own() {
     let out = expand(quote!(), quote!(impl T for S { async fn m(&self) {} })).to_string();
     assert!(!out.contains("blocking_twin_"), "{out}");
 }
+
+#[test]
+fn a_shell_of_an_impl_trait_output_is_typed_as_its_twin() {
+    // The cheap shell (a fn pointer) and the general one (an `unsafe` fn:
+    // a closure): each ties its never-given output to the twin's.
+    for item in [
+        quote!(
+            async fn f(x: u32) -> impl Display {
+                x
+            }
+        ),
+        quote!(
+            async unsafe fn f(x: u32) -> impl Display {
+                x
+            }
+        ),
+    ] {
+        let out = expand(quote!(async_cfg(any()), __twoworlds_stage = shell), item.clone());
+        let out = out.to_string();
+        assert!(out.contains(". output_of_twin ()"), "{item}: {out}");
+    }
+    let general = expand(
+        quote!(async_cfg(any()), __twoworlds_stage = shell),
+        quote!(
+            async unsafe fn f(x: u32) -> impl Display {
+                x
+            }
+        ),
+    );
+    assert!(general.to_string().contains("Shell :: < _ , () > :: new"), "{general}");
+}

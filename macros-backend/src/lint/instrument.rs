@@ -100,9 +100,17 @@ pub(crate) fn dual_async_fn(
     *body = verbatim_block(if let Some(message) = shell {
         // A shell (its async world cfg'd out): a future that only says so,
         // with no async body to compile, and no `match` on the world.
+        // A shell never gives its output: one naming an `impl Trait` is
+        // typed as the twin's, which the same signature makes one.
+        // (Its own output is then any: `()`, which nothing needs to infer.)
+        let (output, typed) = if returns_impl_trait(&written, blocking_output) {
+            (quote!(::<_, ()>), quote!(.output_of_twin()))
+        } else {
+            (TokenStream::new(), TokenStream::new())
+        };
         quote! {
             #warnings
-            #private::Shell::new(#message, move || #blocking)
+            #private::Shell #output::new(#message, move || #blocking) #typed
         }
     } else {
         let (pin, stmts, moves) = (pin_output(&args.output), &body.stmts, &args.moves);
@@ -226,6 +234,14 @@ pub(crate) fn mentions_impl_trait(ty: &syn::Type) -> bool {
     let mut find = FindImpl(false);
     find.visit_type(ty);
     find.0
+}
+
+/// Whether `sig` returns a type naming an `impl Trait`, and its twin
+/// (returning `twin`, when given) returns the same as written.
+fn returns_impl_trait(sig: &syn::Signature, twin: Option<&syn::Type>) -> bool {
+    matches!(&sig.output, syn::ReturnType::Type(_, ty)
+        if mentions_impl_trait(ty)
+            && twin.is_none_or(|twin| quote!(#twin).to_string() == quote!(#ty).to_string()))
 }
 
 #[cfg(test)]

@@ -243,6 +243,24 @@ where
     pub fn new(message: &'static str, start: S) -> Self {
         Shell { start: Some(start), message, output: std::marker::PhantomData }
     }
+
+    /// The same shell, its output typed as the twin's. A shell never gives
+    /// its output, so nothing infers it: a fn returning `impl Trait` (the
+    /// output `impl Future<Output = impl Trait>`) needs a type for it that
+    /// implements the trait, and the twin's output, of the same signature,
+    /// is one.
+    ///
+    /// ```
+    /// use twoworlds_runtime::{__private::Shell, DualFuture};
+    /// fn shown() -> impl DualFuture<Output = impl std::fmt::Display, Blocking = impl std::fmt::Display> {
+    ///     Shell::<_, ()>::new("async world is off", || 7).output_of_twin()
+    /// }
+    /// assert_eq!(std::pin::pin!(shown()).run_blocking().to_string(), "7");
+    /// ```
+    #[inline]
+    pub fn output_of_twin(self) -> Shell<S, B> {
+        Shell { start: self.start, message: self.message, output: std::marker::PhantomData }
+    }
 }
 
 impl<S, T> Future for Shell<S, T> {
@@ -350,6 +368,19 @@ macro_rules! shell_calls {
         }
 
         $(
+            impl<T, $($ty,)* B> ShellCall<fn($($ty),*) -> B, ($($ty,)*), T> {
+                /// The same shell, its (never given) output typed as the
+                /// twin's: see [`Shell::output_of_twin`].
+                #[inline]
+                pub fn output_of_twin(self) -> ShellCall<fn($($ty),*) -> B, ($($ty,)*), B> {
+                    ShellCall {
+                        start: self.start,
+                        message: self.message,
+                        output: std::marker::PhantomData,
+                    }
+                }
+            }
+
             impl<T, $($ty,)* B> DualFuture for ShellCall<fn($($ty),*) -> B, ($($ty,)*), T> {
                 type Blocking = B;
 
