@@ -186,6 +186,7 @@ class Loaded:
     def __init__(self, report_dir):
         self.runs = {}
         self.loads = {}
+        self.passes = {}
         for run in RUNS:
             try:
                 data = json.loads((Path(report_dir) / f"loaded-{run}.json").read_text())
@@ -194,6 +195,7 @@ class Loaded:
             self.runs[run] = {(c["row"], c["name"]): c for c in data["contenders"]}
             self.rounds = data.get("rounds")
             self.loads[run] = [load for load in data.get("quiet_load", []) if load]
+            self.passes[run] = data.get("quiet_passes", [])
 
     def names(self, run, row):
         found = [name for (r, name) in self.runs.get(run, {}) if r == row]
@@ -332,15 +334,34 @@ def loaded_targets(rep):
     rep.out("### Targets")
     rep.out()
     rep.out(f"`benches/loaded.rs`, {loaded.rounds} rounds: each round measures every contender "
-            "on the machine as it is (*quiet*), then with one busy competitor thread per core "
+            "on the machine left idle by other processes (*quiet*, see below), then with one busy competitor thread per core "
             "in a child process (*loaded*). A ratio is the median over the rounds of ours ÷ "
             "tokio's figure in the same round (time per operation; CPU: the process's user + "
             "system time per operation, every thread counted). Targets: quiet ≤ 0.5× on the "
             f"`block_on` and round-trip rows; loaded ≤ {LOADED_LIMIT:g}× on every row; CPU "
             f"≤ {CPU_LIMIT:g}× on every row, quiet and loaded.")
     rep.out()
+    if any(loaded.passes.values()):
+        rep.out("The machine is shared: a quiet pass starts only once the other processes have "
+                "kept at most 0.1 of a core busy over half a second (a wait of at most "
+                "`TWOWORLDS_BENCH_QUIET_WAIT`, 30 s), and a quiet batch during which they kept "
+                "more than half a core busy is redone (at most 3 times); what they did is "
+                "measured from `/proc/stat` (busy and steal time) minus the bench's own CPU time.")
+        rep.out()
     for run, loads in loaded.loads.items():
-        if loads:
+        passes = loaded.passes.get(run) or []
+        if passes:
+            waited = [p["waited_s"] for p in passes]
+            before = [p["others_before"] for p in passes]
+            during = sorted(p["others_during"] for p in passes)
+            redone = sum(p["redone"] for p in passes)
+            idle = sum(1 for b in before if b <= 0.1)
+            rep.out(f"- {run}: {idle} of {len(passes)} quiet passes started on an idle machine "
+                    f"(waits {min(waited):g}–{max(waited):g} s; others' cores at the start "
+                    f"{min(before):.2f}–{max(before):.2f}); during the passes others kept "
+                    f"{median(during):.2f} cores busy (median; {min(during):.2f}–{max(during):.2f}); "
+                    f"{redone} quiet batches were redone.")
+        elif loads:
             averages = [load[0] for load in loads]
             running = [load[1] for load in loads]
             rep.out(f"- {run}: at the start of the quiet passes, the load average was "

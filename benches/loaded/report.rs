@@ -2,11 +2,26 @@
 //! for `benches/report.py`.
 
 use std::thread;
+use std::time::Duration;
 
 use super::Contender;
+use super::quiet::Seen;
 
 /// The two modes, in sample order.
 pub(super) const MODES: [&str; 2] = ["quiet", "loaded"];
+
+/// What a quiet pass saw of the other processes on the machine.
+#[derive(Default)]
+pub(super) struct QuietPass {
+    /// How long it waited for the machine to idle before it started.
+    pub(super) waited: Duration,
+    /// The cores others kept busy during the last look before it started.
+    pub(super) before: f64,
+    /// What others did during the batches recorded.
+    pub(super) during: Seen,
+    /// Batches redone because others were busy during them.
+    pub(super) redone: usize,
+}
 
 /// The median of `values` (0 when empty).
 fn median(values: impl Iterator<Item = f64>) -> f64 {
@@ -37,7 +52,18 @@ fn round_ratio(c: &Contender, peer: &Contender, mode: usize, pick: fn(&(f64, f64
 
 /// Prints each row's medians, quiet and loaded, and the ratios to tokio
 /// (the median of each round's ratio).
-pub(super) fn print_table(contenders: &[Contender]) {
+pub(super) fn print_table(contenders: &[Contender], passes: &[QuietPass]) {
+    for (round, pass) in passes.iter().enumerate() {
+        println!(
+            "quiet pass {}: waited {:.1} s for the machine to idle (others {:.2} cores), others \
+             {:.2} cores during it, {} batches redone",
+            round + 1,
+            pass.waited.as_secs_f64(),
+            pass.before,
+            pass.during.cores(),
+            pass.redone
+        );
+    }
     for (mode, mode_name) in MODES.iter().enumerate() {
         println!(
             "\n{mode_name}: medians over the rounds, per operation; ÷ tokio in the same round"
@@ -70,13 +96,26 @@ pub(super) fn load_now() -> String {
 }
 
 /// Writes every sample as JSON, for `benches/report.py`, with the load at the
-/// start of each quiet pass.
+/// start of each quiet pass and what other processes did around it.
 pub(super) fn write_json(
     path: &std::ffi::OsStr,
     rounds: usize,
     loads: &[String],
+    passes: &[QuietPass],
     contenders: &[Contender],
 ) {
+    let passes: Vec<String> = passes
+        .iter()
+        .map(|p| {
+            format!(
+                "{{\"waited_s\":{:.1},\"others_before\":{:.3},\"others_during\":{:.3},\"redone\":{}}}",
+                p.waited.as_secs_f64(),
+                p.before,
+                p.during.cores(),
+                p.redone
+            )
+        })
+        .collect();
     let list = |v: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| {
         v.iter().map(|s| format!("{:.1}", pick(s))).collect::<Vec<_>>().join(",")
     };
@@ -96,8 +135,9 @@ pub(super) fn write_json(
         .collect();
     let cores = thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let json = format!(
-        "{{\"rounds\":{rounds},\"cores\":{cores},\"quiet_load\":[{}],\"contenders\":[\n{}\n]}}\n",
+        "{{\"rounds\":{rounds},\"cores\":{cores},\"quiet_load\":[{}],\"quiet_passes\":[{}],\"contenders\":[\n{}\n]}}\n",
         loads.join(","),
+        passes.join(","),
         entries.join(",\n")
     );
     std::fs::write(path, json).expect("writing the loaded-mode report");
