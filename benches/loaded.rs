@@ -29,8 +29,9 @@
 //! On a shared machine *quiet* is only as quiet as the other processes let
 //! it be: a quiet pass waits (at most `TWOWORLDS_BENCH_QUIET_WAIT` seconds,
 //! default 30) until they have left the cores idle, a quiet batch during
-//! which they kept more than half a core busy is redone (up to 3 times), and
-//! what they did is recorded with each pass (see `loaded/quiet.rs`).
+//! which they kept more than half a core busy is redone once they idle again
+//! (up to 3 times, waiting at most as long again in the pass), and what they
+//! did is recorded with each pass (see `loaded/quiet.rs`).
 //!
 //! Environment: `TWOWORLDS_BENCH_LOADED_OUT` names the JSON file to write;
 //! `TWOWORLDS_BENCH_ROUNDS` (default 12), `TWOWORLDS_BENCH_ROWS` (a
@@ -161,21 +162,28 @@ impl Contender {
 
     /// Runs one batch and records its figures under `mode`. A quiet batch
     /// during which other processes kept more than [`NOISY`] of a core busy
-    /// is redone (after waiting, bounded, for the machine to idle), up to
-    /// [`REDO`] times. Returns what other processes did during the batch
-    /// recorded, and how many were redone.
-    fn measure(&mut self, mode: usize) -> (Seen, usize) {
+    /// is redone, up to [`REDO`] times, once the machine has idled again
+    /// (waiting at most [`REDO_WAIT`], and at most `budget` in all: the
+    /// budget is the quiet pass's). Returns what other processes did during
+    /// the batch recorded, and how many were redone.
+    fn measure(&mut self, mode: usize, budget: &mut Duration) -> (Seen, usize) {
         let mut redone = 0;
         loop {
             let others = Others::start();
             let sample = self.batch();
             let seen = others.stop();
-            if mode != 0 || seen.cores() <= NOISY || redone == REDO {
+            if mode != 0 || seen.cores() <= NOISY || redone == REDO || budget.is_zero() {
+                self.samples[mode].push(sample);
+                return (seen, redone);
+            }
+            // Redo it once the machine is idle again (if it idles soon).
+            let (waited, cores) = wait_until_idle(REDO_WAIT.min(*budget));
+            *budget = budget.saturating_sub(waited);
+            if cores > quiet::IDLE {
                 self.samples[mode].push(sample);
                 return (seen, redone);
             }
             redone += 1;
-            wait_until_idle(REDO_WAIT);
         }
     }
 
@@ -443,13 +451,14 @@ fn main() {
     for round in 0..rounds {
         for &mode in &modes {
             let mut pass = QuietPass::default();
+            let mut budget = quiet_wait;
             if mode == 0 {
                 (pass.waited, pass.before) = wait_until_idle(quiet_wait);
                 loads.push(load_now());
             }
             let competitor = (mode == 1).then(Competitor::start);
             for i in 0..count {
-                let (seen, redone) = contenders[(i + round) % count].measure(mode);
+                let (seen, redone) = contenders[(i + round) % count].measure(mode, &mut budget);
                 pass.during += seen;
                 pass.redone += redone;
             }

@@ -345,7 +345,7 @@ def loaded_targets(rep):
         rep.out("The machine is shared: a quiet pass starts only once the other processes have "
                 "kept at most 0.1 of a core busy over half a second (a wait of at most "
                 "`TWOWORLDS_BENCH_QUIET_WAIT`, 30 s), and a quiet batch during which they kept "
-                "more than half a core busy is redone (at most 3 times); what they did is "
+                "more than half a core busy is redone once they idle again (at most 3 times, and waiting at most as long again in the pass); what they did is "
                 "measured from `/proc/stat` (busy and steal time) minus the bench's own CPU time.")
         rep.out()
     for run, loads in loaded.loads.items():
