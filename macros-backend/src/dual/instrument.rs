@@ -370,7 +370,7 @@ fn shell_call(
         || sig.variadic.is_some()
         || sig.inputs.len() > 12
         || !sig.inputs.iter().all(plain)
-        || !written.iter().all(is_inert)
+        || !written.iter().all(lint::is_inert)
         || !shell_allow_attr.path().is_ident("allow")
     {
         return false;
@@ -432,9 +432,7 @@ fn shell_call(
         syn::ReturnType::Type(_, ty) => printed(ty),
     };
     // The twin's output is written as the fn's, and names an `impl Trait`.
-    let impl_output = matches!(&sig.output, syn::ReturnType::Type(_, ty)
-        if lint::mentions_impl_trait(ty)
-            && blocking.is_none_or(|twin| quote!(#twin).to_string() == quote!(#ty).to_string()));
+    let impl_output = lint::returns_impl_trait(sig, blocking);
     let (blocking, blocking_slot) =
         blocking.map_or_else(|| (output.clone(), output_slot.clone()), printed);
     // Spanned at the macro's own site (edition 2024): the opaque type
@@ -480,28 +478,6 @@ fn receiver_type(receiver: &syn::Receiver) -> TokenStream {
         syn::ReceiverKind::Typed(_, ty) => spelled(ty),
         _ => quote!(_),
     }
-}
-
-/// Whether `attr` means the same on an `async fn` and on the fn returning
-/// its future (as `lint::desugar`'s list: built-in, inert attributes; not
-/// `must_use`, which on an `async fn` applies to the output too).
-fn is_inert(attr: &Attribute) -> bool {
-    const INERT: &[&str] = &[
-        "doc",
-        "cfg",
-        "allow",
-        "warn",
-        "deny",
-        "forbid",
-        "expect",
-        "inline",
-        "cold",
-        "deprecated",
-    ];
-    let path = attr.path();
-    let tool = path.segments.len() == 2
-        && path.segments.first().is_some_and(|s| s.ident == "rustfmt" || s.ident == "clippy");
-    tool || INERT.iter().any(|name| path.is_ident(name))
 }
 
 /// Input: a fn's [`Branch`] and its desugared arguments.

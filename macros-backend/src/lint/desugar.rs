@@ -90,7 +90,7 @@ pub(crate) fn desugar_async_fn(
 /// Whether `attr` is a built-in attribute that means the same on `async fn`
 /// and on the desugared fn. Not `must_use`: on an `async fn` it applies to
 /// the output too.
-fn is_inert(attr: &Attribute) -> bool {
+pub(crate) fn is_inert(attr: &Attribute) -> bool {
     const INERT: &[&str] = &[
         "doc",
         "cfg",

@@ -237,8 +237,9 @@ pub(crate) fn mentions_impl_trait(ty: &syn::Type) -> bool {
 }
 
 /// Whether `sig` returns a type naming an `impl Trait`, and its twin
-/// (returning `twin`, when given) returns the same as written.
-fn returns_impl_trait(sig: &syn::Signature, twin: Option<&syn::Type>) -> bool {
+/// (returning `twin`, when given) returns the same as written: a shell's
+/// never-given output is then typed as the twin's (`Shell::output_of_twin`).
+pub(crate) fn returns_impl_trait(sig: &syn::Signature, twin: Option<&syn::Type>) -> bool {
     matches!(&sig.output, syn::ReturnType::Type(_, ty)
         if mentions_impl_trait(ty)
             && twin.is_none_or(|twin| quote!(#twin).to_string() == quote!(#ty).to_string()))

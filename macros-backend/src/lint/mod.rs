@@ -35,10 +35,11 @@ use std::collections::HashSet;
 use proc_macro2::{Span, TokenStream};
 use syn::visit::Visit as _;
 
-pub(crate) use desugar::DesugaredArgs;
+pub(crate) use desugar::{DesugaredArgs, is_inert};
 pub(crate) use imports::Imports;
 pub(crate) use instrument::{
-    Site, dual_async_fn, implied_future_bound, instrument_async_fn, mentions_impl_trait, pin_output,
+    Site, dual_async_fn, implied_future_bound, instrument_async_fn, mentions_impl_trait,
+    pin_output, returns_impl_trait,
 };
 pub(crate) use strip::{strip_allow_markers, take_allow_marker};
 
