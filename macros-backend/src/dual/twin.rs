@@ -43,7 +43,9 @@ pub(crate) struct FnParts<'a> {
     pub(crate) block: Option<&'a mut Block>,
 }
 
-/// How a twin is named: in the code, in its docs, in diagnostics.
+/// How a twin is named (in the code, in its docs, in diagnostics), and what
+/// it must know of its invocation: the methods and callees it may call
+/// twin to twin, and how its closure params are decided.
 pub(crate) struct Names<'a> {
     /// The twin fn's name.
     pub(crate) name: &'a Ident,

@@ -214,7 +214,7 @@ impl Forwarding<'_> {
             }
         }
         let ident = &sig.ident;
-        // A closure adapted by `ready_closure` has a type of its own: the
+        // A closure adapted by `closure_ty::lazy_closure` has a type of its own: the
         // call infers the params instead of naming them.
         let callee = if closures.is_empty() {
             super::super::twin::callee(syn::parse_quote!(#to), &sig)
