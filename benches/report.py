@@ -431,8 +431,8 @@ def bounds(rep):
     rep.out("Two floors from the same run. `busy_poll_floor` polls in a loop and never "
             "sleeps: no `block_on` can return sooner. For a future completed by a tokio task "
             "it is the time for a tokio worker to wake up, run the task and send; ours "
-            "spins (for at most 50 µs) before it parks where spinning has halved its recent "
-            "waits, so on an idle machine it is close to it. `wake_floor` "
+            "spins (for at most 50 µs) before it parks where spinning has cut its recent "
+            "waits to 70 % or less, so on an idle machine it is close to it. `wake_floor` "
             "hands a token between two threads that both sleep with park/unpark: what two "
             "wake-ups of sleeping threads cost on this machine, the price ours avoids by "
             "spinning and a runtime that parks at once pays.")
@@ -483,8 +483,10 @@ def loaded_bounds(rep):
     rep.out("The floors of the full run's *What bounds the cross-thread rows*, measured in the same "
             "rounds, and `futures_lite`, which "
             "parks at once (what a waiter that never spins gets). Ours spins before it parks "
-            "only where its own recent waits show spinning at least halves the wait and a park "
-            "takes over 12 µs "
+            "only where its own recent waits show spinning cuts the wait to 70 % or less and a "
+            "park takes over 12 µs; an `unblock` round trip spins on both sides (the pool "
+            "thread standing by for the next job, the awaiting task for the result) only where "
+            "recent round trips show that cuts them to two thirds "
             "(`runtime/src/spin.rs`): where cores are idle and a wake-up is dear; on a loaded "
             "machine it parks at once, as tokio does, and no wait strategy returns sooner than "
             "a park there.")

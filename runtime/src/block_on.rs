@@ -64,9 +64,9 @@ const BLOCK_ON: &str = "twoworlds::block_on";
 /// No thread is spawned and, after the first call on a thread, nothing is
 /// allocated. Before it parks, the thread may watch for its wake-up for up to
 /// 50 µs, so a future completed soon by another thread costs no wake-up of a
-/// sleeping thread: only where that has paid on this thread (it halved the
-/// recent waits: on an idle machine, not on a busy one nor for waits longer
-/// than that), never on a single-core machine. With feature `tokio` the future runs inside a tokio runtime
+/// sleeping thread: only where that has paid on this thread (it cut the
+/// recent waits to 70 % or less: on an idle machine, not on a busy one nor
+/// for waits longer than that), never on a single-core machine. With feature `tokio` the future runs inside a tokio runtime
 /// context, so tokio timers and I/O work: the thread's current context if it
 /// has one (an [`unblock`](crate::unblock) thread entered from tokio code, a
 /// `spawn_blocking` thread), else the handle installed with

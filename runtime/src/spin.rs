@@ -14,11 +14,14 @@
 //!
 //! So each waiter keeps a [`Duel`]: the recent latency of its waits when it
 //! spun first and when it parked at once, measured, and spins only while
-//! spinning makes the wait clearly shorter (by its [`Rule`]: half for
-//! `block_on`, two thirds for the pool's standby thread). The other way is
-//! tried again now and then, less often the longer it keeps losing, so a
-//! change of load is seen within a few hundred waits. A spin also ends as soon as it finds itself
-//! descheduled (a gap in its looks at the clock): the cores are wanted.
+//! spinning makes the wait clearly shorter (by its [`Rule`]: to 70 % for
+//! `block_on`, to two thirds for an `unblock` round trip, where one decision
+//! covers both sides: the standby pool thread and the awaiting task). The
+//! other way is tried again now and then, less often the longer it keeps
+//! losing (a losing spin at least every 64 waits, a losing park every 1 024),
+//! so a change of load is seen within a few ms. A spin also ends as soon as
+//! it finds itself descheduled (a gap in its looks at the clock): the cores
+//! are wanted.
 
 use std::time::{Duration, Instant};
 
@@ -75,13 +78,23 @@ pub(crate) enum Arm {
 /// Waits longer than this count as this long: beyond a spin, spinning and
 /// parking wait alike (the spin has given up), and rare long waits (timers,
 /// I/O) must not drown the short ones that decide.
-const CAP: Duration = Duration::from_micros(100);
+pub(crate) const CAP: Duration = Duration::from_micros(100);
 
 /// The fewest waits between two tries of the losing arm.
 const EXPLORE_MIN: u16 = 4;
 
-/// The most waits between two tries of the losing arm.
+/// The most waits between two tries of parking while spinning wins: each
+/// try costs a quiet machine a slow wait, and a load that comes shows in the
+/// spins' own waits.
 const EXPLORE_MAX: u16 = 1024;
+
+/// The most waits between two tries of spinning while parking wins. Parked
+/// waits take 15–60 µs, so on a machine whose load has gone spinning wins
+/// back within a few ms, where 1 024 waits left a 30 ms benchmark batch
+/// parked from end to end (`benches/loaded.rs`); under load a try costs one
+/// spin in 64 waits (four for a round trip, see [`ROUND_TRIP`]), cut short
+/// as soon as the spinner finds itself descheduled.
+const SPIN_EXPLORE_MAX: u16 = 64;
 
 /// What a waiter's [`Duel`] asks of spinning before it spins: how much
 /// sooner than parking its waits must end, how long one spin may last, and
@@ -96,32 +109,46 @@ pub(crate) struct Rule {
     window_pct: u32,
     /// Spinning is tried only while parking's typical wait is longer.
     dear_park: Duration,
+    /// How many waits in a row a try of the losing arm lasts: more than one
+    /// where a wait's arm also decides how the next one starts (see
+    /// [`ROUND_TRIP`]).
+    tries: u16,
 }
 
-/// `block_on`'s rule: spinning must halve the wait, a spin lasts at most
-/// half a park's wait (a spin still waiting then cannot halve it any more),
-/// and none is tried while a park takes 12 µs or less: a quicker park (a
+/// `block_on`'s rule: spinning must cut the wait to 70 %, a spin lasts at
+/// most a park's wait, and none is tried while a park takes 12 µs or less.
+/// Waiting for a tokio task on an idle VM, a spinner's wait is the tokio
+/// worker's wake-up (15–25 µs), a parked waiter's that and its own (30–35
+/// µs): a rule asking for half, with spins cut at half a park, mostly parked
+/// there (0.9–1.0× tokio's latency, against 0.7–0.9× with this rule, in
+/// interleaved runs of `benches/loaded.rs`). A park of 12 µs or less (a
 /// busy machine, whose cores do not halt, wakes a thread in 2–8 µs) leaves a
 /// spin too little to win for the risk it takes there (a spinner the
 /// scheduler deschedules waits for a time slice, hundreds of µs, where a
 /// parked thread would have been woken at once).
 pub(crate) const BLOCK_ON: Rule =
-    Rule { wins_at_pct: 50, window_pct: 50, dear_park: Duration::from_micros(12) };
+    Rule { wins_at_pct: 70, window_pct: 100, dear_park: Duration::from_micros(12), tries: 1 };
 
-/// The pool's standby thread's rule. Its wait spans the awaiting task's
-/// whole turn (the result's wake-up of that task, its poll, its next
-/// submit), which no spin shortens, so a spin can save a park's wake-up and
-/// no more: on the 2-core benchmark VM, with the machine nearly idle, a
-/// parked standby's wait took 9–10 µs, the round trip 12.5 µs, against
-/// 5.8 µs for a standby that always spun (`benches/unblock.rs`). Under
-/// `BLOCK_ON`'s rule it never spun there: parks under 12 µs, and a window of
-/// half a park that cut the spins short. So spinning wins at two thirds of
-/// parking's wait, a spin lasts up to a whole park's wait, and it is tried
-/// however quick a park is: on a busy machine the tries lose (the spinner
-/// holds the core the awaiting task needs) and become rare (one in
-/// [`EXPLORE_MAX`] waits).
-pub(crate) const STANDBY: Rule =
-    Rule { wins_at_pct: 67, window_pct: 100, dear_park: Duration::ZERO };
+/// The rule of an `unblock` round trip through the pool's standby thread
+/// (see `pool::workers`): one arm for both sides of it. Spinning, the
+/// standby thread spins for the next job after its last one, and the task
+/// awaiting a job handed to the spinning standby spins for the result in its
+/// first poll; parking, both park at once. The two sides decide together
+/// because each side's spin pays only while the other spins: a spinning
+/// standby thread waits for the awaiting task's next submit, which a parked
+/// task makes only after its wake-up (10–30 µs on an idle VM), and a task
+/// spinning for the result of a job handed to a parked standby thread waits
+/// for that thread's wake-up. Decided apart, by each side's own waits, both
+/// settled on parking after any loaded spell and stayed there (a round trip
+/// from a tokio worker of 25–45 µs, where both spinning took 1–7 µs).
+///
+/// The wait measured is the round trip, from the submit to the moment the
+/// awaiting task has the result. Spinning must cut it to two thirds, a spin
+/// lasts up to a park's round trip (and at most [`SPIN_FOR`]), it is tried
+/// however quick a park is, and a try lasts four round trips: its first one
+/// still finds the standby thread parked.
+pub(crate) const ROUND_TRIP: Rule =
+    Rule { wins_at_pct: 67, window_pct: 100, dear_park: Duration::ZERO, tries: 4 };
 
 /// A sample counts at most twice the average plus this (see [`Duel`]).
 const SLACK: Duration = Duration::from_micros(1);
@@ -131,11 +158,12 @@ const SLACK: Duration = Duration::from_micros(1);
 /// until its event came), and which to use next.
 ///
 /// Spinning wins only where it makes the wait clearly shorter (by its
-/// [`Rule`]: `block_on` asks for half): a spin costs the CPU time it lasts,
+/// [`Rule`]): a spin costs the CPU time it lasts,
 /// a park almost none, so a small gain is not worth it. Ties (waits longer
 /// than [`CAP`] either way) go to parking. The losing arm is tried every
 /// `interval` waits, to follow a change of load; each try that confirms it
-/// doubles the interval (up to [`EXPLORE_MAX`]), one that makes it win
+/// doubles the interval (up to [`SPIN_EXPLORE_MAX`] for spinning,
+/// [`EXPLORE_MAX`] for parking), one that makes it win
 /// resets it. Spinning is not tried at all while parks are quicker than the
 /// rule's `dear_park`; when they get slow (the machine went idle: the
 /// winner's average follows within a few waits) it is tried within a few
@@ -157,6 +185,10 @@ pub(crate) struct Duel {
     countdown: u16,
     /// Waits between two tries of the losing arm.
     interval: u16,
+    /// Waits left in the current try of the losing arm (after this one).
+    trying: u16,
+    /// The arm being tried.
+    tried: Arm,
     /// What spinning must do to win, and how long a spin lasts.
     rule: Rule,
 }
@@ -164,7 +196,15 @@ pub(crate) struct Duel {
 impl Duel {
     /// Nothing measured: spin first, and try parking soon.
     pub(crate) const fn new(rule: Rule) -> Self {
-        Duel { spin: u32::MAX, park: u32::MAX, countdown: 2, interval: EXPLORE_MIN, rule }
+        Duel {
+            spin: u32::MAX,
+            park: u32::MAX,
+            countdown: 2,
+            interval: EXPLORE_MIN,
+            trying: 0,
+            tried: Arm::Park,
+            rule,
+        }
     }
 
     /// The arm that has served better so far (spinning, until parking has
@@ -204,17 +244,25 @@ impl Duel {
             // Parking is quick: no spin to try; try one soon once it is not.
             self.interval = EXPLORE_MIN;
             self.countdown = EXPLORE_MIN;
+            self.trying = 0;
             return Arm::Park;
+        }
+        if self.trying > 0 {
+            // The next wait of a try that lasts several.
+            self.trying -= 1;
+            return self.tried;
         }
         self.countdown = self.countdown.saturating_sub(1);
         if self.countdown > 0 {
             return winner;
         }
         self.countdown = self.interval;
-        match winner {
+        self.tried = match winner {
             Arm::Spin => Arm::Park,
             Arm::Park => Arm::Spin,
-        }
+        };
+        self.trying = self.rule.tries.saturating_sub(1);
+        self.tried
     }
 
     /// Records that a wait with `arm` lasted `waited`.
@@ -239,16 +287,21 @@ impl Duel {
             u32::try_from(old + (i64::from(sample) - old) / weight).unwrap_or(u32::MAX)
         };
         if exploring {
-            // A try of the losing arm: it lost again (try it less often), or
-            // it won, or this wait alone would have won (keep watching
-            // closely: the load changed, its average follows within a few
-            // tries).
-            self.interval = if self.winner() == before && !self.would_win(arm, sample) {
-                (self.interval * 2).min(EXPLORE_MAX)
-            } else {
-                EXPLORE_MIN
-            };
-            self.countdown = self.interval;
+            // A try of the losing arm: it won, or this wait alone would have
+            // won (keep watching closely: the load changed, its average
+            // follows within a few tries), or it lost again by the try's
+            // last wait (try it less often).
+            if self.winner() != before || self.would_win(arm, sample) {
+                self.interval = EXPLORE_MIN;
+                self.countdown = self.interval;
+            } else if self.trying == 0 {
+                let most = match arm {
+                    Arm::Spin => SPIN_EXPLORE_MAX,
+                    Arm::Park => EXPLORE_MAX,
+                };
+                self.interval = (self.interval * 2).min(most);
+                self.countdown = self.interval;
+            }
         }
     }
 }
@@ -257,6 +310,43 @@ impl Duel {
 /// fit).
 fn duration_nanos(duration: Duration) -> u32 {
     u32::try_from(duration.as_nanos()).unwrap_or(u32::MAX)
+}
+
+/// The latest wait one thread measured for a [`Duel`] that another keeps
+/// behind a lock (the pool's): a single slot, overwritten, since a duel
+/// samples waits and need not see every one; its keeper takes it the next
+/// time it holds the lock. Lock-free, so the measuring thread takes no lock
+/// for it (`std`'s atomic in model tests too: nothing is timed there).
+#[derive(Debug, Default)]
+pub(crate) struct Sample(std::sync::atomic::AtomicU64);
+
+/// In a [`Sample`]: the slot holds a wait.
+const SAMPLE_HELD: u64 = 1 << 33;
+
+/// In a [`Sample`]: the wait spun first.
+const SAMPLE_SPUN: u64 = 1 << 32;
+
+impl Sample {
+    /// An empty slot.
+    pub(crate) const fn new() -> Self {
+        Sample(std::sync::atomic::AtomicU64::new(0))
+    }
+
+    /// Puts a wait with `arm` that lasted `waited` in the slot.
+    pub(crate) fn put(&self, arm: Arm, waited: Duration) {
+        let spun = if arm == Arm::Spin { SAMPLE_SPUN } else { 0 };
+        let nanos = u64::from(duration_nanos(waited));
+        self.0.store(SAMPLE_HELD | spun | nanos, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Takes the wait in the slot, if any: its arm and how long it lasted.
+    pub(crate) fn take(&self) -> Option<(Arm, Duration)> {
+        let held = self.0.swap(0, std::sync::atomic::Ordering::Relaxed);
+        (held & SAMPLE_HELD != 0).then(|| {
+            let arm = if held & SAMPLE_SPUN != 0 { Arm::Spin } else { Arm::Park };
+            (arm, Duration::from_nanos(held & u64::from(u32::MAX)))
+        })
+    }
 }
 
 /// A wait being timed for a [`Duel`]: started when the waiter first finds
@@ -285,11 +375,6 @@ impl Timing {
     /// How long a spin of this wait may last, as the duel said at its start.
     pub(crate) fn window(&self) -> Duration {
         self.window
-    }
-
-    /// The arm chosen, once the wait has started.
-    pub(crate) fn arm(&self) -> Option<Arm> {
-        self.started.map(|(arm, _)| arm)
     }
 
     /// Whether the wait has started.
@@ -357,7 +442,7 @@ mod tests {
     }
 
     #[test]
-    fn spins_where_spinning_halves_the_wait_and_tries_parking_rarely() {
+    fn spins_where_spinning_cuts_the_wait_and_tries_parking_rarely() {
         if !multi_core() {
             return;
         }
@@ -387,40 +472,50 @@ mod tests {
     }
 
     #[test]
-    fn the_standby_spins_where_a_spin_saves_a_third_of_a_short_park() {
+    fn round_trips_spin_where_both_sides_spinning_beat_a_park_by_a_third() {
         if !multi_core() {
             return;
         }
-        // The standby thread's wait on an idle VM: the awaiting task's turn
-        // (6 µs) either way, plus a wake-up (4 µs) when it parked.
-        let mut duel = Duel::new(STANDBY);
-        waits(&mut duel, 100, 6, 10);
+        // An idle VM: 3 µs with both sides spinning, 30 µs with both parked
+        // (two wake-ups).
+        let mut duel = Duel::new(ROUND_TRIP);
+        waits(&mut duel, 100, 3, 30);
         assert_eq!(duel.winner(), Arm::Spin);
-        let spun = waits(&mut duel, 1000, 6, 10);
-        assert!(spun >= 990, "{spun} of 1000 waits spun");
-        // `block_on`'s rule cuts every spin short at half a park (5 µs), and
-        // then tries none while a park takes under 12 µs.
-        let mut duel = Duel::new(BLOCK_ON);
-        waits(&mut duel, 100, 6, 10);
-        assert_eq!(waits(&mut duel, 1000, 6, 10), 0);
+        // Parking is tried four waits at a time, ever more rarely.
+        let spun = waits(&mut duel, 1000, 3, 30);
+        assert!(spun >= 980, "{spun} of 1000 waits spun");
+        // A gain of a quarter is not enough.
+        let mut duel = Duel::new(ROUND_TRIP);
+        waits(&mut duel, 100, 9, 12);
+        assert_eq!(duel.winner(), Arm::Park);
     }
 
     #[test]
-    fn the_standby_parks_under_load_and_tries_a_spin_rarely() {
+    fn round_trips_park_under_load_and_try_spinning_four_at_a_time() {
         if !multi_core() {
             return;
         }
-        // A busy machine: the spinner holds the core the awaiting task
-        // needs, and a park is quick.
-        let mut duel = Duel::new(STANDBY);
-        waits(&mut duel, 100, 18, 9);
+        // A busy machine: each spinner holds a core the other side needs,
+        // and a park is quick.
+        let mut duel = Duel::new(ROUND_TRIP);
+        waits(&mut duel, 100, 40, 20);
         assert_eq!(duel.winner(), Arm::Park);
-        let spun = waits(&mut duel, 10_000, 18, 9);
-        assert!(spun <= 12, "{spun} of 10000 waits spun");
-        // Quiet again: spinning wins back within a few dozen waits of its
-        // next try (at most `EXPLORE_MAX` waits away): a try that wins on
-        // its own brings the next ones closer.
-        waits(&mut duel, usize::from(EXPLORE_MAX) + 60, 6, 10);
+        let arms: Vec<Arm> = (0..10_000)
+            .map(|_| {
+                let arm = duel.choose();
+                duel.record(arm, Duration::from_micros(if arm == Arm::Spin { 40 } else { 20 }));
+                arm
+            })
+            .collect();
+        let spun = arms.iter().filter(|&&arm| arm == Arm::Spin).count();
+        assert!((4..=4 * 10_000 / 64 + 4).contains(&spun), "{spun} of 10000 waits spun");
+        // Every spin is part of a try of four in a row.
+        for run in arms.split(|&arm| arm == Arm::Park).filter(|run| !run.is_empty()) {
+            assert_eq!(run.len(), 4);
+        }
+        // Quiet again: spinning wins back at its next try (at most 64 waits
+        // away).
+        waits(&mut duel, 64 + 8, 3, 30);
         assert_eq!(duel.winner(), Arm::Spin);
     }
 
@@ -433,7 +528,7 @@ mod tests {
         // Slow parks, and spins that lose anyway (descheduled spinners).
         waits(&mut duel, 100, 100, 20);
         let spun = waits(&mut duel, 10_000, 100, 20);
-        assert!(spun <= 12, "{spun} of 10000 waits spun");
+        assert!(spun <= 10_000 / 64 + 2, "{spun} of 10000 waits spun");
     }
 
     #[test]
@@ -446,7 +541,21 @@ mod tests {
         waits(&mut duel, 100, 1000, 1000);
         assert_eq!(duel.winner(), Arm::Park);
         let spun = waits(&mut duel, 1000, 1000, 1000);
-        assert!(spun <= 10, "{spun} of 1000 waits spun");
+        assert!(spun <= 1000 / 64 + 2, "{spun} of 1000 waits spun");
+    }
+
+    #[test]
+    fn a_sample_is_taken_once() {
+        let sample = Sample::new();
+        assert_eq!(sample.take(), None);
+        sample.put(Arm::Spin, Duration::from_micros(3));
+        sample.put(Arm::Park, Duration::from_micros(30));
+        // The latest wait only.
+        assert_eq!(sample.take(), Some((Arm::Park, Duration::from_micros(30))));
+        assert_eq!(sample.take(), None);
+        // A wait beyond 4 s counts as 4 s.
+        sample.put(Arm::Spin, Duration::from_secs(5));
+        assert_eq!(sample.take(), Some((Arm::Spin, Duration::from_nanos(u64::from(u32::MAX)))));
     }
 
     #[test]

@@ -46,8 +46,8 @@ fn loom_pool_handoff() {
     crate::sync::model("pool_handoff", || {
         let pool = pool();
         let task = Task::new(|| 7);
-        pool.submit(task.clone());
-        assert_eq!(block_on_model(Unblocked::new(task)), 7);
+        let _ = pool.submit(task.clone());
+        assert_eq!(block_on_model(Unblocked::new(task, None)), 7);
         pool.close();
         wait_exited(pool);
     });
@@ -60,9 +60,10 @@ fn loom_pool_two_jobs() {
     crate::sync::model("pool_two_jobs", || {
         let pool = pool();
         let (a, b) = (Task::new(|| 1), Task::new(|| 2));
-        pool.submit(a.clone());
-        pool.submit(b.clone());
-        let sum = block_on_model(async { Unblocked::new(a).await + Unblocked::new(b).await });
+        let _ = pool.submit(a.clone());
+        let _ = pool.submit(b.clone());
+        let sum =
+            block_on_model(async { Unblocked::new(a, None).await + Unblocked::new(b, None).await });
         assert_eq!(sum, 3);
         pool.close();
         wait_exited(pool);
@@ -78,11 +79,11 @@ fn loom_pool_sequential_jobs_use_one_thread() {
     crate::sync::model("pool_sequential_jobs_use_one_thread", || {
         let pool = pool_of(2);
         let first = Task::new(|| 1);
-        pool.submit(first.clone());
-        assert_eq!(block_on_model(Unblocked::new(first)), 1);
+        let _ = pool.submit(first.clone());
+        assert_eq!(block_on_model(Unblocked::new(first, None)), 1);
         let second = Task::new(|| 2);
-        pool.submit(second.clone());
-        assert_eq!(block_on_model(Unblocked::new(second)), 2);
+        let _ = pool.submit(second.clone());
+        assert_eq!(block_on_model(Unblocked::new(second, None)), 2);
         assert_eq!(pool.peak_threads(), 1);
         pool.close();
         wait_exited(pool);
@@ -104,8 +105,8 @@ fn loom_pool_cancel_races_start() {
             counted.fetch_add(1, Ordering::SeqCst);
             token
         });
-        pool.submit(task.clone());
-        let unblocked = Unblocked::new(task);
+        let _ = pool.submit(task.clone());
+        let unblocked = Unblocked::new(task, None);
         // What dropping the future does, telling whether the job was queued.
         let cancelled = unblocked.detach();
         drop(unblocked);

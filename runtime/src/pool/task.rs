@@ -1,16 +1,26 @@
 //! One `unblock` call: the closure waiting in the queue, then its result
 //! waiting for the awaiting task. A single `Arc<Task>` is both the queue entry
 //! and the result slot, so a call allocates once.
+//!
+//! A job handed to the pool's standby thread while it spins for one comes
+//! back within a few µs if it is short: where the round trip's duel says
+//! spinning pays (see `workers`), the awaiting task then spins for the result
+//! in its first poll rather than return `Pending`, whose wake-up of a parked
+//! tokio worker costs 10–30 µs on an idle VM. Such a spin holds the task's
+//! thread for at most `crate::spin::SPIN_FOR`.
 
 use std::future::Future;
 use std::mem;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::CallContext;
+use crate::spin::{Arm, Sample, spin_until};
 use crate::sync::{Mutex, MutexGuard};
 
 /// A queued job as the pool sees it, whatever its closure and result types.
@@ -60,6 +70,10 @@ struct State<F, T> {
 pub(crate) struct Task<F, T> {
     /// Shared between the pool thread and the awaiting future.
     state: Mutex<State<F, T>>,
+    /// Raised once the result is stored, for an awaiting task spinning for
+    /// it to watch without the lock (a hint: the result is taken under the
+    /// lock; `std`'s atomic in model tests too, where nothing spins).
+    done: AtomicBool,
 }
 
 impl<F, T> Task<F, T>
@@ -75,7 +89,10 @@ where
             #[cfg(feature = "tokio")]
             tokio: tokio::runtime::Handle::try_current().ok(),
         };
-        Arc::new(Task { state: Mutex::new(State { stage: Stage::Queued(queued), waker: None }) })
+        Arc::new(Task {
+            state: Mutex::new(State { stage: Stage::Queued(queued), waker: None }),
+            done: AtomicBool::new(false),
+        })
     }
 }
 
@@ -107,6 +124,8 @@ impl<F, T> Task<F, T> {
         } else {
             Some(result)
         };
+        // A task spinning for the result may take it now.
+        self.done.store(true, Ordering::Release);
         let waker = state.waker.take();
         drop(state);
         // Dropped outside the lock: a result's destructor may do anything.
@@ -149,17 +168,74 @@ where
     }
 }
 
+/// How a submit handed a job to the pool's standby thread (see
+/// `workers::Pool::submit`): the round trip's arm, chosen by the pool's duel
+/// for both sides, and what the awaiting task does with it.
+#[derive(Debug)]
+pub(crate) struct Handoff {
+    /// The round trip's arm.
+    pub(crate) arm: Arm,
+    /// Whether the standby thread was spinning for a job when it got this
+    /// one (else it was parked).
+    pub(crate) standby_spun: bool,
+    /// How long the awaiting task's first poll spins for the result at most.
+    pub(crate) window: Duration,
+    /// When the job was handed over.
+    pub(crate) at: Instant,
+    /// Where the round trip's latency goes, for the pool's duel.
+    pub(crate) report: &'static Sample,
+}
+
+impl Handoff {
+    /// Whether the awaiting task spins for the result: spinning is the arm.
+    /// Also when the standby thread was parked (the first round trip of a
+    /// try of spinning): a task that parked instead would be woken by the
+    /// pool thread, often onto that thread's own core, where it would wait
+    /// for the pool thread's spin for the next job to end.
+    fn spins(&self) -> bool {
+        self.arm == Arm::Spin
+    }
+
+    /// Whether the round trip shows its arm: both sides waited as the arm
+    /// says. The first round trip after a change of arm does not: the
+    /// standby thread's wait was chosen by the previous one.
+    fn shows_its_arm(&self) -> bool {
+        (self.arm == Arm::Spin) == self.standby_spun
+    }
+}
+
 /// The future `unblock` returns: resolves to the closure's result, resumes
 /// its panic, and cancels the job when dropped before it starts.
 pub(crate) struct Unblocked<F, T> {
     /// Shared with the queue entry.
     task: Arc<Task<F, T>>,
+    /// How the job was handed to the standby thread, if it was, until the
+    /// result is taken (see the module docs).
+    handoff: Option<Handoff>,
+    /// Whether the future was polled before.
+    polled: bool,
 }
 
 impl<F, T> Unblocked<F, T> {
-    /// The future for `task`.
-    pub(crate) fn new(task: Arc<Task<F, T>>) -> Self {
-        Unblocked { task }
+    /// The future for `task`, handed to the standby thread as `handoff`
+    /// says if it was.
+    pub(crate) fn new(task: Arc<Task<F, T>>, handoff: Option<Handoff>) -> Self {
+        Unblocked { task, handoff, polled: false }
+    }
+
+    /// The first poll: spins for the result if the handoff says so.
+    fn spin_for_result(&self) {
+        if let Some(handoff) = self.handoff.as_ref().filter(|handoff| handoff.spins()) {
+            spin_until(handoff.window, || self.task.done.load(Ordering::Acquire));
+        }
+    }
+
+    /// The result was taken: reports the round trip to the pool's duel if
+    /// it shows its arm.
+    fn report(&mut self) {
+        if let Some(handoff) = self.handoff.take().filter(Handoff::shows_its_arm) {
+            handoff.report.put(handoff.arm, handoff.at.elapsed());
+        }
     }
 }
 
@@ -167,10 +243,16 @@ impl<F, T> Future for Unblocked<F, T> {
     type Output = T;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        let mut state = self.task.lock();
+        let this = self.get_mut();
+        if !this.polled {
+            this.polled = true;
+            this.spin_for_result();
+        }
+        let mut state = this.task.lock();
         match mem::replace(&mut state.stage, Stage::Finished) {
             Stage::Done(result) => {
                 drop(state);
+                this.report();
                 match result {
                     Ok(value) => Poll::Ready(value),
                     Err(payload) => panic::resume_unwind(payload),

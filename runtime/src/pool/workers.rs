@@ -12,13 +12,17 @@
 //! pool to dozens of threads (`tests/unblock_affinity.rs`).
 //!
 //! One thread back from a job stands by for the next (never on a single
-//! core; see [`Pool::stand_by`]): it spins for it first, where that has paid
-//! (a [`Duel`] of its recent waits, spinning first and parking at once,
-//! under the [`STANDBY`] rule: on an idle VM, where waking a sleeping
-//! thread is dear, spinning cut the round trip to ~0.4× tokio's
-//! `spawn_blocking`, `benches/unblock.rs`; on a busy machine the spinner
-//! takes the core the awaiting task needs),
-//! then parks on its own, unparked by the submit that claims a job for it.
+//! core; see [`Pool::stand_by`]): it spins for it first, or parks at once,
+//! unparked by the submit that claims a job for it. A job handed to it while
+//! it spins is spun for by the awaiting task too (see `task`): with both
+//! sides spinning a short job's round trip wakes no sleeping thread. Whether
+//! both spin is one decision, a [`Duel`] of the recent round trips (submit to
+//! result) under the [`ROUND_TRIP`] rule, made at each handoff: the standby
+//! thread waits after the job as that job's arm says. On an idle VM, where
+//! waking a sleeping thread is dear, spinning wins; on a busy machine the
+//! spinners take the cores the other side needs and parking wins. A standby
+//! spin that ends without a job (the awaiting task does other things between
+//! its jobs) counts against spinning.
 //! The other idle threads sleep on one condvar. Workers are detached, never
 //! joined: process exit does not wait for them or for queued jobs.
 //!
@@ -34,12 +38,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError};
 use std::time::Duration;
 
-use super::task::Job;
-use crate::spin::{Duel, STANDBY, Timing};
+use super::task::{Handoff, Job};
+use crate::spin::{Arm, Duel, ROUND_TRIP, Sample};
 use crate::sync::{Condvar, Mutex, MutexGuard, thread};
 
 mod config;
 mod standby;
+#[cfg(all(test, not(loom)))]
+mod tests;
 
 use config::max_from_env;
 pub use config::{
@@ -70,9 +76,12 @@ pub(super) struct State {
     /// Queued jobs promised to awake threads (no wake-up sent for them);
     /// never more than the awake threads, nor than the queued jobs.
     claims: usize,
-    /// How the standby thread's waits went, spinning first and parking at
-    /// once.
+    /// How the recent round trips through the standby thread went, both
+    /// sides spinning and both parking at once.
     duel: Duel,
+    /// The arm of the latest job handed to the standby thread: how the
+    /// standby thread waits for its next one.
+    arm: Arm,
     /// The most threads ever live at once.
     pub(super) peak: usize,
     /// The number of the next thread (`twoworlds-N`).
@@ -94,6 +103,8 @@ pub(super) struct Pool {
     work: Condvar,
     /// `State::claims`, for the standby thread to watch without the lock.
     claims: AtomicUsize,
+    /// The latest round trip an awaiting task measured, for `State::duel`.
+    round_trips: Sample,
 }
 
 /// The pool, configured from the environment on first use.
@@ -112,7 +123,8 @@ impl Pool {
                 awake: 0,
                 standby: None,
                 claims: 0,
-                duel: Duel::new(STANDBY),
+                duel: Duel::new(ROUND_TRIP),
+                arm: Arm::Spin,
                 peak: 0,
                 next_id: 1,
                 max,
@@ -122,6 +134,7 @@ impl Pool {
             }),
             work: Condvar::new(),
             claims: AtomicUsize::new(0),
+            round_trips: Sample::new(),
         }
     }
 
@@ -156,14 +169,17 @@ pub(super) fn lock() -> MutexGuard<'static, State> {
     POOL.lock()
 }
 
-/// Queues `job` on the process-wide pool.
-pub(crate) fn submit(job: Arc<dyn Job>) {
-    POOL.submit(job);
+/// Queues `job` on the process-wide pool; says how it was handed to the
+/// standby thread if it was.
+pub(crate) fn submit(job: Arc<dyn Job>) -> Option<Handoff> {
+    POOL.submit(job)
 }
 
 impl Pool {
     /// Queues `job`, waking or starting a thread for it if one may be had.
-    pub(super) fn submit(&'static self, job: Arc<dyn Job>) {
+    /// A job claimed while a standby thread waits is handed to it: the
+    /// round trip's arm is chosen then (see the module docs).
+    pub(super) fn submit(&'static self, job: Arc<dyn Job>) -> Option<Handoff> {
         let mut state = self.lock();
         state.queue.push_back(job);
         if state.awake > state.claims {
@@ -174,6 +190,7 @@ impl Pool {
             // again).
             state.claims += 1;
             self.claims.store(state.claims, Ordering::Release);
+            let handoff = self.hand_off(&mut state);
             let standby = state.standby.as_mut().filter(|standby| standby.parked);
             let unpark = standby.map(|standby| {
                 standby.parked = false;
@@ -183,13 +200,41 @@ impl Pool {
             if let Some(thread) = unpark {
                 thread.unpark();
             }
-        } else if state.sleeping > state.notified {
+            return handoff;
+        }
+        if state.sleeping > state.notified {
             state.notified += 1;
             drop(state);
             self.work.notify_one();
         } else if state.has_room() {
             self.start_worker(state);
         }
+        None
+    }
+
+    /// A job was claimed for an awake thread: if it is the only job queued
+    /// and a thread is standing by, takes the latest round trip's latency
+    /// into the duel and chooses this round trip's arm, which the standby
+    /// thread follows after the job. A job queued behind others is no round
+    /// trip (it waits for them: a burst of jobs, where spinning for one
+    /// result would hold the submitting task back from the next submits).
+    fn hand_off(&'static self, state: &mut State) -> Option<Handoff> {
+        if state.queue.len() > 1 {
+            return None;
+        }
+        let standby_spun = !state.standby.as_ref()?.parked;
+        if let Some((arm, waited)) = self.round_trips.take() {
+            state.duel.record(arm, waited);
+        }
+        let arm = state.duel.choose();
+        state.arm = arm;
+        Some(Handoff {
+            arm,
+            standby_spun,
+            window: state.duel.window(),
+            at: std::time::Instant::now(),
+            report: &self.round_trips,
+        })
     }
 }
 
@@ -316,9 +361,6 @@ impl Pool {
         crate::block_on::set_wait_hook(on_block_on_wait);
         // Counted as awake by `start_worker`.
         let mut state = self.lock();
-        // The wait since the last job, for the duel, if this thread stood by
-        // and really waited (no job was there at once).
-        let mut timing = None;
         loop {
             // Here the thread is awake: it looks at the queue before it sleeps.
             if state.running() > state.max {
@@ -328,16 +370,13 @@ impl Pool {
             if let Some(job) = state.queue.pop_front() {
                 state.awake -= 1;
                 state.settle_claims(&self.claims);
-                if let Some(timing) = timing.take() {
-                    Timing::end(timing, &mut state.duel);
-                }
                 drop(state);
                 let Some(standby) = self.run(job) else {
                     state = self.lock();
                     continue;
                 };
                 let timed_out;
-                (state, timing, timed_out) = self.stand_by(standby);
+                (state, timed_out) = self.stand_by(standby);
                 if timed_out {
                     state.awake -= 1;
                     state.live -= 1;

@@ -1,6 +1,6 @@
 //! The standby thread (see the parent module's docs): one thread back from a
-//! job waits for the next one by itself, spinning first where its duel says
-//! that pays, then parked, so a submit hands it the job with a store (and an
+//! job waits for the next one by itself, spinning first where the round
+//! trip's duel says that pays, then parked, so a submit hands it the job with a store (and an
 //! unpark if it parked) rather than a condvar wake-up.
 
 use std::panic::{self, AssertUnwindSafe};
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::{Pool, State};
 use crate::pool::task::Job;
-use crate::spin::{Arm, Timing, multi_core, spin_until};
+use crate::spin::{Arm, CAP, multi_core, spin_until};
 use crate::sync::MutexGuard;
 
 /// The thread that waits for the next job by itself after its last one,
@@ -42,57 +42,60 @@ impl Pool {
     }
 
     /// Counts this thread awake after a job. It becomes the standby thread if
-    /// there is none (never on a single core, nor in model tests), and the
-    /// duel chooses how it waits; one that parks at once is marked parked
-    /// already, so it need not take the lock again before it parks, while
+    /// there is none and no job is queued (never on a single core, nor in
+    /// model tests: a thread with queued jobs takes the next at once, where
+    /// a standby thread would spin before it looked), and waits as the
+    /// latest handoff's arm says; one that parks at once is marked
+    /// parked already, so it need not take the lock again before it parks, while
     /// the awaiting task submits its next job.
     fn rejoin(&self) -> Option<Standing> {
         let mut state = self.lock();
         state.awake += 1;
-        if state.standby.is_some() || !multi_core() {
+        if state.standby.is_some() || !state.queue.is_empty() || !multi_core() {
             return None;
         }
-        let mut timing = Timing::default();
-        let parked = timing.start(&mut state.duel) == Arm::Park;
-        state.standby = Some(Standby { thread: std::thread::current(), parked });
-        Some(Standing { timing, idle_timeout: state.idle_timeout })
+        let spin = (state.arm == Arm::Spin).then(|| state.duel.window());
+        state.standby = Some(Standby { thread: std::thread::current(), parked: spin.is_none() });
+        Some(Standing { spin, idle_timeout: state.idle_timeout })
     }
 }
 
 /// What the standby thread needs for its wait (see [`Pool::stand_by`]).
+#[derive(Clone, Copy)]
 pub(super) struct Standing {
-    /// The duel's arm for this wait, and its timing.
-    timing: Timing,
+    /// How long it spins before it parks, if it spins.
+    spin: Option<Duration>,
     /// How long it stands by at most before it exits.
     idle_timeout: Duration,
 }
 
 impl Pool {
     /// The standby thread's wait for its next job (see the module docs):
-    /// spins first if its duel chose to, then parks until a submit unparks it
-    /// or the idle timeout passes; then gives up the standby slot. Returns
-    /// the state, locked, the timing of the wait if it really waited (no job
-    /// was claimed when it first looked), and whether the idle timeout passed
-    /// with nothing queued (the thread is to exit).
-    pub(super) fn stand_by(
-        &self,
-        standing: Standing,
-    ) -> (MutexGuard<'_, State>, Option<Timing>, bool) {
-        let Standing { timing, idle_timeout } = standing;
+    /// spins first if the latest handoff's arm says so, then parks until a
+    /// submit unparks it or the idle timeout passes; then gives up the
+    /// standby slot. A spin that ends without a job counts against spinning
+    /// in the round trip's duel. Returns the state, locked, and whether the
+    /// idle timeout passed with nothing queued (the thread is to exit).
+    pub(super) fn stand_by(&self, standing: Standing) -> (MutexGuard<'_, State>, bool) {
+        let Standing { spin, idle_timeout } = standing;
         let claimed = || self.claims.load(Ordering::Acquire) > 0;
         let deadline = std::time::Instant::now() + idle_timeout;
         // A job claimed already (the awaiting task was quick): no wait.
-        let waited = !claimed();
-        if waited {
-            match timing.arm() {
-                Some(Arm::Spin) => {
-                    spin_until(timing.window(), claimed);
-                }
-                // Marked parked by `rejoin`: a submit since then unparked it.
-                _ => std::thread::park_timeout(idle_timeout),
+        let missed = match spin {
+            _ if claimed() => false,
+            Some(window) => !spin_until(window, claimed),
+            // Marked parked by `rejoin`: a submit since then unparked it.
+            None => {
+                std::thread::park_timeout(idle_timeout);
+                false
             }
-        }
+        };
         let mut state = self.lock();
+        if missed {
+            // No job came while it spun: the wait is at least as long as
+            // a park's (the duel caps a sample at twice its average).
+            state.duel.record(Arm::Spin, CAP);
+        }
         let mut timed_out = false;
         while state.queue.is_empty() && state.running() <= state.max && !state.closing() {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -108,6 +111,6 @@ impl Pool {
             state = self.lock();
         }
         state.standby = None;
-        (state, waited.then_some(timing), timed_out)
+        (state, timed_out)
     }
 }
