@@ -98,6 +98,5 @@ pub(crate) fn spawn_detached<F>(f: F)
 where
     F: FnOnce() + Send + 'static,
 {
-    // Nobody awaits it: no round trip to time.
-    let _ = workers::submit(task::Task::new(f));
+    workers::submit_detached(task::Task::new(f));
 }

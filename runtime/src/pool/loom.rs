@@ -46,7 +46,7 @@ fn loom_pool_handoff() {
     crate::sync::model("pool_handoff", || {
         let pool = pool();
         let task = Task::new(|| 7);
-        let _ = pool.submit(task.clone());
+        let _ = pool.submit(task.clone(), true);
         assert_eq!(block_on_model(Unblocked::new(task, None)), 7);
         pool.close();
         wait_exited(pool);
@@ -60,8 +60,8 @@ fn loom_pool_two_jobs() {
     crate::sync::model("pool_two_jobs", || {
         let pool = pool();
         let (a, b) = (Task::new(|| 1), Task::new(|| 2));
-        let _ = pool.submit(a.clone());
-        let _ = pool.submit(b.clone());
+        let _ = pool.submit(a.clone(), true);
+        let _ = pool.submit(b.clone(), true);
         let sum =
             block_on_model(async { Unblocked::new(a, None).await + Unblocked::new(b, None).await });
         assert_eq!(sum, 3);
@@ -79,10 +79,10 @@ fn loom_pool_sequential_jobs_use_one_thread() {
     crate::sync::model("pool_sequential_jobs_use_one_thread", || {
         let pool = pool_of(2);
         let first = Task::new(|| 1);
-        let _ = pool.submit(first.clone());
+        let _ = pool.submit(first.clone(), true);
         assert_eq!(block_on_model(Unblocked::new(first, None)), 1);
         let second = Task::new(|| 2);
-        let _ = pool.submit(second.clone());
+        let _ = pool.submit(second.clone(), true);
         assert_eq!(block_on_model(Unblocked::new(second, None)), 2);
         assert_eq!(pool.peak_threads(), 1);
         pool.close();
@@ -105,7 +105,7 @@ fn loom_pool_cancel_races_start() {
             counted.fetch_add(1, Ordering::SeqCst);
             token
         });
-        let _ = pool.submit(task.clone());
+        let _ = pool.submit(task.clone(), true);
         let unblocked = Unblocked::new(task, None);
         // What dropping the future does, telling whether the job was queued.
         let cancelled = unblocked.detach();

@@ -169,17 +169,24 @@ pub(super) fn lock() -> MutexGuard<'static, State> {
     POOL.lock()
 }
 
-/// Queues `job` on the process-wide pool; says how it was handed to the
-/// standby thread if it was.
+/// Queues `job`, whose result a task awaits, on the process-wide pool; says
+/// how it was handed to the standby thread if it was.
 pub(crate) fn submit(job: Arc<dyn Job>) -> Option<Handoff> {
-    POOL.submit(job)
+    POOL.submit(job, true)
+}
+
+/// Queues `job`, whose result nobody awaits, on the process-wide pool: no
+/// round trip to spin for or to time, so the round trip's duel is left alone.
+pub(crate) fn submit_detached(job: Arc<dyn Job>) {
+    POOL.submit(job, false);
 }
 
 impl Pool {
     /// Queues `job`, waking or starting a thread for it if one may be had.
-    /// A job claimed while a standby thread waits is handed to it: the
-    /// round trip's arm is chosen then (see the module docs).
-    pub(super) fn submit(&'static self, job: Arc<dyn Job>) -> Option<Handoff> {
+    /// A job that a task `awaits`, claimed while a standby thread waits, is
+    /// handed to it: the round trip's arm is chosen then (see the module
+    /// docs).
+    pub(super) fn submit(&'static self, job: Arc<dyn Job>, awaited: bool) -> Option<Handoff> {
         let mut state = self.lock();
         state.queue.push_back(job);
         if state.awake > state.claims {
@@ -190,7 +197,7 @@ impl Pool {
             // again).
             state.claims += 1;
             self.claims.store(state.claims, Ordering::Release);
-            let handoff = self.hand_off(&mut state);
+            let handoff = if awaited { self.hand_off(&mut state) } else { None };
             let standby = state.standby.as_mut().filter(|standby| standby.parked);
             let unpark = standby.map(|standby| {
                 standby.parked = false;

@@ -93,8 +93,12 @@ impl Pool {
         let mut state = self.lock();
         if missed {
             // No job came while it spun: the wait is at least as long as
-            // a park's (the duel caps a sample at twice its average).
+            // a park's (the duel caps a sample at twice its average), and
+            // the next standby waits park until a handoff chooses again
+            // (jobs nobody awaits never do: a spin that keeps missing
+            // between them would burn a window's CPU time per job).
             state.duel.record(Arm::Spin, CAP);
+            state.arm = Arm::Park;
         }
         let mut timed_out = false;
         while state.queue.is_empty() && state.running() <= state.max && !state.closing() {

@@ -78,3 +78,23 @@ fn the_round_trip_is_reported_when_the_result_is_taken() {
         assert_eq!(sample.map(|(arm, _)| arm), reported.then_some(arm), "{arm:?} {standby_spun}");
     }
 }
+
+#[test]
+fn a_job_nobody_awaits_leaves_the_round_trip_alone() {
+    let pool = pool();
+    {
+        // A standby thread awake and unclaimed (this thread stands in).
+        let mut state = pool.lock();
+        state.awake = 1;
+        state.standby = Some(Standby { thread: std::thread::current(), parked: false });
+        state.arm = Arm::Park;
+    }
+    assert!(pool.submit(job(), false).is_none());
+    // The arm the standby thread follows is untouched.
+    assert_eq!(pool.lock().arm, Arm::Park);
+    // One that a task awaits is a round trip (it is the only one queued
+    // once the first is taken).
+    pool.lock().queue.clear();
+    pool.lock().awake = 2;
+    assert!(pool.submit(job(), true).is_some());
+}
