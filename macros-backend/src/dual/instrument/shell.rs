@@ -202,4 +202,3 @@ fn receiver_type(receiver: &syn::Receiver) -> TokenStream {
         _ => quote!(_),
     }
 }
-
