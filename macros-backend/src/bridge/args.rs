@@ -179,11 +179,16 @@ fn flag(meta: &Meta) -> syn::Result<Span> {
 }
 
 /// A plain identifier value (`blocking = fetch_now`); a string literal holding
-/// one is accepted too.
+/// one is accepted too. A keyword is no name (`blocking = crate` would make
+/// `fn crate()`): syn reads `crate`, `self`, `super` and `Self` as one-segment
+/// paths, so each is parsed again as an identifier, which rejects them.
 fn expr_ident(expr: &Expr) -> syn::Result<Ident> {
     let not_ident = || syn::Error::new(expr.span(), "expected a function name, like `fetch_now`");
+    let plain = |ident: &&Ident| syn::parse_str::<Ident>(&ident.to_string()).is_ok();
     match expr {
-        Expr::Path(p) if p.qself.is_none() => p.path.get_ident().cloned().ok_or_else(not_ident),
+        Expr::Path(p) if p.qself.is_none() => {
+            p.path.get_ident().filter(plain).cloned().ok_or_else(not_ident)
+        }
         Expr::Lit(lit) => match &lit.lit {
             Lit::Str(s) => s.parse::<Ident>().map_err(|_| not_ident()),
             _ => Err(not_ident()),
