@@ -121,7 +121,15 @@ pub(crate) struct Rule {
 /// worker's wake-up (15–25 µs), a parked waiter's that and its own (30–35
 /// µs): a rule asking for half, with spins cut at half a park, mostly parked
 /// there (0.9–1.0× tokio's latency, against 0.7–0.9× with this rule, in
-/// interleaved runs of `benches/loaded.rs`). A park of 12 µs or less (a
+/// interleaved runs of `benches/loaded.rs`). With the benchmark's other rows
+/// interleaved, though, the spins themselves took 34–47 µs, as long as a
+/// park (5–8 µs with the row alone): the worker that the waiter's own spawn
+/// woke seems to sit on the spinner's core until the spin ends. A
+/// `yield_now` after 8 µs of spinning let it run (0.69/0.74× tokio quiet, at
+/// the busy-poll floor) but handed the core to a competitor for a time slice
+/// under load (0.79/1.10× loaded, against 0.64/0.80×), and with a back-off
+/// after a long yield it kept neither gain: so a spin never yields. A park of
+/// 12 µs or less (a
 /// busy machine, whose cores do not halt, wakes a thread in 2–8 µs) leaves a
 /// spin too little to win for the risk it takes there (a spinner the
 /// scheduler deschedules waits for a time slice, hundreds of µs, where a
