@@ -127,10 +127,10 @@ pub(crate) struct Rule {
 /// woke seems to sit on the spinner's core until the spin ends. A
 /// `yield_now` after 8 µs of spinning let it run (0.69/0.74× tokio quiet, at
 /// the busy-poll floor) but handed the core to a competitor for a time slice
-/// under load (0.79/1.10× loaded, against 0.64/0.80×), and with a back-off
-/// after a long yield it kept neither gain: so a spin never yields. A park of
-/// 12 µs or less (a
-/// busy machine, whose cores do not halt, wakes a thread in 2–8 µs) leaves a
+/// under load (0.79/1.10× loaded, against 0.64/0.80×); with a back-off
+/// after a long yield, 0.92/0.74× quiet and 0.38/0.90× loaded, against
+/// 0.95/0.98× and 0.25/0.48×. So a spin never yields. A park of 12 µs or
+/// less (a busy machine, whose cores do not halt, wakes a thread in 2–8 µs) leaves a
 /// spin too little to win for the risk it takes there (a spinner the
 /// scheduler deschedules waits for a time slice, hundreds of µs, where a
 /// parked thread would have been woken at once).
