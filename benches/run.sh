@@ -15,6 +15,8 @@
 # rounds (TWOWORLDS_BENCH_ROUNDS, default 12; ≈ 1 min per build). Then the
 # zero-cost twins' machine code is compared (benches/compare_code.py),
 # benches/build_time.sh --cold runs, and benches/report.py writes the report.
+# To judge a change of the runtime's waits, compare revisions with
+# benches/ab.sh (benches/loaded.rs, builds alternated) rather than full runs.
 # Uses $CARGO_TARGET_DIR (default: target/); criterion's files go to
 # $CARGO_TARGET_DIR/criterion, the other figures to $CARGO_TARGET_DIR/bench-report.
 set -euo pipefail
