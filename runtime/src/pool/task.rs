@@ -2,11 +2,12 @@
 //! waiting for the awaiting task. A single `Arc<Task>` is both the queue entry
 //! and the result slot, so a call allocates once.
 //!
-//! A job handed to the pool's standby thread while it spins for one comes
-//! back within a few µs if it is short: where the round trip's duel says
+//! A short job handed to the pool's standby thread comes back within a few
+//! µs when that thread spins for it: where the round trip's duel says
 //! spinning pays (see `workers`), the awaiting task then spins for the result
 //! in its first poll rather than return `Pending`, whose wake-up of a parked
-//! tokio worker costs 10–30 µs on an idle VM. Such a spin holds the task's
+//! tokio worker costs 10–30 µs on an idle VM (also when the standby thread
+//! was still parked: see [`Handoff::spins`]). Such a spin holds the task's
 //! thread for at most `crate::spin::SPIN_FOR`.
 
 use std::future::Future;
